@@ -1,0 +1,17 @@
+/**
+ * Trackables: know which of your own objects are alive, how many, for how long, and what they
+ * carry. The core runs anywhere JavaScript has FinalizationRegistry (browsers, Node ≥ 20).
+ * @packageDocumentation
+ */
+export {
+  Trackable,
+  trackableMixin,
+  setGlobalTracker,
+  getGlobalTracker,
+  type SavedState,
+  type TrackableClass,
+  type TrackableStatics,
+} from './trackable.js';
+export { trackingNameOf, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
+export { Tracker, type TrackedType, type TrackedTypeSnapshot } from './tracker.js';
+export { VERSION, version } from './version.js';

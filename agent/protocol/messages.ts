@@ -1,0 +1,154 @@
+/*
+ * The one description of every message Trackables sends, from the page to the panel:
+ *
+ *   agent (page) ──window.postMessage──▶ content script ──runtime port──▶ service worker ──port──▶ panel
+ *
+ * The agent posts AgentMessages; the content script answers with a RelayReady and forwards agent
+ * messages unchanged (plus its own RelayDropped notices); the service worker wraps them per tab
+ * for panels (WorkerToPanel). Everything crossing an extension port must be JSON-serializable:
+ * Chrome serializes port messages as JSON, so there are no typed arrays here.
+ * docs/protocol.md describes the same in prose.
+ */
+
+/** Bumped on any incompatible change; receivers drop messages of other versions (counted). */
+export const PROTOCOL_VERSION = 1;
+
+/** `source` tag of messages the agent posts into its window. */
+export const AGENT_SOURCE = 'trackables-agent';
+/** `source` tag of messages the content script posts back into the page. */
+export const RELAY_SOURCE = 'trackables-relay';
+
+/** Port names: content script → worker, panel → worker. */
+export const PAGE_PORT = 'trackables-page';
+export const PANEL_PORT = 'trackables-panel';
+
+/** Lifecycle operations, as encoded in a batch. */
+export const Op = { attached: 0, detached: 1, updated: 2, destroyed: 3 } as const;
+export type Op = (typeof Op)[keyof typeof Op];
+export const OP_NAMES = ['attached', 'detached', 'updated', 'destroyed'] as const;
+export type OpName = (typeof OP_NAMES)[number];
+
+/** Numbers per event in `AgentBatch.ops`. */
+export const OP_STRIDE = 4;
+/** `bundle` slot value for "no bundle" (undefined). */
+export const NO_BUNDLE = -1;
+/** Upper bounds the validator enforces; the agent flushes long before reaching them. */
+export const MAX_EVENTS_PER_BATCH = 100_000;
+export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;
+export const MAX_ID_LENGTH = 64;
+
+interface AgentEnvelope {
+  source: typeof AGENT_SOURCE;
+  v: typeof PROTOCOL_VERSION;
+  /** New on every page load (every agent start): a reload is a new session. */
+  session: string;
+  /** Tells frames apart: one per window (realm) running the agent. */
+  frame: string;
+}
+
+/** The agent announces itself; sent at start and again whenever a relay says it is ready. */
+export interface AgentHello extends AgentEnvelope {
+  kind: 'hello';
+  /** Agent package version. */
+  agent: string;
+  /** The frame's URL when the agent started. */
+  url: string;
+  /** Epoch ms (sub-ms precision) of the agent's start. */
+  time: number;
+}
+
+/**
+ * A batch of lifecycle events, compactly encoded (after React DevTools' operations arrays):
+ * strings (type names, bundle JSON texts) are sent once per batch in `strings`, events are
+ * numbers in `ops`, OP_STRIDE per event:
+ *
+ *   [typeIndex * 4 + op, serial, microseconds since t0, bundleIndex or NO_BUNDLE]
+ *
+ * `typeIndex` and `bundleIndex` index `strings`. A bundle string is the JSON text of the bundle
+ * made safe (see bundle-preview.ts). Each batch stands alone, so losing one loses only its events.
+ */
+export interface AgentBatch extends AgentEnvelope {
+  kind: 'batch';
+  /** 1, 2, 3… per session: a gap means batches were lost on the way. */
+  seq: number;
+  /** Epoch ms (sub-ms precision) that event times are offsets from. */
+  t0: number;
+  /** Events the agent dropped (buffer full) since the previous batch. */
+  dropped: number;
+  strings: string[];
+  ops: number[];
+}
+
+export type AgentMessage = AgentHello | AgentBatch;
+
+/** Posted by the content script into the page: it listens and relays. */
+export interface RelayReady {
+  source: typeof RELAY_SOURCE;
+  v: typeof PROTOCOL_VERSION;
+  kind: 'ready';
+}
+
+/** Sent by the content script to the worker: agent messages it could not keep (buffer full). */
+export interface RelayDropped {
+  source: typeof RELAY_SOURCE;
+  v: typeof PROTOCOL_VERSION;
+  kind: 'relay-dropped';
+  /** Messages (not events) dropped since the previous notice, and the events they held. */
+  messages: number;
+  events: number;
+}
+
+/** What travels on a page port (content script → worker). */
+export type PageToWorker = AgentMessage | RelayDropped;
+
+/** Where a message came from, as the worker knows it from the port's sender. */
+export interface Origin {
+  tabId: number;
+  /** Chrome's frame id: 0 for the top frame. */
+  frameId: number;
+}
+
+/** Counters every bounded buffer keeps; the panel shows them. */
+export interface DropCounters {
+  /** Events the agent dropped because nobody was listening and its buffer was full. */
+  agentEvents: number;
+  /** Messages the content script dropped while the worker was away and its buffer was full. */
+  relayMessages: number;
+  /** Messages the worker evicted from this tab's history (its bound was reached). */
+  historyMessages: number;
+  /** Messages that failed validation at any boundary. */
+  invalidMessages: number;
+}
+
+/** Panel → worker: show me this tab (sent on connect and on every reconnect). */
+export interface PanelSubscribe {
+  kind: 'subscribe';
+  tabId: number;
+  /** Sessions and last `seq` the panel already has, so a reconnect replays only what is new. */
+  have: { session: string; frame: string; seq: number }[];
+}
+
+/** Worker → panel: one relayed message, stamped with its origin. */
+export interface WorkerRelay {
+  kind: 'relay';
+  origin: Origin;
+  message: PageToWorker;
+}
+
+/** Worker → panel: the tab's history since the page loaded, then live relays follow. */
+export interface WorkerHistory {
+  kind: 'history';
+  tabId: number;
+  entries: { origin: Origin; message: PageToWorker }[];
+  drops: DropCounters;
+}
+
+/** Worker → panel: the tab navigated or closed. */
+export interface WorkerTabEvent {
+  kind: 'tab';
+  tabId: number;
+  event: 'navigated' | 'closed';
+  url?: string;
+}
+
+export type WorkerToPanel = WorkerRelay | WorkerHistory | WorkerTabEvent;

@@ -1,0 +1,136 @@
+import * as v from 'valibot';
+import {
+  AGENT_SOURCE,
+  MAX_EVENTS_PER_BATCH,
+  MAX_ID_LENGTH,
+  MAX_STRINGS_PER_BATCH,
+  NO_BUNDLE,
+  OP_STRIDE,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type AgentMessage,
+  type PageToWorker,
+  type PanelSubscribe,
+  type RelayReady,
+  type WorkerToPanel,
+} from './messages.js';
+
+/*
+ * The one validator, used at every boundary (content script, worker, panel, Playwright helper).
+ * Messages are checked, never thrown on: callers get the message or a reason, drop and count.
+ * Unknown extra fields are allowed (and passed on unchanged) so a newer agent of the same
+ * protocol version still gets through.
+ */
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const time = v.pipe(v.number(), v.finite());
+const tabId = v.pipe(v.number(), v.integer());
+
+const envelope = {
+  source: v.literal(AGENT_SOURCE),
+  v: v.literal(PROTOCOL_VERSION),
+  session: id,
+  frame: id,
+};
+
+const hello = v.looseObject({ ...envelope, kind: v.literal('hello'), agent: v.string(), url: v.string(), time });
+
+const batch = v.pipe(
+  v.looseObject({
+    ...envelope,
+    kind: v.literal('batch'),
+    seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    t0: time,
+    dropped: count,
+    strings: v.pipe(v.array(v.string()), v.maxLength(MAX_STRINGS_PER_BATCH)),
+    ops: v.pipe(v.array(v.any()), v.maxLength(MAX_EVENTS_PER_BATCH * OP_STRIDE)),
+  }),
+  v.check((b) => opsProblem(b.ops, b.strings.length) === null, 'ops: malformed event encoding'),
+);
+
+/** A tight loop rather than a schema per number: batches carry up to 400,000 numbers. */
+function opsProblem(ops: unknown[], strings: number): string | null {
+  if (ops.length % OP_STRIDE !== 0) return 'length is not a multiple of the stride';
+  for (let i = 0; i < ops.length; i += OP_STRIDE) {
+    const typeOp = ops[i];
+    const serial = ops[i + 1];
+    const offset = ops[i + 2];
+    const bundle = ops[i + 3];
+    if (!Number.isInteger(typeOp) || (typeOp as number) < 0 || (typeOp as number) >> 2 >= strings) return 'bad type';
+    if (!Number.isSafeInteger(serial) || (serial as number) < 1) return 'bad serial';
+    if (!Number.isInteger(offset) || (offset as number) < 0) return 'bad time offset';
+    if (bundle !== NO_BUNDLE && (!Number.isInteger(bundle) || (bundle as number) < 0 || (bundle as number) >= strings)) return 'bad bundle';
+  }
+  return null;
+}
+
+const agentMessage = v.variant('kind', [hello, batch]);
+
+const relayReady = v.looseObject({ source: v.literal(RELAY_SOURCE), v: v.literal(PROTOCOL_VERSION), kind: v.literal('ready') });
+const relayDropped = v.looseObject({
+  source: v.literal(RELAY_SOURCE),
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal('relay-dropped'),
+  messages: count,
+  events: count,
+});
+
+const pageToWorker = v.union([agentMessage, relayDropped]);
+
+const origin = v.object({ tabId, frameId: v.pipe(v.number(), v.integer()) });
+const drops = v.object({ agentEvents: count, relayMessages: count, historyMessages: count, invalidMessages: count });
+
+const panelSubscribe = v.looseObject({
+  kind: v.literal('subscribe'),
+  tabId,
+  have: v.array(v.object({ session: id, frame: id, seq: count })),
+});
+
+const workerToPanel = v.variant('kind', [
+  v.looseObject({ kind: v.literal('relay'), origin, message: pageToWorker }),
+  v.looseObject({ kind: v.literal('history'), tabId, entries: v.array(v.object({ origin, message: pageToWorker })), drops }),
+  v.looseObject({
+    kind: v.literal('tab'),
+    tabId,
+    event: v.picklist(['navigated', 'closed']),
+    url: v.optional(v.string()),
+  }),
+]);
+
+export type Checked<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+function checker<T>(schema: v.GenericSchema): (data: unknown) => Checked<T> {
+  return (data) => {
+    try {
+      const result = v.safeParse(schema, data);
+      if (result.success) return { ok: true, message: data as T };
+      const issue = result.issues[0];
+      const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+      return { ok: false, reason: path ? `${path}: ${issue.message}` : issue.message };
+    } catch (error) {
+      // Getters or Proxies in hostile input can throw while being read.
+      return { ok: false, reason: `unreadable message: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  };
+}
+
+/** A message an agent posted into its window. */
+export const checkAgentMessage = checker<AgentMessage>(agentMessage);
+/** The content script's answer to the agent. */
+export const checkRelayReady = checker<RelayReady>(relayReady);
+/** What a content script sends on its port. */
+export const checkPageToWorker = checker<PageToWorker>(pageToWorker);
+/** What a panel sends on its port. */
+export const checkPanelSubscribe = checker<PanelSubscribe>(panelSubscribe);
+/** What the worker sends to a panel. */
+export const checkWorkerToPanel = checker<WorkerToPanel>(workerToPanel);
+
+/** Quick pre-filter for window message events: is this meant for Trackables at all? */
+export function isTaggedAs(data: unknown, source: string): boolean {
+  try {
+    return typeof data === 'object' && data !== null && (data as { source?: unknown }).source === source;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+// Builds everything that runs in a browser. The agent's ESM + .d.ts come from tsc
+// (tsconfig.agent.json); see scripts/build.mjs for the order.
+//
+// TypeScript is transpiled by esbuild-loader (no type checking in the bundle step: `npm run
+// typecheck` does that with tsc), which keeps builds fast and independent of the TypeScript
+// compiler API.
+import { resolve } from 'node:path';
+import CopyPlugin from 'copy-webpack-plugin';
+
+const root = import.meta.dirname;
+
+const common = (argv) => ({
+  mode: argv.mode ?? 'production',
+  devtool: argv.mode === 'development' ? 'cheap-source-map' : false,
+  resolve: {
+    extensions: ['.ts', '.tsx', '.js'],
+    // Sources import with .js extensions (Node ESM style); map them back to the .ts files.
+    extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+  },
+  module: {
+    rules: [
+      { test: /\.tsx?$/, loader: 'esbuild-loader', options: { target: 'es2022', jsx: 'automatic' } },
+      { test: /\.css$/, use: ['style-loader', 'css-loader'] },
+    ],
+  },
+  performance: { hints: false },
+  stats: 'errors-warnings',
+});
+
+export default (env = {}, argv = {}) => [
+  {
+    // Script-tag build: <script src="trackables.global.js"> gives window.Trackables.
+    ...common(argv),
+    name: 'agent',
+    entry: { 'trackables.global': './agent/index.ts' },
+    output: { path: resolve(root, 'dist/agent'), filename: '[name].js', library: { name: 'Trackables', type: 'window' } },
+  },
+  {
+    ...common(argv),
+    name: 'extension',
+    entry: {
+      content: './extension/content/relay.ts',
+      worker: './extension/worker/router.ts',
+      devtools: './extension/devtools/devtools.ts',
+      panel: './panel/index.tsx',
+    },
+    output: { path: resolve(root, 'dist/extension'), filename: '[name].js', clean: true },
+    plugins: [
+      new CopyPlugin({
+        patterns: [
+          { from: 'extension/manifest.json' },
+          { from: 'extension/devtools/devtools.html' },
+          { from: 'extension/icons', to: 'icons', noErrorOnMissing: true },
+          { from: 'panel/panel.html' },
+        ],
+      }),
+    ],
+  },
+];
