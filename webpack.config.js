@@ -56,4 +56,12 @@ export default (env = {}, argv = {}) => [
       }),
     ],
   },
+  {
+    // The demo app, importing the agent as an app would.
+    ...common(argv),
+    name: 'demo',
+    entry: { app: './examples/demo/app.ts' },
+    output: { path: resolve(root, 'dist/demo'), filename: '[name].js', clean: true },
+    plugins: [new CopyPlugin({ patterns: [{ from: 'examples/demo/index.html' }] })],
+  },
 ];
