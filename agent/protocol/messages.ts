@@ -96,6 +96,8 @@ export interface RelayDropped {
   /** Messages (not events) dropped since the previous notice, and the events they held. */
   messages: number;
   events: number;
+  /** Agent-tagged window messages that failed validation since the previous notice. */
+  invalid?: number;
 }
 
 /** What travels on a page port (content script → worker). */

@@ -57,7 +57,8 @@ function opsProblem(ops: unknown[], strings: number): string | null {
     const serial = ops[i + 1];
     const offset = ops[i + 2];
     const bundle = ops[i + 3];
-    if (!Number.isInteger(typeOp) || (typeOp as number) < 0 || (typeOp as number) >> 2 >= strings) return 'bad type';
+    // Compared unshifted: `>> 2` wraps at 2^31, which would let a huge typeOp index past `strings`.
+    if (!Number.isInteger(typeOp) || (typeOp as number) < 0 || (typeOp as number) >= strings * 4) return 'bad type';
     if (!Number.isSafeInteger(serial) || (serial as number) < 1) return 'bad serial';
     if (!Number.isInteger(offset) || (offset as number) < 0) return 'bad time offset';
     if (bundle !== NO_BUNDLE && (!Number.isInteger(bundle) || (bundle as number) < 0 || (bundle as number) >= strings)) return 'bad bundle';
@@ -74,6 +75,7 @@ const relayDropped = v.looseObject({
   kind: v.literal('relay-dropped'),
   messages: count,
   events: count,
+  invalid: v.optional(count),
 });
 
 const pageToWorker = v.union([agentMessage, relayDropped]);

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FakePort } from '../test-support/fake-browser.js';
+import { batch, hello } from '../test-support/messages.js';
+import { PageRelay, type RelayHost } from './page-relay.js';
+import { RelayBuffer } from './relay-buffer.js';
+
+const READY = { source: 'trackables-relay', v: 1, kind: 'ready' };
+
+/** A page window, the ports the relay opened, and what it posted into the page. */
+function setup(buffer?: RelayBuffer) {
+  const self = { name: 'window' };
+  const ports: FakePort[] = [];
+  const toPage: unknown[] = [];
+  let invalidated = false;
+  let workerAway = false;
+  let detached = 0;
+  const host: RelayHost = {
+    self,
+    postToPage: (message) => toPage.push(message),
+    connect: () => {
+      if (invalidated) throw new Error('Extension context invalidated.');
+      const port = new FakePort('trackables-page');
+      // With the worker away, a new port dies before it can carry anything.
+      port.closed = workerAway;
+      ports.push(port);
+      return port;
+    },
+    detach: () => detached++,
+  };
+  const relay = new PageRelay(host, buffer);
+  const post = (data: unknown, source: unknown = self) => relay.onWindowMessage(source, data);
+  return {
+    relay,
+    ports,
+    toPage,
+    post,
+    invalidate: () => (invalidated = true),
+    workerAway: (away: boolean) => (workerAway = away),
+    detached: () => detached,
+    sent: () => ports.flatMap((port) => port.posted),
+  };
+}
+
+test('announces itself on start, and does not connect before an agent speaks', () => {
+  const page = setup();
+  page.relay.start();
+  assert.deepEqual(page.toPage, [READY]);
+  assert.equal(page.ports.length, 0);
+});
+
+test('relays valid agent messages from its own window over one port', () => {
+  const page = setup();
+  page.post(hello('s'));
+  page.post(batch('s', 1));
+  assert.equal(page.ports.length, 1);
+  assert.deepEqual(page.ports[0]!.posted, [hello('s'), batch('s', 1)]);
+});
+
+test('ignores other windows and untagged messages; counts tagged but invalid ones', () => {
+  const page = setup();
+  page.post(batch('s', 1), { name: 'another window' });
+  page.post({ hello: 'world' });
+  page.post('trackables-agent');
+  page.post(null);
+  assert.equal(page.ports.length, 0, 'nothing for Trackables: no port opened');
+  page.post({ ...batch('s', 1), v: 2 });
+  page.post({ ...batch('s', 1), ops: [0, 1, 2] });
+  page.post(batch('s', 1));
+  assert.deepEqual(page.sent(), [
+    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    batch('s', 1),
+  ]);
+});
+
+test('answers a hello with ready, once per agent so the two never ping-pong', () => {
+  const page = setup();
+  page.post(hello('s', 'top'));
+  page.post(hello('s', 'top'));
+  page.post(hello('s', 'child'));
+  page.post(hello('s2', 'top'));
+  assert.deepEqual(page.toPage, [READY, READY, READY]);
+});
+
+test('reconnects on the next message after the worker went away', () => {
+  const page = setup();
+  page.post(batch('s', 1));
+  page.ports[0]!.drop();
+  page.post(batch('s', 2));
+  assert.equal(page.ports.length, 2);
+  assert.deepEqual(page.ports[1]!.posted, [batch('s', 2)]);
+});
+
+test('a port that died unnoticed is replaced at once, without losing the message', () => {
+  const page = setup();
+  page.post(batch('s', 1));
+  page.ports[0]!.closed = true;
+  page.post(batch('s', 2));
+  assert.deepEqual(page.ports[1]!.posted, [batch('s', 2)]);
+});
+
+test('buffers while no port takes messages, drops the oldest, then reports and sends the rest', () => {
+  const page = setup(new RelayBuffer({ messages: 2, events: 1_000 }));
+  page.post(batch('s', 1, 5));
+  page.ports[0]!.drop();
+  page.workerAway(true);
+  page.post(batch('s', 2, 1));
+  page.post(batch('s', 3, 2));
+  page.post(batch('s', 4, 3));
+  assert.deepEqual(page.sent(), [batch('s', 1, 5)], 'nothing got through meanwhile');
+  page.workerAway(false);
+  page.post(batch('s', 5, 4));
+  assert.deepEqual(page.ports.at(-1)!.posted, [
+    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 2, events: 3, invalid: 0 },
+    batch('s', 4, 3),
+    batch('s', 5, 4),
+  ]);
+});
+
+test('stops quietly once the extension context is invalidated', () => {
+  const page = setup();
+  page.post(batch('s', 1));
+  page.ports[0]!.drop();
+  page.invalidate();
+  assert.doesNotThrow(() => page.post(batch('s', 2)));
+  assert.equal(page.detached(), 1);
+  assert.doesNotThrow(() => page.post(batch('s', 3)));
+  assert.equal(page.detached(), 1, 'detaches once, then ignores everything');
+  assert.equal(page.ports.length, 1);
+});
+
+test('a page that cannot take the ready does not break the relay', () => {
+  const ports: FakePort[] = [];
+  const relay = new PageRelay({
+    self: 'w',
+    postToPage: () => {
+      throw new Error('window closed');
+    },
+    connect: () => {
+      ports.push(new FakePort('trackables-page'));
+      return ports.at(-1)!;
+    },
+    detach: () => {},
+  });
+  assert.doesNotThrow(() => relay.start());
+  assert.doesNotThrow(() => relay.onWindowMessage('w', hello('s')));
+  assert.deepEqual(ports[0]?.posted, [hello('s')]);
+});

@@ -1,0 +1,116 @@
+import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentHello, type RelayReady } from '../../agent/protocol/messages.js';
+import { checkAgentMessage, isTaggedAs } from '../../agent/protocol/validate.js';
+import type { PortLike } from '../port.js';
+import { RelayBuffer } from './relay-buffer.js';
+
+/** What the relay needs from its surroundings (the page window and the extension runtime). */
+export interface RelayHost {
+  /** The window the content script runs in: only messages it posted to itself are accepted. */
+  readonly self: unknown;
+  postToPage(message: RelayReady): void;
+  /** Opens a port to the worker; throws once the extension context is gone (extension reloaded). */
+  connect(): PortLike;
+  /** Stops listening to the page for good. */
+  detach(): void;
+}
+
+const READY: RelayReady = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' };
+
+/**
+ * Remembered (session, frame) pairs whose hello was answered. A page normally has one agent per
+ * frame per load; the cap only keeps a page that invents sessions from growing this set.
+ */
+const ANSWERED_LIMIT = 64;
+
+/**
+ * The content script's job: take agent messages from its own window, validate them, and relay
+ * them to the worker over a runtime port.
+ *
+ * The port is opened lazily (pages without an agent never wake the worker) and reopened on the
+ * next message after it disconnects (MV3 stops idle workers). Messages wait in a bounded
+ * RelayBuffer while there is no usable port. Nothing here throws into the page, and once the
+ * extension context is invalidated the relay detaches and stays silent.
+ */
+export class PageRelay {
+  private port: PortLike | null = null;
+  private stopped = false;
+  private readonly answered = new Set<string>();
+
+  constructor(
+    private readonly host: RelayHost,
+    private readonly buffer = new RelayBuffer(),
+  ) {}
+
+  /** Tells an agent that started before this script that someone now listens. */
+  start(): void {
+    this.postReady();
+  }
+
+  onWindowMessage(source: unknown, data: unknown): void {
+    if (this.stopped || source !== this.host.self || !isTaggedAs(data, AGENT_SOURCE)) return;
+    const checked = checkAgentMessage(data);
+    if (!checked.ok) {
+      this.buffer.countInvalid();
+    } else {
+      if (checked.message.kind === 'hello') this.answer(checked.message);
+      this.buffer.push(checked.message);
+    }
+    this.flush();
+  }
+
+  /**
+   * The agent says hello at start and again after each ready, so answering the same agent twice
+   * would make the two ping-pong forever: each (session, frame) gets one ready.
+   */
+  private answer(hello: AgentHello): void {
+    const key = `${hello.session}\n${hello.frame}`;
+    if (this.answered.has(key)) return;
+    if (this.answered.size >= ANSWERED_LIMIT) this.answered.clear();
+    this.answered.add(key);
+    this.postReady();
+  }
+
+  private postReady(): void {
+    try {
+      this.host.postToPage(READY);
+    } catch {
+      // The page's window is going away; it has nobody left to tell.
+    }
+  }
+
+  private flush(): void {
+    // Two tries: the first may find a port that died before its onDisconnect arrived.
+    for (let attempt = 0; attempt < 2 && !this.buffer.isEmpty; attempt++) {
+      const port = this.port ?? this.open();
+      if (!port) return;
+      try {
+        this.buffer.drain((message) => port.postMessage(message));
+      } catch {
+        if (this.port === port) this.port = null;
+      }
+    }
+  }
+
+  private open(): PortLike | null {
+    if (this.stopped) return null;
+    let port: PortLike;
+    try {
+      port = this.host.connect();
+    } catch {
+      this.stop();
+      return null;
+    }
+    port.onDisconnect.addListener(() => {
+      if (this.port === port) this.port = null;
+    });
+    this.port = port;
+    return port;
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.port = null;
+    this.buffer.clear();
+    this.host.detach();
+  }
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { batch, hello } from '../test-support/messages.js';
+import { History } from './history.js';
+
+const top = (tabId: number) => ({ tabId, frameId: 0 });
+
+/** Bytes one test batch entry takes (all test batches of one size have the same JSON length). */
+function entryBytes(events: number): number {
+  return new TextEncoder().encode(JSON.stringify({ origin: top(1), message: batch('s', 1, events) })).length;
+}
+
+test('replay gives hellos, then batches, per tab', () => {
+  const history = new History();
+  history.addHello(top(1), hello('a'));
+  history.addBatch(top(1), batch('a', 1));
+  history.addHello(top(2), hello('b'));
+  history.addBatch(top(2), batch('b', 1));
+  const one = history.replay(1, []);
+  assert.deepEqual(one.entries.map((entry) => entry.message), [hello('a'), batch('a', 1)]);
+  assert.deepEqual(one.entries.map((entry) => entry.origin.tabId), [1, 1]);
+  assert.deepEqual(history.replay(3, []), { kind: 'history', tabId: 3, entries: [], drops: { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 } });
+});
+
+test('replay leaves out batches the panel has, per session and frame; hellos always come', () => {
+  const history = new History();
+  history.addHello(top(1), hello('a'));
+  history.addHello({ tabId: 1, frameId: 7 }, hello('a', 'child'));
+  for (const seq of [1, 2, 3]) history.addBatch(top(1), batch('a', seq));
+  for (const seq of [1, 2]) history.addBatch({ tabId: 1, frameId: 7 }, batch('a', seq, 1, 'child'));
+  const { entries } = history.replay(1, [
+    { session: 'a', frame: 'f1', seq: 2 },
+    { session: 'other', frame: 'child', seq: 9 },
+  ]);
+  assert.deepEqual(
+    entries.map(({ message }) => (message.kind === 'hello' ? `hello ${message.frame}` : message.kind === 'batch' ? `${message.frame} ${message.seq}` : message.kind)),
+    ['hello f1', 'hello child', 'f1 3', 'child 1', 'child 2'],
+  );
+});
+
+test('a new top-frame session is a navigation; a repeated hello is kept once', () => {
+  const history = new History();
+  assert.equal(history.addHello(top(1), hello('a')), 'navigated');
+  assert.equal(history.addHello(top(1), hello('a')), 'repeated');
+  assert.equal(history.addHello({ tabId: 1, frameId: 3 }, hello('a', 'child')), 'kept');
+  assert.equal(history.addHello(top(1), hello('b')), 'navigated');
+  assert.equal(history.addHello(top(2), hello('b')), 'navigated', 'per tab');
+  assert.equal(history.replay(1, []).entries.length, 3);
+});
+
+test('counts agent drops, relay drops and invalid messages per tab', () => {
+  const history = new History();
+  history.addBatch(top(1), batch('a', 1, 1, 'f1', 7));
+  history.addRelayDrops(1, { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 3, events: 30, invalid: 2 });
+  history.addRelayDrops(1, { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 1, events: 0 });
+  history.countInvalid(1);
+  history.countInvalid(2);
+  assert.deepEqual(history.replay(1, []).drops, { agentEvents: 7, relayMessages: 4, historyMessages: 0, invalidMessages: 3 });
+  assert.deepEqual(history.replay(2, []).drops, { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 1 });
+  assert.equal(history.replay(1, []).entries.length, 1, 'drop notices are counters, not entries');
+});
+
+test('over the budget, evicts the oldest chunk of the fullest tab and counts it', () => {
+  const size = entryBytes(10);
+  // Chunks of two batches; room for six batches in all.
+  const history = new History({ budgetBytes: size * 6, chunkBytes: size * 2, hellosPerTab: 10 });
+  for (let seq = 1; seq <= 4; seq++) history.addBatch(top(1), batch('a', seq, 10));
+  history.addBatch(top(2), batch('b', 1, 10));
+  history.addBatch(top(2), batch('b', 2, 10));
+  assert.equal(history.size, size * 6);
+  history.addBatch(top(2), batch('b', 3, 10));
+  const one = history.replay(1, []);
+  assert.deepEqual(one.entries.map(({ message }) => (message.kind === 'batch' ? message.seq : 0)), [3, 4]);
+  assert.equal(one.drops.historyMessages, 2);
+  assert.equal(history.replay(2, []).entries.length, 3, 'the smaller tab keeps all');
+  assert.ok(history.size <= size * 6);
+});
+
+test('a batch bigger than a chunk gets a chunk of its own; bigger than the budget, it is evicted', () => {
+  const history = new History({ budgetBytes: entryBytes(50) * 2, chunkBytes: entryBytes(1), hellosPerTab: 10 });
+  history.addBatch(top(1), batch('a', 1, 50));
+  history.addBatch(top(1), batch('a', 2, 50));
+  assert.equal(history.replay(1, []).entries.length, 2);
+  history.addBatch(top(1), batch('a', 3, 500));
+  assert.deepEqual(history.replay(1, []).entries, []);
+  assert.equal(history.replay(1, []).drops.historyMessages, 3);
+  assert.equal(history.size, 0);
+});
+
+test('keeps at most hellosPerTab hellos, oldest out first, counted', () => {
+  const history = new History({ budgetBytes: 1e9, chunkBytes: 1e6, hellosPerTab: 2 });
+  for (const session of ['a', 'b', 'c']) history.addHello(top(1), hello(session));
+  const { entries, drops } = history.replay(1, []);
+  assert.deepEqual(entries.map(({ message }) => (message.kind === 'hello' ? message.session : '')), ['b', 'c']);
+  assert.equal(drops.historyMessages, 1);
+});
+
+test('removing a tab frees its bytes and reports its parts as gone', () => {
+  const history = new History({ budgetBytes: 1e9, chunkBytes: entryBytes(1), hellosPerTab: 10 });
+  history.addHello(top(1), hello('a'));
+  history.addBatch(top(1), batch('a', 1));
+  history.addBatch(top(1), batch('a', 2));
+  history.takeChanges();
+  history.remove(1);
+  assert.equal(history.size, 0);
+  const changes = history.takeChanges();
+  assert.deepEqual(changes.map(({ part }) => part).sort(), [0, 1, 'hellos', 'meta']);
+  assert.ok(changes.every(({ value }) => value === undefined));
+  assert.deepEqual(history.replay(1, []).entries, []);
+});
+
+test('takeChanges reports each changed part once, with its value now', () => {
+  const history = new History({ budgetBytes: 1e9, chunkBytes: entryBytes(1) * 2, hellosPerTab: 10 });
+  history.addBatch(top(1), batch('a', 1));
+  history.addBatch(top(1), batch('a', 2));
+  const first = history.takeChanges();
+  assert.deepEqual(first.map(({ part }) => part), ['meta', 0]);
+  assert.equal((first[1]!.value as unknown[]).length, 2);
+  assert.deepEqual(history.takeChanges(), []);
+  history.addBatch(top(1), batch('a', 3));
+  assert.deepEqual(history.takeChanges().map(({ part }) => part), ['meta', 1], 'only the new chunk and the chunk list');
+});

@@ -1,0 +1,280 @@
+import type { AgentBatch, AgentHello, DropCounters, Origin, PanelSubscribe, RelayDropped, WorkerHistory } from '../../agent/protocol/messages.js';
+
+/**
+ * Bounds of the worker's history (all tabs together, since chrome.storage.session's 10 MiB quota
+ * is shared). Sizes are UTF-8 bytes of each entry's JSON.
+ *
+ * - HISTORY_BUDGET_BYTES (8 MiB): everything kept, for all tabs. Over it, the oldest chunk of the
+ *   tab holding the most bytes is evicted (then, once a tab has no chunks left, its oldest hello).
+ *   The 2 MiB left of the quota covers keys, per-tab metadata and storage overhead.
+ * - CHUNK_BYTES (256 KiB): batches are kept in chunks of about this size, one storage item each,
+ *   so a write rewrites at most one open chunk; eviction drops a whole chunk (at most ~3 % of the
+ *   budget at once). A single batch bigger than that gets a chunk of its own.
+ * - HELLOS_PER_TAB (256): hellos are kept apart from batches (every replay includes them); past
+ *   this many in a tab the oldest goes.
+ *
+ * Every evicted message counts in its tab's `historyMessages`.
+ */
+export const HISTORY_BUDGET_BYTES = 8 * 1024 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
+export const HELLOS_PER_TAB = 256;
+
+export interface HistoryLimits {
+  budgetBytes: number;
+  chunkBytes: number;
+  hellosPerTab: number;
+}
+
+export const DEFAULT_LIMITS: HistoryLimits = { budgetBytes: HISTORY_BUDGET_BYTES, chunkBytes: CHUNK_BYTES, hellosPerTab: HELLOS_PER_TAB };
+
+export interface Entry<M = AgentHello | AgentBatch> {
+  origin: Origin;
+  message: M;
+}
+
+/** A storable piece of one tab: its metadata, its hellos, or one chunk of batches (by id). */
+export type Part = 'meta' | 'hellos' | number;
+
+/** A tab's parts as saved, for restore. */
+export interface SavedTab {
+  tabId: number;
+  meta: SavedMeta;
+  hellos: Entry<AgentHello>[];
+  chunks: Map<number, Entry<AgentBatch>[]>;
+}
+
+export interface SavedMeta {
+  drops: DropCounters;
+  /** Chunk ids, oldest first. */
+  chunks: number[];
+  nextChunk: number;
+}
+
+interface Sized<M> {
+  entry: Entry<M>;
+  bytes: number;
+}
+
+interface Chunk {
+  id: number;
+  items: Sized<AgentBatch>[];
+  bytes: number;
+}
+
+interface Tab {
+  drops: DropCounters;
+  hellos: Sized<AgentHello>[];
+  chunks: Chunk[];
+  nextChunk: number;
+  bytes: number;
+}
+
+const utf8 = new TextEncoder();
+
+function jsonBytes(value: unknown): number {
+  return utf8.encode(JSON.stringify(value)).length;
+}
+
+function noDrops(): DropCounters {
+  return { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
+}
+
+const sessionKey = (session: string, frame: string): string => `${session}\n${frame}`;
+
+/**
+ * Every tab's relayed messages since the worker's storage was last cleared, bounded (see the
+ * constants above), with its drop counters. Relay drop notices are not kept as entries: they are
+ * folded into the counters, so a replay never counts them twice.
+ *
+ * It records which parts changed for the persister to write (takeChanges), so storage gets
+ * small writes of what changed, not the whole history.
+ */
+export class History {
+  private readonly tabs = new Map<number, Tab>();
+  private bytes = 0;
+  private readonly dirty = new Map<string, { tabId: number; part: Part }>();
+
+  constructor(private readonly limits: HistoryLimits = DEFAULT_LIMITS) {}
+
+  /**
+   * Keeps a hello unless this agent's hello is already kept (an agent repeats it after every
+   * ready). 'navigated' when it starts a new session in the tab's top frame.
+   */
+  addHello(origin: Origin, hello: AgentHello): 'repeated' | 'navigated' | 'kept' {
+    const tab = this.tab(origin.tabId);
+    const key = sessionKey(hello.session, hello.frame);
+    if (tab.hellos.some(({ entry }) => sessionKey(entry.message.session, entry.message.frame) === key)) return 'repeated';
+    const navigated = origin.frameId === 0 && this.topSession(tab) !== hello.session;
+    const item = { entry: { origin, message: hello }, bytes: jsonBytes({ origin, message: hello }) };
+    tab.hellos.push(item);
+    this.grow(tab, item.bytes);
+    this.mark(origin.tabId, 'hellos');
+    while (tab.hellos.length > this.limits.hellosPerTab) this.evictHello(origin.tabId, tab);
+    this.enforceBudget();
+    return navigated ? 'navigated' : 'kept';
+  }
+
+  addBatch(origin: Origin, batch: AgentBatch): void {
+    const tab = this.tab(origin.tabId);
+    const item = { entry: { origin, message: batch }, bytes: jsonBytes({ origin, message: batch }) };
+    let chunk = tab.chunks.at(-1);
+    if (!chunk || (chunk.items.length > 0 && chunk.bytes + item.bytes > this.limits.chunkBytes)) {
+      chunk = { id: tab.nextChunk++, items: [], bytes: 0 };
+      tab.chunks.push(chunk);
+      this.mark(origin.tabId, 'meta');
+    }
+    chunk.items.push(item);
+    chunk.bytes += item.bytes;
+    this.grow(tab, item.bytes);
+    this.mark(origin.tabId, chunk.id);
+    if (batch.dropped > 0) {
+      tab.drops.agentEvents += batch.dropped;
+      this.mark(origin.tabId, 'meta');
+    }
+    this.enforceBudget();
+  }
+
+  addRelayDrops(tabId: number, notice: RelayDropped): void {
+    const tab = this.tab(tabId);
+    tab.drops.relayMessages += notice.messages;
+    tab.drops.invalidMessages += notice.invalid ?? 0;
+    this.mark(tabId, 'meta');
+  }
+
+  countInvalid(tabId: number): void {
+    this.tab(tabId).drops.invalidMessages += 1;
+    this.mark(tabId, 'meta');
+  }
+
+  remove(tabId: number): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return;
+    this.tabs.delete(tabId);
+    this.bytes -= tab.bytes;
+    this.mark(tabId, 'meta');
+    this.mark(tabId, 'hellos');
+    for (const chunk of tab.chunks) this.mark(tabId, chunk.id);
+  }
+
+  /**
+   * What a panel subscribing to `tabId` gets: every hello, then the batches newer than what it
+   * says it has, oldest first.
+   */
+  replay(tabId: number, have: PanelSubscribe['have']): WorkerHistory {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return { kind: 'history', tabId, entries: [], drops: noDrops() };
+    const known = new Map(have.map(({ session, frame, seq }) => [sessionKey(session, frame), seq]));
+    const entries: WorkerHistory['entries'] = tab.hellos.map(({ entry }) => entry);
+    for (const chunk of tab.chunks) {
+      for (const { entry } of chunk.items) {
+        if (entry.message.seq > (known.get(sessionKey(entry.message.session, entry.message.frame)) ?? 0)) entries.push(entry);
+      }
+    }
+    return { kind: 'history', tabId, entries, drops: { ...tab.drops } };
+  }
+
+  /** UTF-8 bytes held, all tabs. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /**
+   * The parts changed since the last call, each with its JSON-able value now, or undefined when
+   * the part no longer exists (to be removed from storage).
+   */
+  takeChanges(): { tabId: number; part: Part; value: unknown }[] {
+    const changes = [...this.dirty.values()].map(({ tabId, part }) => ({ tabId, part, value: this.part(tabId, part) }));
+    this.dirty.clear();
+    return changes;
+  }
+
+  /** Marks parts changed again (their write failed). */
+  markChanged(parts: { tabId: number; part: Part }[]): void {
+    for (const { tabId, part } of parts) this.mark(tabId, part);
+  }
+
+  /** Rebuilds tabs from storage (the worker restarted), then applies the bounds. */
+  restore(saved: SavedTab[]): void {
+    for (const { tabId, meta, hellos, chunks } of saved) {
+      const tab: Tab = { drops: { ...meta.drops }, hellos: [], chunks: [], nextChunk: meta.nextChunk, bytes: 0 };
+      for (const entry of hellos) {
+        const bytes = jsonBytes(entry);
+        tab.hellos.push({ entry, bytes });
+        tab.bytes += bytes;
+      }
+      for (const id of meta.chunks) {
+        const entries = chunks.get(id);
+        if (!entries) continue;
+        const chunk: Chunk = { id, items: entries.map((entry) => ({ entry, bytes: jsonBytes(entry) })), bytes: 0 };
+        chunk.bytes = chunk.items.reduce((sum, item) => sum + item.bytes, 0);
+        tab.chunks.push(chunk);
+        tab.bytes += chunk.bytes;
+      }
+      this.tabs.set(tabId, tab);
+      this.bytes += tab.bytes;
+    }
+    this.enforceBudget();
+  }
+
+  private part(tabId: number, part: Part): unknown {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return undefined;
+    if (part === 'meta') return { drops: tab.drops, chunks: tab.chunks.map((chunk) => chunk.id), nextChunk: tab.nextChunk } satisfies SavedMeta;
+    if (part === 'hellos') return tab.hellos.map(({ entry }) => entry);
+    return tab.chunks.find((chunk) => chunk.id === part)?.items.map(({ entry }) => entry);
+  }
+
+  private tab(tabId: number): Tab {
+    let tab = this.tabs.get(tabId);
+    if (!tab) {
+      tab = { drops: noDrops(), hellos: [], chunks: [], nextChunk: 0, bytes: 0 };
+      this.tabs.set(tabId, tab);
+      this.mark(tabId, 'meta');
+    }
+    return tab;
+  }
+
+  private topSession(tab: Tab): string | undefined {
+    for (let i = tab.hellos.length - 1; i >= 0; i--) {
+      const { entry } = tab.hellos[i]!;
+      if (entry.origin.frameId === 0) return entry.message.session;
+    }
+    return undefined;
+  }
+
+  private grow(tab: Tab, bytes: number): void {
+    tab.bytes += bytes;
+    this.bytes += bytes;
+  }
+
+  private enforceBudget(): void {
+    while (this.bytes > this.limits.budgetBytes) {
+      let fullest: [number, Tab] | undefined;
+      for (const pair of this.tabs) if (!fullest || pair[1].bytes > fullest[1].bytes) fullest = pair;
+      if (!fullest || fullest[1].bytes === 0) return;
+      const [tabId, tab] = fullest;
+      if (tab.chunks.length > 0) this.evictChunk(tabId, tab);
+      else this.evictHello(tabId, tab);
+    }
+  }
+
+  private evictChunk(tabId: number, tab: Tab): void {
+    const chunk = tab.chunks.shift()!;
+    this.grow(tab, -chunk.bytes);
+    tab.drops.historyMessages += chunk.items.length;
+    this.mark(tabId, chunk.id);
+    this.mark(tabId, 'meta');
+  }
+
+  private evictHello(tabId: number, tab: Tab): void {
+    const hello = tab.hellos.shift()!;
+    this.grow(tab, -hello.bytes);
+    tab.drops.historyMessages += 1;
+    this.mark(tabId, 'hellos');
+    this.mark(tabId, 'meta');
+  }
+
+  private mark(tabId: number, part: Part): void {
+    this.dirty.set(`${tabId}/${part}`, { tabId, part });
+  }
+}

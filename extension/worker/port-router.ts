@@ -1,0 +1,123 @@
+import { PAGE_PORT, PANEL_PORT, type Origin, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { checkPageToWorker, checkPanelSubscribe } from '../../agent/protocol/validate.js';
+import type { PortLike } from '../port.js';
+import type { History } from './history.js';
+
+/**
+ * The worker's job: take messages from content-script ports, keep them in the History, and pass
+ * them on to the panels subscribed to their tab.
+ *
+ * Page ports get their tab and frame from the port's sender, never from the page. Panel ports
+ * must come from this extension's own pages; a panel sends a PanelSubscribe (on every connect)
+ * and gets the tab's history, then live relays. Until the saved history is restored everything
+ * waits, so a restarted worker answers with what it had before it stopped.
+ */
+export class PortRouter {
+  /** Panel ports and the tab each subscribed to (null until its PanelSubscribe). */
+  private readonly panels = new Map<PortLike, number | null>();
+  private waiting: (() => void)[] | null = [];
+
+  constructor(
+    private readonly history: History,
+    private readonly persister: { schedule(): void },
+    /** `chrome-extension://<id>/`: only pages under it may connect as panels. */
+    private readonly extensionOrigin: string,
+  ) {}
+
+  /**
+   * Starts handling events once `restored` settles (restored or not, the worker must go on);
+   * resolves when the events that waited are handled.
+   */
+  start(restored: Promise<void>): Promise<void> {
+    return restored
+      .catch((error: unknown) => console.warn('Trackables: could not restore history', error))
+      .then(() => {
+        const waiting = this.waiting ?? [];
+        this.waiting = null;
+        for (const run of waiting) run();
+      });
+  }
+
+  connect(port: PortLike): void {
+    if (port.name === PAGE_PORT) this.connectPage(port);
+    else if (port.name === PANEL_PORT) this.connectPanel(port);
+    else port.disconnect();
+  }
+
+  tabRemoved(tabId: number): void {
+    this.whenReady(() => {
+      this.history.remove(tabId);
+      this.persister.schedule();
+      this.toPanels(tabId, { kind: 'tab', tabId, event: 'closed' });
+    });
+  }
+
+  private connectPage(port: PortLike): void {
+    const tabId = port.sender?.tab?.id;
+    const frameId = port.sender?.frameId;
+    if (!Number.isInteger(tabId) || !Number.isInteger(frameId)) {
+      port.disconnect();
+      return;
+    }
+    const origin: Origin = { tabId: tabId!, frameId: frameId! };
+    port.onMessage.addListener((data) => this.whenReady(() => this.fromPage(origin, data)));
+  }
+
+  private fromPage(origin: Origin, data: unknown): void {
+    const checked = checkPageToWorker(data);
+    if (!checked.ok) {
+      this.history.countInvalid(origin.tabId);
+      this.persister.schedule();
+      return;
+    }
+    const message = checked.message;
+    if (message.kind === 'relay-dropped') {
+      this.history.addRelayDrops(origin.tabId, message);
+    } else if (message.kind === 'hello') {
+      const added = this.history.addHello(origin, message);
+      // Panels already have it: live relays show what a replay would.
+      if (added === 'repeated') return;
+      if (added === 'navigated') this.toPanels(origin.tabId, { kind: 'tab', tabId: origin.tabId, event: 'navigated', url: message.url });
+    } else {
+      this.history.addBatch(origin, message);
+    }
+    this.persister.schedule();
+    this.toPanels(origin.tabId, { kind: 'relay', origin, message });
+  }
+
+  private connectPanel(port: PortLike): void {
+    if (!port.sender?.url?.startsWith(this.extensionOrigin)) {
+      port.disconnect();
+      return;
+    }
+    this.panels.set(port, null);
+    port.onDisconnect.addListener(() => this.panels.delete(port));
+    port.onMessage.addListener((data) => this.whenReady(() => this.subscribe(port, data)));
+  }
+
+  private subscribe(port: PortLike, data: unknown): void {
+    const checked = checkPanelSubscribe(data);
+    if (!checked.ok || !this.panels.has(port)) return;
+    const { tabId, have } = checked.message;
+    this.panels.set(port, tabId);
+    this.post(port, this.history.replay(tabId, have));
+  }
+
+  private toPanels(tabId: number, message: WorkerToPanel): void {
+    for (const [port, subscribed] of this.panels) if (subscribed === tabId) this.post(port, message);
+  }
+
+  private post(port: PortLike, message: WorkerToPanel): void {
+    try {
+      port.postMessage(message);
+    } catch {
+      // Its onDisconnect is on the way; stop sending meanwhile.
+      this.panels.delete(port);
+    }
+  }
+
+  private whenReady(run: () => void): void {
+    if (this.waiting) this.waiting.push(run);
+    else run();
+  }
+}

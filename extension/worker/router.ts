@@ -1,0 +1,17 @@
+import browser from 'webextension-polyfill';
+import { History } from './history.js';
+import { Persister } from './persist.js';
+import { PortRouter } from './port-router.js';
+
+// Service worker entry. MV3 only delivers events to listeners registered in the first run of
+// the script, so they are all added here, synchronously; PortRouter holds events until the
+// saved history is back.
+
+const history = new History();
+const persister = new Persister(browser.storage.session, history, (callback, delayMs) => setTimeout(callback, delayMs));
+const router = new PortRouter(history, persister, browser.runtime.getURL(''));
+
+browser.runtime.onConnect.addListener((port) => router.connect(port));
+browser.tabs.onRemoved.addListener((tabId) => router.tabRemoved(tabId));
+
+void router.start(persister.load().then((saved) => history.restore(saved)));
