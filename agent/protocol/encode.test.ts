@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeBatch, forEachEvent, type LifecycleEvent } from './decode.js';
+import { BatchEncoder } from './encode.js';
+import { AGENT_SOURCE, NO_BUNDLE, OP_NAMES, OP_STRIDE, Op, PROTOCOL_VERSION, type AgentBatch } from './messages.js';
+import { checkAgentMessage } from './validate.js';
+
+/** A clock that advances by `step` ms per reading and counts its readings. */
+function fakeClock(start: number, step: number): { now: () => number; readings: number[] } {
+  const readings: number[] = [];
+  let current = start;
+  return {
+    readings,
+    now: () => {
+      readings.push(current);
+      const value = current;
+      current += step;
+      return value;
+    },
+  };
+}
+
+function take(encoder: BatchEncoder, seq = 1): AgentBatch {
+  const batch = encoder.take('session-1', 'frame-1', seq, 0);
+  assert.ok(batch, 'a batch with events');
+  return batch;
+}
+
+test('events round-trip through encode and decode, in order', () => {
+  const clock = fakeClock(1_700_000_000_000.25, 0.5);
+  const encoder = new BatchEncoder(clock.now, 1);
+  const input: [Op, number, string, string | undefined][] = [
+    [Op.attached, 1, 'Session', undefined],
+    [Op.updated, 1, 'Session', '{"user":7}'],
+    [Op.attached, 2, 'Cart', '"x"'],
+    [Op.detached, 1, 'Session', '{"user":7}'],
+    [Op.destroyed, 2, 'Cart', '"x"'],
+    [Op.attached, Number.MAX_SAFE_INTEGER, 'Session', ''],
+  ];
+  for (const [op, serial, type, bundle] of input) encoder.add(op, serial, type, bundle);
+  assert.equal(encoder.size, input.length);
+  const batch = take(encoder, 3);
+
+  const events = decodeBatch(batch);
+  assert.deepEqual(
+    events.map(({ op, serial, type, bundle }) => [op, serial, type, bundle]),
+    input.map(([op, serial, type, bundle]) => [OP_NAMES[op], serial, type, bundle]),
+  );
+  // Every event read the clock (readClockEvery = 1): times are the readings, to the microsecond.
+  assert.deepEqual(
+    events.map((e) => Math.round((e.time - batch.t0) * 1000)),
+    clock.readings.map((r) => Math.round((r - clock.readings[0]!) * 1000)),
+  );
+
+  const visited: unknown[][] = [];
+  forEachEvent(batch, (op, serial, type, time, bundle) => visited.push([OP_NAMES[op], serial, type, time, bundle]));
+  assert.deepEqual(visited, events.map((e: LifecycleEvent) => [e.op, e.serial, e.type, e.time, e.bundle]));
+});
+
+test('take stamps the envelope and passes validation unchanged', () => {
+  const encoder = new BatchEncoder(fakeClock(1000, 1).now);
+  encoder.add(Op.attached, 5, 'T', undefined);
+  const batch = encoder.take('s', 'f', 42, 17);
+  assert.deepEqual(batch, {
+    source: AGENT_SOURCE,
+    v: PROTOCOL_VERSION,
+    kind: 'batch',
+    session: 's',
+    frame: 'f',
+    seq: 42,
+    t0: 1000,
+    dropped: 17,
+    strings: ['T'],
+    ops: [0 * 4 + Op.attached, 5, 0, NO_BUNDLE],
+  });
+  const checked = checkAgentMessage(batch);
+  assert.ok(checked.ok);
+  assert.equal(checked.message, batch);
+});
+
+test('type names and bundle texts are interned once per batch', () => {
+  const encoder = new BatchEncoder(fakeClock(0, 1).now);
+  for (let serial = 1; serial <= 50; serial++) {
+    encoder.add(Op.attached, serial, serial % 2 ? 'Odd' : 'Even', serial % 3 ? '"common"' : undefined);
+    encoder.add(Op.updated, serial, serial % 2 ? 'Odd' : 'Even', '"common"');
+  }
+  encoder.add(Op.updated, 1, 'Odd', 'Odd');
+  const batch = take(encoder);
+  assert.deepEqual(batch.strings, ['Odd', '"common"', 'Even']);
+  assert.equal(batch.ops.length, 101 * OP_STRIDE);
+  // A bundle text equal to a type name shares its slot; decoding still tells them apart.
+  const { op, serial, type, bundle } = decodeBatch(batch).at(-1)!;
+  assert.deepEqual({ op, serial, type, bundle }, { op: 'updated', serial: 1, type: 'Odd', bundle: 'Odd' });
+  assert.equal(decodeBatch(batch).filter((e) => e.bundle === undefined).length, 16);
+});
+
+test('the clock is read at the start of a batch and then once every readClockEvery events', () => {
+  const clock = fakeClock(5000, 2);
+  const encoder = new BatchEncoder(clock.now, 4);
+  for (let i = 0; i < 10; i++) encoder.add(Op.attached, i + 1, 'T', undefined);
+  assert.equal(clock.readings.length, 3);
+  const times = decodeBatch(take(encoder)).map((e) => e.time);
+  assert.deepEqual(times, [5000, 5000, 5000, 5000, 5002, 5002, 5002, 5002, 5004, 5004]);
+});
+
+test('times are non-decreasing and within the range of clock readings', () => {
+  // Sub-millisecond steps with awkward fractions exercise the microsecond rounding.
+  let now = 1_700_000_000_123.456;
+  let step = 0;
+  const readings: number[] = [];
+  const clock = (): number => {
+    step = (step * 7 + 3) % 11;
+    now += step * 0.0371;
+    readings.push(now);
+    return now;
+  };
+  const encoder = new BatchEncoder(clock, 3);
+  for (let i = 0; i < 1000; i++) encoder.add(i % 4 as Op, i + 1, `T${i % 5}`, i % 2 ? `${i}` : undefined);
+  const batch = take(encoder);
+  assert.equal(batch.t0, readings[0]);
+  const times = decodeBatch(batch).map((e) => e.time);
+  for (let i = 1; i < times.length; i++) assert.ok(times[i]! >= times[i - 1]!, `time ${i} went backwards`);
+  // Offsets are whole microseconds: half a microsecond of rounding either way.
+  assert.ok(times[0]! >= readings[0]! - 0.0005);
+  assert.ok(times.at(-1)! <= readings.at(-1)! + 0.0005);
+  for (let i = 2; i < batch.ops.length; i += OP_STRIDE) assert.ok(Number.isInteger(batch.ops[i]));
+});
+
+test('a clock reading before t0 is clamped: no event is earlier than the batch start', () => {
+  const values = [100, 99.5];
+  const encoder = new BatchEncoder(() => values.shift() ?? 99, 1);
+  encoder.add(Op.attached, 1, 'T', undefined);
+  encoder.add(Op.attached, 2, 'T', undefined);
+  const batch = take(encoder);
+  assert.deepEqual(decodeBatch(batch).map((e) => e.time), [100, 100]);
+  assert.ok(checkAgentMessage(batch).ok);
+});
+
+test('take returns null when empty and resets: the next batch starts afresh', () => {
+  const clock = fakeClock(10, 1);
+  const encoder = new BatchEncoder(clock.now, 64);
+  assert.equal(encoder.take('s', 'f', 1, 0), null);
+  encoder.add(Op.attached, 1, 'First', '"a"');
+  encoder.add(Op.updated, 1, 'First', '"b"');
+  const first = take(encoder, 1);
+  assert.equal(encoder.size, 0);
+  assert.equal(encoder.take('s', 'f', 2, 0), null);
+
+  encoder.add(Op.destroyed, 9, 'Second', undefined);
+  const second = take(encoder, 2);
+  assert.deepEqual(second.strings, ['Second'], 'strings of the previous batch are not carried over');
+  assert.deepEqual(second.ops, [0 * 4 + Op.destroyed, 9, 0, NO_BUNDLE]);
+  assert.equal(second.t0, 11, 'a new batch reads the clock again');
+
+  // The first batch is not touched by later adds (it may still be queued for posting).
+  assert.deepEqual(first.strings, ['First', '"a"', '"b"']);
+  assert.deepEqual(decodeBatch(first).map((e) => [e.op, e.bundle]), [['attached', '"a"'], ['updated', '"b"']]);
+});

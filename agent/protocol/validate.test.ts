@@ -1,0 +1,396 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { decodeBatch } from './decode.js';
+import { BatchEncoder } from './encode.js';
+import {
+  AGENT_SOURCE,
+  MAX_EVENTS_PER_BATCH,
+  MAX_ID_LENGTH,
+  MAX_STRINGS_PER_BATCH,
+  NO_BUNDLE,
+  OP_STRIDE,
+  Op,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type AgentBatch,
+  type AgentHello,
+} from './messages.js';
+import {
+  checkAgentMessage,
+  checkPageToWorker,
+  checkPanelSubscribe,
+  checkRelayReady,
+  checkWorkerToPanel,
+  isTaggedAs,
+  type Checked,
+} from './validate.js';
+
+const checkers = { checkAgentMessage, checkPageToWorker, checkPanelSubscribe, checkRelayReady, checkWorkerToPanel };
+
+function hello(): AgentHello {
+  return {
+    source: AGENT_SOURCE,
+    v: PROTOCOL_VERSION,
+    kind: 'hello',
+    session: 'session-1',
+    frame: 'frame-1',
+    agent: '0.1.0',
+    url: 'https://example.test/',
+    time: 1_700_000_000_000.5,
+  };
+}
+
+function batch(): AgentBatch {
+  return {
+    source: AGENT_SOURCE,
+    v: PROTOCOL_VERSION,
+    kind: 'batch',
+    session: 'session-1',
+    frame: 'frame-1',
+    seq: 1,
+    t0: 1_700_000_000_000.5,
+    dropped: 0,
+    strings: ['Session', '{"user":7}'],
+    ops: [0 * 4 + Op.attached, 1, 0, NO_BUNDLE, 0 * 4 + Op.updated, 1, 250, 1],
+  };
+}
+
+function assertRejected(result: Checked<unknown>, reason?: RegExp): void {
+  assert.equal(result.ok, false, 'expected a rejection');
+  if (result.ok) return;
+  assert.equal(typeof result.reason, 'string');
+  assert.ok(result.reason.length > 0, 'a rejection says why');
+  if (reason) assert.match(result.reason, reason);
+}
+
+test('valid hello and batch are accepted as the same object', () => {
+  for (const message of [hello(), batch()]) {
+    const checked = checkAgentMessage(message);
+    assert.ok(checked.ok);
+    assert.equal(checked.message, message);
+    const page = checkPageToWorker(message);
+    assert.ok(page.ok);
+    assert.equal(page.message, message);
+  }
+});
+
+test('unknown extra fields are allowed and passed on', () => {
+  const message = { ...batch(), newerField: { any: 'thing' } };
+  const checked = checkAgentMessage(message);
+  assert.ok(checked.ok);
+  assert.deepEqual(checked.message, message);
+});
+
+test('an empty batch, and one at the event limit, are valid', () => {
+  assert.ok(checkAgentMessage({ ...batch(), strings: [], ops: [] }).ok);
+  const ops = new Array<number>(MAX_EVENTS_PER_BATCH * OP_STRIDE);
+  for (let i = 0; i < ops.length; i += OP_STRIDE) ops.splice(i, OP_STRIDE, Op.attached, i / OP_STRIDE + 1, i, NO_BUNDLE);
+  assert.ok(checkAgentMessage({ ...batch(), strings: ['T'], ops }).ok);
+});
+
+test('malformed agent messages are rejected with a reason, never thrown', () => {
+  const cases: [string, unknown, RegExp?][] = [
+    ['wrong protocol version', { ...batch(), v: PROTOCOL_VERSION + 1 }, /^v: /],
+    ['version as a string', { ...hello(), v: String(PROTOCOL_VERSION) }, /^v: /],
+    ['wrong source', { ...batch(), source: RELAY_SOURCE }, /^source: /],
+    ['no source', { ...hello(), source: undefined }, /^source: /],
+    ['unknown kind', { ...batch(), kind: 'batches' }, /^kind: /],
+    ['empty session', { ...batch(), session: '' }, /^session: /],
+    ['session too long', { ...hello(), session: 'x'.repeat(MAX_ID_LENGTH + 1) }, /^session: /],
+    ['frame not a string', { ...batch(), frame: 1 }, /^frame: /],
+    ['hello without url', { ...hello(), url: undefined }, /^url: /],
+    ['hello time not finite', { ...hello(), time: Number.POSITIVE_INFINITY }, /^time: /],
+    ['seq 0', { ...batch(), seq: 0 }, /^seq: /],
+    ['fractional seq', { ...batch(), seq: 1.5 }, /^seq: /],
+    ['t0 NaN', { ...batch(), t0: Number.NaN }, /^t0: /],
+    ['negative dropped', { ...batch(), dropped: -1 }, /^dropped: /],
+    ['strings not an array', { ...batch(), strings: 'Session' }, /^strings: /],
+    ['a string that is a number', { ...batch(), strings: ['Session', 7] }, /^strings\.1: /],
+    ['ops not an array', { ...batch(), ops: {} }, /^ops: /],
+    ['ops stride broken', { ...batch(), ops: [0, 1, 0, NO_BUNDLE, 0] }, /ops/],
+    ['type index out of range', { ...batch(), ops: [2 * 4, 1, 0, NO_BUNDLE] }, /ops/],
+    ['type index past 2^31 (wraps when shifted)', { ...batch(), ops: [2 ** 31, 1, 0, NO_BUNDLE] }, /ops/],
+    ['type index past 2^32', { ...batch(), ops: [2 ** 32 + 1, 1, 0, NO_BUNDLE] }, /ops/],
+    ['negative type op', { ...batch(), ops: [-1, 1, 0, NO_BUNDLE] }, /ops/],
+    ['fractional type op', { ...batch(), ops: [0.5, 1, 0, NO_BUNDLE] }, /ops/],
+    ['type op as a string', { ...batch(), ops: ['0', 1, 0, NO_BUNDLE] }, /ops/],
+    ['negative serial', { ...batch(), ops: [0, -3, 0, NO_BUNDLE] }, /ops/],
+    ['serial 0', { ...batch(), ops: [0, 0, 0, NO_BUNDLE] }, /ops/],
+    ['unsafe serial', { ...batch(), ops: [0, 2 ** 53, 0, NO_BUNDLE] }, /ops/],
+    ['negative time offset', { ...batch(), ops: [0, 1, -1, NO_BUNDLE] }, /ops/],
+    ['fractional time offset', { ...batch(), ops: [0, 1, 0.5, NO_BUNDLE] }, /ops/],
+    ['bundle index out of range', { ...batch(), ops: [0, 1, 0, 2] }, /ops/],
+    ['bundle index -2', { ...batch(), ops: [0, 1, 0, -2] }, /ops/],
+    ['bundle index fractional', { ...batch(), ops: [0, 1, 0, 0.5] }, /ops/],
+    ['bundle index null', { ...batch(), ops: [0, 1, 0, null] }, /ops/],
+    ['holes in ops', { ...batch(), ops: [0, 1, , NO_BUNDLE] }, /ops/],
+    ['too many events', { ...batch(), strings: ['T'], ops: new Array(MAX_EVENTS_PER_BATCH * OP_STRIDE + OP_STRIDE).fill(0) }, /^ops: /],
+    ['too many strings', { ...batch(), strings: new Array(MAX_STRINGS_PER_BATCH + 1).fill('s'), ops: [] }, /^strings: /],
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'hello'],
+    ['a JSON string of a valid message', JSON.stringify(batch())],
+    ['a number', 1],
+    ['an array', [batch()]],
+    ['a function', () => batch()],
+  ];
+  for (const [what, message, reason] of cases) {
+    let result: Checked<unknown> | undefined;
+    assert.doesNotThrow(() => (result = checkAgentMessage(message)), what);
+    assert.ok(result);
+    assert.equal(result.ok, false, `${what}: expected a rejection`);
+    if (!result.ok) {
+      assert.ok(result.reason.length > 0, `${what}: a rejection says why`);
+      if (reason) assert.match(result.reason, reason, what);
+    }
+  }
+});
+
+test('hostile objects (throwing getters, revoked or throwing Proxies) are rejected, not thrown', () => {
+  const throwingGetter = Object.defineProperty({ ...batch() }, 'kind', {
+    enumerable: true,
+    get() {
+      throw new Error('boom from a getter');
+    },
+  });
+  const { proxy: revoked, revoke } = Proxy.revocable(batch(), {});
+  revoke();
+  const trapping = new Proxy(batch(), {
+    get() {
+      throw new Error('boom from a trap');
+    },
+  });
+  const opsGetter = { ...batch(), ops: Object.defineProperty([0, 1, 0], '3', { get: () => { throw new Error('element'); } }) };
+  for (const [what, message] of Object.entries({ throwingGetter, revoked, trapping, opsGetter })) {
+    for (const [name, check] of Object.entries(checkers)) {
+      let result: Checked<unknown> | undefined;
+      assert.doesNotThrow(() => (result = check(message)), `${name}(${what})`);
+      assertRejected(result!);
+    }
+  }
+  assertRejected(checkAgentMessage(throwingGetter), /^unreadable message: boom from a getter/);
+  assertRejected(checkAgentMessage(revoked), /^unreadable message: /);
+});
+
+test('isTaggedAs checks the source tag without ever throwing', () => {
+  assert.equal(isTaggedAs(batch(), AGENT_SOURCE), true);
+  assert.equal(isTaggedAs(batch(), RELAY_SOURCE), false);
+  for (const data of [null, undefined, 'trackables-agent', 3, []]) assert.equal(isTaggedAs(data, AGENT_SOURCE), false);
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  assert.equal(isTaggedAs(proxy, AGENT_SOURCE), false);
+  const throwing = { get source(): string { throw new Error('no'); } };
+  assert.equal(isTaggedAs(throwing, AGENT_SOURCE), false);
+});
+
+test('RelayReady and RelayDropped', () => {
+  const ready = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' };
+  const checkedReady = checkRelayReady(ready);
+  assert.ok(checkedReady.ok);
+  assert.equal(checkedReady.message, ready);
+  assertRejected(checkRelayReady({ ...ready, source: AGENT_SOURCE }), /^source: /);
+  assertRejected(checkRelayReady({ ...ready, v: 0 }), /^v: /);
+  assertRejected(checkRelayReady(hello()));
+
+  const dropped = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 3, events: 1200 };
+  const checkedDropped = checkPageToWorker(dropped);
+  assert.ok(checkedDropped.ok);
+  assert.equal(checkedDropped.message, dropped);
+  assert.ok(checkPageToWorker({ ...dropped, messages: 0, events: 0 }).ok);
+  for (const bad of [
+    { ...dropped, messages: -1 },
+    { ...dropped, events: 1.5 },
+    { ...dropped, events: '3' },
+    { ...dropped, source: AGENT_SOURCE },
+    { ...dropped, v: 2 },
+    { ...dropped, kind: 'dropped' },
+    ready,
+  ]) {
+    assertRejected(checkPageToWorker(bad));
+  }
+  // The agent's own channel never carries relay messages.
+  assertRejected(checkAgentMessage(dropped));
+});
+
+test('PanelSubscribe', () => {
+  const subscribe = { kind: 'subscribe', tabId: 7, have: [{ session: 's', frame: 'f', seq: 12 }] };
+  const checked = checkPanelSubscribe(subscribe);
+  assert.ok(checked.ok);
+  assert.equal(checked.message, subscribe);
+  assert.ok(checkPanelSubscribe({ kind: 'subscribe', tabId: 7, have: [] }).ok);
+  assertRejected(checkPanelSubscribe({ ...subscribe, tabId: 1.5 }), /^tabId: /);
+  assertRejected(checkPanelSubscribe({ ...subscribe, tabId: '7' }), /^tabId: /);
+  assertRejected(checkPanelSubscribe({ ...subscribe, have: undefined }), /^have: /);
+  assertRejected(checkPanelSubscribe({ ...subscribe, have: [{ session: 's', frame: 'f', seq: -1 }] }), /^have\.0\.seq: /);
+  assertRejected(checkPanelSubscribe({ ...subscribe, have: [{ session: '', frame: 'f', seq: 1 }] }), /^have\.0\.session: /);
+  assertRejected(checkPanelSubscribe({ ...subscribe, kind: 'unsubscribe' }), /^kind: /);
+  assertRejected(checkPanelSubscribe(null));
+});
+
+test('WorkerToPanel: relay, history and tab events, validated down to the relayed message', () => {
+  const origin = { tabId: 3, frameId: 0 };
+  const drops = { agentEvents: 0, relayMessages: 1, historyMessages: 2, invalidMessages: 3 };
+  const valid = [
+    { kind: 'relay', origin, message: batch() },
+    { kind: 'relay', origin: { tabId: 3, frameId: 12 }, message: hello() },
+    { kind: 'relay', origin, message: { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 1, events: 2 } },
+    { kind: 'history', tabId: 3, entries: [{ origin, message: hello() }, { origin, message: batch() }], drops },
+    { kind: 'history', tabId: 3, entries: [], drops },
+    { kind: 'tab', tabId: 3, event: 'navigated', url: 'https://example.test/next' },
+    { kind: 'tab', tabId: 3, event: 'closed' },
+  ];
+  for (const message of valid) {
+    const checked = checkWorkerToPanel(message);
+    assert.ok(checked.ok, JSON.stringify(message));
+    assert.equal(checked.message, message);
+  }
+  const invalid: unknown[] = [
+    { kind: 'relay', origin, message: { ...batch(), v: 2 } },
+    { kind: 'relay', origin, message: { ...batch(), ops: [9 * 4, 1, 0, NO_BUNDLE] } },
+    { kind: 'relay', origin: { tabId: 3 }, message: batch() },
+    { kind: 'relay', origin: { tabId: 3, frameId: 0.5 }, message: batch() },
+    { kind: 'relay', origin },
+    { kind: 'history', tabId: 3, entries: [{ origin, message: { ...hello(), source: 'other' } }], drops },
+    { kind: 'history', tabId: 3, entries: [], drops: { ...drops, invalidMessages: -1 } },
+    { kind: 'history', tabId: 3, entries: [] },
+    { kind: 'tab', tabId: 3, event: 'reloaded' },
+    { kind: 'tab', tabId: 3, event: 'navigated', url: 42 },
+    { kind: 'tab', event: 'closed' },
+    { kind: 'subscribe', tabId: 3, have: [] },
+    batch(),
+    null,
+    'relay',
+  ];
+  for (const message of invalid) assertRejected(checkWorkerToPanel(message));
+});
+
+// Property tests: fixed seeds keep runs reproducible; a failure prints the counterexample.
+
+type EventInput = { op: Op; serial: number; type: string; bundle: string | undefined };
+
+const eventInput: fc.Arbitrary<EventInput> = fc.record({
+  op: fc.constantFrom(Op.attached, Op.detached, Op.updated, Op.destroyed),
+  serial: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+  type: fc.constantFrom('Session', 'Cart', 'Trackable', '', 'Ünïcode ✓'),
+  bundle: fc.option(fc.oneof(fc.string(), fc.json()), { nil: undefined }),
+});
+
+const encodedBatch = fc
+  .record({
+    events: fc.array(eventInput, { minLength: 1, maxLength: 200 }),
+    start: fc.double({ min: 0, max: 2e12, noNaN: true }),
+    steps: fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { minLength: 1, maxLength: 20 }),
+    readClockEvery: fc.integer({ min: 1, max: 70 }),
+    seq: fc.integer({ min: 1, max: 1e9 }),
+    dropped: fc.nat(),
+  })
+  .map(({ events, start, steps, readClockEvery, seq, dropped }) => {
+    const readings: number[] = [];
+    let now = start;
+    const encoder = new BatchEncoder(() => {
+      now += steps[readings.length % steps.length]!;
+      readings.push(now);
+      return now;
+    }, readClockEvery);
+    for (const e of events) encoder.add(e.op, e.serial, e.type, e.bundle);
+    return { events, readings, batch: encoder.take('session', 'frame', seq, dropped)! };
+  });
+
+test('property: encoded batches pass validation unchanged and decode to the events put in', () => {
+  fc.assert(
+    fc.property(encodedBatch, ({ events, readings, batch }) => {
+      for (const message of [batch, JSON.parse(JSON.stringify(batch)) as AgentBatch]) {
+        const checked = checkAgentMessage(message);
+        assert.ok(checked.ok, checked.ok ? '' : checked.reason);
+        assert.equal(checked.message, message);
+        const decoded = decodeBatch(checked.message as AgentBatch);
+        assert.deepEqual(
+          decoded.map(({ op, serial, type, bundle }) => ({ op, serial, type, bundle })),
+          events.map(({ op, serial, type, bundle }) => ({ op: (['attached', 'detached', 'updated', 'destroyed'] as const)[op], serial, type, bundle })),
+        );
+        for (let i = 1; i < decoded.length; i++) assert.ok(decoded[i]!.time >= decoded[i - 1]!.time);
+        assert.ok(decoded[0]!.time >= readings[0]! - 0.0005);
+        assert.ok(decoded.at(-1)!.time <= readings.at(-1)! + 0.0005);
+      }
+    }),
+    { seed: 20240601, numRuns: 200 },
+  );
+});
+
+/** A random change to a valid batch: a field replaced, removed, or an ops/strings slot changed. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('field' as const), key: fc.constantFrom(...Object.keys(batch()), 'extra'), value: fc.anything() }),
+  fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...Object.keys(batch())) }),
+  fc.record({ kind: fc.constant('op' as const), index: fc.nat(), value: fc.oneof(fc.anything(), fc.integer(), fc.maxSafeNat(), fc.double()) }),
+  fc.record({ kind: fc.constant('string' as const), index: fc.nat(), value: fc.anything() }),
+  fc.record({ kind: fc.constant('truncate' as const), length: fc.nat() }),
+);
+
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+
+/** A copy of `array` with one slot replaced, or one element appended. */
+function withSlot(array: unknown[], index: number, value: unknown): unknown[] {
+  const copy = [...array];
+  copy[index % (array.length + 1)] = value;
+  return copy;
+}
+
+/** Applies `change` to a copy; an earlier change may have replaced `ops` or `strings` with anything. */
+function mutate(original: Record<string, unknown>, change: Mutation): Record<string, unknown> {
+  const copy = { ...original };
+  const { ops, strings } = copy;
+  switch (change.kind) {
+    case 'field':
+      copy[change.key] = change.value;
+      break;
+    case 'delete':
+      delete copy[change.key];
+      break;
+    case 'op':
+      if (Array.isArray(ops)) copy.ops = withSlot(ops, change.index, change.value);
+      break;
+    case 'string':
+      if (Array.isArray(strings)) copy.strings = withSlot(strings, change.index, change.value);
+      break;
+    case 'truncate':
+      if (Array.isArray(ops)) copy.ops = ops.slice(0, change.length % (ops.length + 1));
+      break;
+  }
+  return copy;
+}
+
+test('property: random mutations of valid batches never throw, and what passes still decodes', () => {
+  fc.assert(
+    fc.property(encodedBatch, fc.array(mutation, { minLength: 1, maxLength: 3 }), ({ batch }, changes) => {
+      let message = { ...batch } as Record<string, unknown>;
+      for (const change of changes) message = mutate(message, change);
+      for (const check of Object.values(checkers)) check(message);
+      const checked = checkAgentMessage(message);
+      if (checked.ok) {
+        // Anything accepted must decode into well-formed events.
+        for (const event of decodeBatch(checked.message as AgentBatch)) {
+          assert.equal(typeof event.type, 'string');
+          assert.ok(event.bundle === undefined || typeof event.bundle === 'string');
+          assert.ok(Number.isSafeInteger(event.serial) && event.serial >= 1);
+          assert.ok(Number.isFinite(event.time));
+        }
+      } else {
+        assert.ok(checked.reason.length > 0);
+      }
+    }),
+    { seed: 20240602, numRuns: 500 },
+  );
+});
+
+test('property: arbitrary values never make a checker throw', () => {
+  fc.assert(
+    fc.property(fc.anything({ withBigInt: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }), (value) => {
+      for (const check of Object.values(checkers)) {
+        const result = check(value);
+        assert.equal(typeof result.ok, 'boolean');
+      }
+    }),
+    { seed: 20240603, numRuns: 500 },
+  );
+});

@@ -1,0 +1,60 @@
+import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
+import { decodeBatch, type LifecycleEvent } from '../protocol/decode.js';
+import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch, type AgentHello } from '../protocol/messages.js';
+import { checkAgentMessage } from '../protocol/validate.js';
+
+/**
+ * A window as PostMessageTracker sees it. Posted messages are structured-cloned, as
+ * window.postMessage does, so a message that could not cross would fail here too.
+ */
+export class FakeWindow implements PostMessageTarget {
+  readonly posted: { message: unknown; targetOrigin: string }[] = [];
+  readonly listeners = new Set<MessageListener>();
+  /** When set, postMessage throws it (as a DataCloneError or a page's override would). */
+  failWith: unknown = undefined;
+
+  postMessage(message: unknown, targetOrigin: string): void {
+    if (this.failWith !== undefined) throw this.failWith;
+    this.posted.push({ message: structuredClone(message), targetOrigin });
+  }
+
+  addEventListener(_type: 'message', listener: MessageListener): void {
+    this.listeners.add(listener);
+  }
+
+  removeEventListener(_type: 'message', listener: MessageListener): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Delivers a message event, by default from this window itself. */
+  dispatch(data: unknown, source: unknown = this): void {
+    for (const listener of [...this.listeners]) listener({ source, data });
+  }
+
+  /** What the extension's content script posts when it is listening. */
+  ready(): void {
+    this.dispatch({ source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' });
+  }
+
+  /** Every posted message, each checked by the protocol's validator (throws on an invalid one). */
+  messages(): (AgentHello | AgentBatch)[] {
+    return this.posted.map(({ message }) => {
+      const checked = checkAgentMessage(message);
+      if (!checked.ok) throw new Error(`invalid agent message: ${checked.reason}`);
+      return checked.message;
+    });
+  }
+
+  hellos(): AgentHello[] {
+    return this.messages().filter((message): message is AgentHello => message.kind === 'hello');
+  }
+
+  batches(): AgentBatch[] {
+    return this.messages().filter((message): message is AgentBatch => message.kind === 'batch');
+  }
+
+  /** The events of every posted batch, in order. */
+  events(): LifecycleEvent[] {
+    return this.batches().flatMap(decodeBatch);
+  }
+}
