@@ -1,0 +1,308 @@
+import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
+import { AGENT_SOURCE, OP_STRIDE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentMessage } from '../protocol/messages.js';
+import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
+import { checkAgentMessage } from '../protocol/validate.js';
+import { VERSION } from '../version.js';
+import { SessionState, type TypeCounts } from './counts.js';
+import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
+
+/** Where a binding call came from (Playwright does not export the type). */
+interface BindingSource {
+  frame: Frame;
+}
+
+const MARKER_SOURCE = 'trackables-playwright';
+const SENTINEL_KEY = 'trackables.playwright.gc-sentinel';
+/** Forced collections before giving up on seeing the sentinel finalized. */
+const GC_ATTEMPTS = 5;
+/** Macrotask turns to wait for the sentinel after each collection. */
+const SENTINEL_TURNS = 20;
+/** Round trips without new messages that end the wait for late finalizations. */
+const QUIET_ROUND_TRIPS = 1;
+
+/** Options of {@link TrackablesAttachment.snapshot}. */
+export interface SnapshotOptions {
+  /** Also list each type's live instances with their latest bundle. Default false. */
+  serials?: boolean;
+  /** The session to count; default: the latest session of the page's main frame. */
+  session?: string;
+}
+
+/** Counts per type of one session, decoded from the agent's events. */
+export interface Snapshot {
+  /** The session counted, or null when no agent has been heard from yet (then `types` is empty). */
+  session: string | null;
+  /** The frame's URL when its agent started. */
+  url: string;
+  /** By type name, in name order. */
+  types: Record<string, TypeCounts>;
+  /** Events the agent dropped before a relay answered (its buffer was full): counts miss them. */
+  droppedEvents: number;
+  /** Batches lost on the way (gaps in `seq`): counts miss their events. */
+  missingBatches: number;
+}
+
+/** A session (one page load in one frame) the attachment has heard from. */
+export interface SessionInfo {
+  session: string;
+  frame: string;
+  url: string;
+  /** Whether it came from the page's main frame (else an iframe). */
+  mainFrame: boolean;
+}
+
+/** Counters of what an attachment received. */
+export interface AttachmentStats {
+  messages: number;
+  events: number;
+  /** Messages that failed validation and were dropped. */
+  invalidMessages: number;
+  /** Type names seen, over all sessions. */
+  types: number;
+}
+
+/** A recording in progress; see {@link TrackablesAttachment.record}. */
+export interface RecordingHandle {
+  /** Waits for what the page posted so far, stops recording and returns the recording. */
+  stop(): Promise<Recording>;
+}
+
+/** What {@link attachTrackables} returns. */
+export interface TrackablesAttachment {
+  /** Per-type counts of a session, once everything the page posted so far has arrived. */
+  snapshot(options?: SnapshotOptions): Promise<Snapshot>;
+  /**
+   * Forces a full garbage collection (Chromium only, over CDP) and waits until the destroyed
+   * notifications it caused have arrived.
+   */
+  collectGarbage(): Promise<void>;
+  /** Starts recording every agent message from now on (all sessions and frames). */
+  record(): RecordingHandle;
+  /** Waits until every message the page's main frame posted before the call has arrived. */
+  settle(): Promise<void>;
+  /** The sessions heard from, in the order they were first heard from. */
+  sessions(): SessionInfo[];
+  stats(): AttachmentStats;
+  /** Stops relaying and removes what was installed in the page. */
+  detach(): Promise<void>;
+}
+
+interface Session {
+  state: SessionState;
+  mainFrame: boolean;
+}
+
+let attachments = 0;
+const current = new WeakMap<Page, TrackablesAttachment>();
+
+/** The attachment most recently made to `page` and not detached, if any. */
+export function attachmentOf(page: Page): TrackablesAttachment | undefined {
+  return current.get(page);
+}
+
+/**
+ * Listens to the Trackables agent in `page` from Node, with or without the DevTools extension.
+ *
+ * Installs a small relay in the page (for the current document and every later one) that
+ * answers the agent like the extension's content script does and forwards its messages to Node,
+ * where they are validated (invalid ones are dropped and counted) and decoded. The agent keeps
+ * its events until a relay answers, so attaching after the page loaded still sees everything
+ * since the agent started, unless the extension is installed too and took them first. Attach
+ * before `page.goto` for a complete history.
+ *
+ * ```ts
+ * const trackables = await attachTrackables(page);
+ * await page.goto(url);
+ * await trackables.collectGarbage();
+ * const { types } = await trackables.snapshot();
+ * ```
+ */
+export async function attachTrackables(page: Page): Promise<TrackablesAttachment> {
+  const config: RelayConfig = {
+    binding: `__trackablesRelay${++attachments}_${Math.random().toString(36).slice(2, 10)}`,
+    agentSource: AGENT_SOURCE,
+    relaySource: RELAY_SOURCE,
+    markerSource: MARKER_SOURCE,
+    version: PROTOCOL_VERSION,
+  };
+  const sessions = new Map<string, Session>();
+  const recordings = new Set<Map<string, AgentMessage[]>>();
+  const markers = new Map<number, () => void>();
+  const stats: AttachmentStats = { messages: 0, events: 0, invalidMessages: 0, types: 0 };
+  const typeNames = new Set<string>();
+  let nextMarker = 0;
+  let cdp: CDPSession | undefined;
+  let detached = false;
+
+  const receive = (source: BindingSource, call: RelayCall): void => {
+    if (call.kind === 'marker') {
+      markers.get(call.id)?.();
+      return;
+    }
+    const checked = checkAgentMessage(call.data);
+    if (!checked.ok) {
+      stats.invalidMessages++;
+      return;
+    }
+    const message = checked.message;
+    const key = `${message.session} ${message.frame}`;
+    let session = sessions.get(key);
+    if (session === undefined) {
+      session = { state: new SessionState(message.session, message.frame), mainFrame: source.frame === page.mainFrame() };
+      sessions.set(key, session);
+    }
+    session.state.apply(message);
+    stats.messages++;
+    if (message.kind === 'batch') {
+      stats.events += message.ops.length / OP_STRIDE;
+      for (let i = 0; i < message.ops.length; i += OP_STRIDE) typeNames.add(message.strings[message.ops[i]! >> 2]!);
+      stats.types = typeNames.size;
+    }
+    for (const recording of recordings) {
+      let messages = recording.get(key);
+      if (messages === undefined) recording.set(key, (messages = []));
+      messages.push(message);
+    }
+  };
+
+  const disposables: Disposable[] = [];
+  disposables.push(await page.exposeBinding(config.binding, (source, call: RelayCall) => receive(source, call)));
+  disposables.push(await page.addInitScript({ content: pageScript(installRelay, config) }));
+  await page.evaluate(pageScript(installRelay, config));
+
+  const settle = async (): Promise<void> => {
+    if (detached || page.isClosed()) return;
+    const id = ++nextMarker;
+    // A navigation or a closing page loses the marker: the old document has nothing more to say.
+    let stopWaiting = (): void => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      markers.set(id, resolve);
+      const onClose = (): void => resolve();
+      const onNavigated = (frame: Frame): void => {
+        if (frame === page.mainFrame()) resolve();
+      };
+      page.on('close', onClose);
+      page.on('framenavigated', onNavigated);
+      stopWaiting = () => {
+        page.off('close', onClose);
+        page.off('framenavigated', onNavigated);
+      };
+    });
+    try {
+      await page.evaluate(pageScript(postMarker, { markerSource: MARKER_SOURCE, id }));
+      await arrived;
+    } catch {
+      // The document went away while the marker was on its way.
+    } finally {
+      stopWaiting();
+      markers.delete(id);
+    }
+  };
+
+  const mainSession = (name: string | undefined): Session | undefined => {
+    const all = [...sessions.values()];
+    if (name !== undefined) return all.find((session) => session.state.session === name);
+    return all.filter((session) => session.mainFrame).at(-1);
+  };
+
+  const attachment: TrackablesAttachment = {
+    async snapshot(options = {}) {
+      await settle();
+      const session = mainSession(options.session);
+      if (session === undefined) {
+        if (options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
+        return { session: null, url: page.url(), types: {}, droppedEvents: 0, missingBatches: 0 };
+      }
+      const { state } = session;
+      return {
+        session: state.session,
+        url: state.url,
+        types: state.counts(options.serials ?? false),
+        droppedEvents: state.droppedEvents,
+        missingBatches: state.missingBatches,
+      };
+    },
+
+    async collectGarbage() {
+      cdp ??= await openCdp(page);
+      let fired = false;
+      for (let attempt = 0; attempt < GC_ATTEMPTS && !fired; attempt++) {
+        await page.evaluate(pageScript(armSentinel, SENTINEL_KEY));
+        await cdp.send('HeapProfiler.collectGarbage');
+        fired = (await page.evaluate(pageScript(sentinelFired, { key: SENTINEL_KEY, turns: SENTINEL_TURNS }))) === true;
+      }
+      if (!fired) throw new Error(`Trackables: ${GC_ATTEMPTS} forced garbage collections did not run the page's finalization callbacks.`);
+      // Other registries' callbacks (the agent's) may run in later tasks than the sentinel's:
+      // wait until a full round trip through the page brings nothing new.
+      for (let quiet = 0; quiet < QUIET_ROUND_TRIPS; ) {
+        const before = stats.messages + stats.invalidMessages;
+        await settle();
+        quiet = stats.messages + stats.invalidMessages === before ? quiet + 1 : 0;
+      }
+    },
+
+    record() {
+      const recording = new Map<string, AgentMessage[]>();
+      recordings.add(recording);
+      return {
+        async stop() {
+          await settle();
+          recordings.delete(recording);
+          return toRecording(recording, sessions);
+        },
+      };
+    },
+
+    settle,
+
+    sessions() {
+      return [...sessions.values()].map(({ state, mainFrame }) => ({ session: state.session, frame: state.frame, url: state.url, mainFrame }));
+    },
+
+    stats() {
+      return { ...stats };
+    },
+
+    async detach() {
+      if (detached) return;
+      detached = true;
+      if (current.get(page) === attachment) current.delete(page);
+      recordings.clear();
+      for (const resolve of markers.values()) resolve();
+      await Promise.allSettled([
+        page.evaluate(pageScript(stopRelay, config.binding)),
+        ...disposables.map((disposable) => disposable.dispose()),
+        cdp?.detach(),
+      ]);
+    },
+  };
+  current.set(page, attachment);
+  return attachment;
+}
+
+async function openCdp(page: Page): Promise<CDPSession> {
+  try {
+    return await page.context().newCDPSession(page);
+  } catch (error) {
+    throw new Error(
+      'Trackables: cannot force garbage collection in this browser. It needs the Chrome DevTools Protocol ' +
+        '(HeapProfiler.collectGarbage), which only Chromium has; run leak checks in a Chromium project. ' +
+        `(${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, Session>): Recording {
+  const recordedSessions: RecordedSession[] = [];
+  for (const [key, messages] of recorded) {
+    const { state } = sessions.get(key)!;
+    recordedSessions.push({ session: state.session, frame: state.frame, url: state.url, startedAt: state.startedAt, messages });
+  }
+  return {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    createdAt: new Date().toISOString(),
+    tool: `trackables/playwright ${VERSION}`,
+    sessions: recordedSessions,
+  };
+}

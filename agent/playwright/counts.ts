@@ -1,0 +1,181 @@
+import { parseBundle, type Preview } from '../protocol/bundle-preview.js';
+import { forEachEvent } from '../protocol/decode.js';
+import { Op, type AgentMessage } from '../protocol/messages.js';
+
+/** Counts of one type, as decoded from the agent's events. */
+export interface TypeCounts {
+  /** Attached and neither detached nor destroyed yet. */
+  live: number;
+  /** Attached in total. */
+  allocated: number;
+  /** Destroyed (garbage-collected) while attached. */
+  retired: number;
+  /** With `serials: true`: the live instances, oldest first, with their latest bundle. */
+  serials?: LiveInstance[];
+}
+
+/** A live instance and its latest bundle's preview (undefined: no bundle). */
+export interface LiveInstance {
+  serial: number;
+  bundle: Preview | undefined;
+}
+
+interface Counter {
+  live: number;
+  allocated: number;
+  retired: number;
+  /** Latest bundle JSON text of each live instance, by serial (insertion order is attach order). */
+  instances: Map<number, string | undefined>;
+}
+
+/**
+ * One agent's state (a session in a frame), built from its messages: per-type counts and the
+ * live instances with their latest bundles.
+ */
+export class SessionState {
+  readonly session: string;
+  readonly frame: string;
+  url = '';
+  /** Epoch ms of the agent's start (its hello), else of its first batch seen; 0 before any message. */
+  startedAt = 0;
+  /** Events the agent reported it dropped (its buffer was full before a relay answered). */
+  droppedEvents = 0;
+  /** Batches missing from the `seq` sequence: lost on the way. */
+  missingBatches = 0;
+  readonly #types = new Map<string, Counter>();
+  #lastSeq = 0;
+
+  constructor(session: string, frame: string) {
+    this.session = session;
+    this.frame = frame;
+  }
+
+  /** Applies a validated message of this session. */
+  apply(message: AgentMessage): void {
+    if (message.kind === 'hello') {
+      this.url = message.url;
+      this.startedAt = message.time;
+      return;
+    }
+    if (this.startedAt === 0) this.startedAt = message.t0;
+    this.droppedEvents += message.dropped;
+    if (message.seq > this.#lastSeq + 1) this.missingBatches += message.seq - this.#lastSeq - 1;
+    this.#lastSeq = Math.max(this.#lastSeq, message.seq);
+    forEachEvent(message, (op, serial, type, _time, bundle) => {
+      let counter = this.#types.get(type);
+      if (counter === undefined) this.#types.set(type, (counter = { live: 0, allocated: 0, retired: 0, instances: new Map() }));
+      switch (op) {
+        case Op.attached:
+          counter.live++;
+          counter.allocated++;
+          counter.instances.set(serial, bundle);
+          break;
+        case Op.updated:
+          if (counter.instances.has(serial)) counter.instances.set(serial, bundle);
+          break;
+        case Op.detached:
+          counter.live--;
+          counter.instances.delete(serial);
+          break;
+        case Op.destroyed:
+          counter.live--;
+          counter.retired++;
+          counter.instances.delete(serial);
+          break;
+      }
+    });
+  }
+
+  /** Per-type counts, by type name in name order; with `serials`, the live instances too. */
+  counts(serials = false): Record<string, TypeCounts> {
+    const result: Record<string, TypeCounts> = {};
+    for (const name of [...this.#types.keys()].sort()) {
+      const { live, allocated, retired, instances } = this.#types.get(name)!;
+      result[name] = serials
+        ? {
+            live,
+            allocated,
+            retired,
+            serials: [...instances].map(([serial, bundle]) => ({ serial, bundle: bundle === undefined ? undefined : parseBundle(bundle) })),
+          }
+        : { live, allocated, retired };
+    }
+    return result;
+  }
+
+  /** Type names seen so far. */
+  get typeCount(): number {
+    return this.#types.size;
+  }
+}
+
+/** Options of the leak rule; see {@link findLeaks}. */
+export interface LeakRuleOptions {
+  /** Only these types are checked. */
+  include?: readonly string[];
+  /** These types are never reported. */
+  ignore?: readonly string[];
+  /** Total growth of a type's live count that is still fine. Default 0. */
+  tolerance?: number;
+}
+
+/** A type whose live count kept growing. */
+export interface Leak {
+  type: string;
+  /** Live count after the warm-up, then after each iteration. */
+  live: number[];
+  growth: number;
+}
+
+/**
+ * The types that leaked, given live counts after the warm-up run (`samples[0]`) and after each
+ * further run of the action (one sample per iteration, garbage collected before each sample).
+ * A type leaked when it grew by more than `tolerance` in total, and either grew on every
+ * iteration or grew by at least the number of iterations: one stray cache entry is not a leak,
+ * an instance kept per run is. A type missing from a sample counts 0 live there.
+ */
+export function findLeaks(samples: readonly Readonly<Record<string, number>>[], options: LeakRuleOptions = {}): Leak[] {
+  const iterations = samples.length - 1;
+  if (iterations < 1) return [];
+  const tolerance = options.tolerance ?? 0;
+  const include = options.include === undefined ? null : new Set(options.include);
+  const ignore = new Set(options.ignore ?? []);
+  const types = new Set(samples.flatMap((sample) => Object.keys(sample)));
+  const leaks: Leak[] = [];
+  for (const type of [...types].sort()) {
+    if (ignore.has(type) || (include !== null && !include.has(type))) continue;
+    const live = samples.map((sample) => sample[type] ?? 0);
+    const growth = live[iterations]! - live[0]!;
+    const everyTime = live.every((count, index) => index === 0 || count > live[index - 1]!);
+    if (growth > tolerance && (everyTime || growth >= iterations)) leaks.push({ type, live, growth });
+  }
+  return leaks;
+}
+
+/** Instances of a leaked type that are still alive, as shown in the report. */
+export type LeakSamples = ReadonlyMap<string, readonly LiveInstance[]>;
+
+/**
+ * The failure message of a leak check: each leaked type, its live counts per iteration, and a
+ * few of the instances that stayed alive with their bundles.
+ */
+export function formatLeakReport(leaks: readonly Leak[], samples: LeakSamples, iterations: number): string {
+  const lines = [
+    `Trackables: ${leaks.length === 1 ? '1 type' : `${leaks.length} types`} leaked: live instances kept growing over ` +
+      `${iterations} runs of the action (garbage collected after each run; first count is after the warm-up run).`,
+  ];
+  for (const leak of leaks) {
+    lines.push(`  ${leak.type}: live ${leak.live.join(' → ')} (+${leak.growth})`);
+    const stayed = samples.get(leak.type) ?? [];
+    for (const instance of stayed) lines.push(`    still alive: ${leak.type} #${instance.serial} ${bundleText(instance.bundle)}`);
+  }
+  return lines.join('\n');
+}
+
+const MAX_BUNDLE_TEXT = 200;
+
+function bundleText(bundle: Preview | undefined): string {
+  if (bundle === undefined) return '(no bundle)';
+  const text = JSON.stringify(bundle);
+  return text.length > MAX_BUNDLE_TEXT ? `${text.slice(0, MAX_BUNDLE_TEXT)}…` : text;
+}

@@ -1,0 +1,72 @@
+import type { Page } from '@playwright/test';
+import { attachmentOf, attachTrackables } from './attach.js';
+import { findLeaks, formatLeakReport, type LeakRuleOptions, type LiveInstance } from './counts.js';
+
+/** Options of {@link expectNoLeaks}. */
+export interface ExpectNoLeaksOptions extends LeakRuleOptions {
+  /** Runs of the action after the warm-up run. Default 5; at least 2. */
+  iterations?: number;
+  /** Instances shown per leaked type in the failure message. Default 3. */
+  samples?: number;
+}
+
+const DEFAULT_ITERATIONS = 5;
+const DEFAULT_SAMPLES = 3;
+
+/**
+ * Fails when repeating `action` keeps objects alive. Runs `action` once to warm up (caches,
+ * lazy singletons), then `iterations` more times, forcing a garbage collection after each, and
+ * throws when a type's live count kept growing (see `findLeaks` for the exact rule), naming each
+ * such type with its live counts per run and a few instances that stayed alive, with bundles.
+ *
+ * Uses the page's current {@link attachTrackables} attachment, or attaches for the duration of
+ * the check. Chromium only: other browsers cannot be made to collect garbage, so it throws.
+ * The action must not load a new document: counts are per page load.
+ *
+ * ```ts
+ * await expectNoLeaks(page, async () => {
+ *   await page.getByRole('button', { name: 'To-dos' }).click();
+ *   await page.getByRole('button', { name: 'About' }).click();
+ * });
+ * ```
+ */
+export async function expectNoLeaks(page: Page, action: () => Promise<void> | void, options: ExpectNoLeaksOptions = {}): Promise<void> {
+  const iterations = Math.max(2, Math.floor(options.iterations ?? DEFAULT_ITERATIONS));
+  const existing = attachmentOf(page);
+  const trackables = existing ?? (await attachTrackables(page));
+  try {
+    await action();
+    await trackables.collectGarbage();
+    const baseline = await trackables.snapshot({ serials: true });
+    if (baseline.session === null) {
+      throw new Error('Trackables: no agent reported from this page, so nothing can be checked for leaks. Is a PostMessageTracker the global tracker?');
+    }
+    const live = [liveCounts(baseline.types)];
+    let last = baseline;
+    for (let run = 0; run < iterations; run++) {
+      await action();
+      await trackables.collectGarbage();
+      last = await trackables.snapshot({ serials: run === iterations - 1 });
+      if (last.session !== baseline.session) {
+        throw new Error('Trackables: the page loaded a new document during the leak check; the action must stay on one page load.');
+      }
+      live.push(liveCounts(last.types));
+    }
+    const leaks = findLeaks(live, options);
+    if (leaks.length === 0) return;
+    const limit = options.samples ?? DEFAULT_SAMPLES;
+    const samples = new Map<string, LiveInstance[]>();
+    for (const { type } of leaks) {
+      const before = new Set(baseline.types[type]?.serials?.map((instance) => instance.serial));
+      const stayed = (last.types[type]?.serials ?? []).filter((instance) => !before.has(instance.serial));
+      samples.set(type, stayed.slice(-limit));
+    }
+    throw new Error(formatLeakReport(leaks, samples, iterations));
+  } finally {
+    if (existing === undefined) await trackables.detach();
+  }
+}
+
+function liveCounts(types: Record<string, { live: number }>): Record<string, number> {
+  return Object.fromEntries(Object.entries(types).map(([type, counts]) => [type, counts.live]));
+}

@@ -1,0 +1,92 @@
+import * as v from 'valibot';
+import type { AgentMessage } from './messages.js';
+import { checkAgentMessage, type Checked } from './validate.js';
+
+/*
+ * A recording: what the agents of a page posted, written out as raw protocol messages, so
+ * whoever reads one (the panel's import, a test) feeds them to the same code that handles live
+ * messages. docs/recording-format.md describes the same in prose.
+ */
+
+/** `format` of every recording file. */
+export const RECORDING_FORMAT = 'trackables-recording';
+/** Bumped on any incompatible change of the recording shape; readers reject other versions. */
+export const RECORDING_VERSION = 1;
+
+/** One agent's messages: one page load (session) in one window (frame). */
+export interface RecordedSession {
+  session: string;
+  frame: string;
+  /** The frame's URL when the agent started (from its hello), or '' if no hello was received. */
+  url: string;
+  /** Epoch ms of the agent's start (from its hello), else of the first recorded batch. */
+  startedAt: number;
+  /** The session's messages (hellos and batches) in the order they were received. */
+  messages: AgentMessage[];
+}
+
+/** A recording file's content (JSON). */
+export interface Recording {
+  format: typeof RECORDING_FORMAT;
+  version: typeof RECORDING_VERSION;
+  /** ISO 8601 time the recording was written. */
+  createdAt: string;
+  /** What wrote it, e.g. `trackables/playwright 0.1.0`. */
+  tool: string;
+  sessions: RecordedSession[];
+}
+
+const id = v.pipe(v.string(), v.minLength(1));
+const BAD_MESSAGE = 'messages: a message is not a valid agent message';
+
+const session = v.pipe(
+  v.looseObject({
+    session: id,
+    frame: id,
+    url: v.string(),
+    startedAt: v.pipe(v.number(), v.finite()),
+    messages: v.array(v.unknown()),
+  }),
+  // Message checks reuse the protocol validator; reasons are reported by checkRecording.
+  v.check((s) => s.messages.every((message) => checkAgentMessage(message).ok), BAD_MESSAGE),
+  v.check(
+    (s) => s.messages.every((message) => (message as AgentMessage).session === s.session && (message as AgentMessage).frame === s.frame),
+    'messages: a message belongs to another session or frame',
+  ),
+);
+
+const recording = v.looseObject({
+  format: v.literal(RECORDING_FORMAT),
+  version: v.literal(RECORDING_VERSION),
+  createdAt: v.string(),
+  tool: v.string(),
+  sessions: v.array(session),
+});
+
+/**
+ * Checks a parsed recording file. Never throws: returns the recording or the first reason it is
+ * not one (for a bad message, which message of which session and why).
+ */
+export function checkRecording(data: unknown): Checked<Recording> {
+  try {
+    const result = v.safeParse(recording, data);
+    if (result.success) return { ok: true, message: data as Recording };
+    const issue = result.issues[0];
+    const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+    const detail = issue.message === BAD_MESSAGE ? messageProblem(issue.input) : null;
+    return { ok: false, reason: `${path ? `${path}: ` : ''}${detail ?? issue.message}` };
+  } catch (error) {
+    return { ok: false, reason: `unreadable recording: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Names the first bad message of a session that failed its message checks. */
+function messageProblem(input: unknown): string | null {
+  const messages = (input as { messages?: unknown } | null)?.messages;
+  if (!Array.isArray(messages)) return null;
+  for (const [index, message] of messages.entries()) {
+    const checked = checkAgentMessage(message);
+    if (!checked.ok) return `messages.${index}: ${checked.reason}`;
+  }
+  return null;
+}

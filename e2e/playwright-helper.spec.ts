@@ -1,0 +1,143 @@
+// trackables/playwright against the built demo app in plain Chromium (no extension): the helper's
+// own relay answers the agent, and what it decodes must match what the demo did, exactly.
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { SessionState } from '../agent/playwright/counts.js';
+import { attachTrackables } from '../agent/playwright/index.js';
+import { checkRecording } from '../agent/protocol/recording.js';
+import { startStaticServer, type StaticServer } from '../scripts/static-server.js';
+
+/** What examples/demo/app.ts puts on window. */
+interface Demo {
+  open(route: 'todos' | 'about'): void;
+  add(count: number): void;
+  clear(): void;
+}
+
+let browser: Browser;
+let server: StaticServer;
+
+test.beforeAll(async () => {
+  server = await startStaticServer({ '/': 'dist/demo', '/agent/': 'dist/agent' });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+test.afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+let page: Page;
+test.beforeEach(async () => {
+  page = await browser.newPage();
+});
+test.afterEach(async () => {
+  await page.context().close();
+});
+
+/** The demo at start: one bus, one store, the to-do view and its subscription. */
+const AT_START = {
+  EventBus: { live: 1, allocated: 1, retired: 0 },
+  Subscription: { live: 1, allocated: 1, retired: 0 },
+  TodoStore: { live: 1, allocated: 1, retired: 0 },
+  TodoView: { live: 1, allocated: 1, retired: 0 },
+};
+
+/** After add(5) and a switch to About, garbage collected: the closed view and its subscription retired. */
+const AFTER_ADD_AND_ABOUT = {
+  AboutView: { live: 1, allocated: 1, retired: 0 },
+  EventBus: { live: 1, allocated: 1, retired: 0 },
+  Subscription: { live: 0, allocated: 1, retired: 1 },
+  TodoItem: { live: 5, allocated: 5, retired: 0 },
+  TodoStore: { live: 1, allocated: 1, retired: 0 },
+  TodoView: { live: 0, allocated: 1, retired: 1 },
+};
+
+test('snapshot counts each type exactly after known actions and a forced garbage collection', async () => {
+  const trackables = await attachTrackables(page);
+  await page.goto(`${server.url}/`);
+  expect((await trackables.snapshot()).types).toEqual(AT_START);
+
+  await page.evaluate(() => {
+    (window as unknown as { demo: Demo }).demo.add(5);
+    (window as unknown as { demo: Demo }).demo.open('about');
+  });
+  await trackables.collectGarbage();
+  const snapshot = await trackables.snapshot();
+  expect(snapshot.types).toEqual(AFTER_ADD_AND_ABOUT);
+  expect(snapshot.url).toBe(`${server.url}/`);
+  expect(snapshot.droppedEvents).toBe(0);
+  expect(snapshot.missingBatches).toBe(0);
+  const { types } = await trackables.snapshot({ serials: true });
+  expect(types['TodoItem']?.serials?.map((instance) => instance.bundle)).toEqual(
+    [1, 2, 3, 4, 5].map((id) => ({ id, title: `Task ${id}`, done: false })),
+  );
+  expect(types['TodoView']?.serials).toEqual([]);
+  expect(trackables.stats().invalidMessages).toBe(0);
+  await trackables.detach();
+});
+
+test('attaching after the page loaded still gets everything the agent buffered', async () => {
+  await page.goto(`${server.url}/`);
+  await page.evaluate(() => {
+    (window as unknown as { demo: Demo }).demo.add(5);
+    (window as unknown as { demo: Demo }).demo.open('about');
+  });
+  const trackables = await attachTrackables(page);
+  await trackables.collectGarbage();
+  expect((await trackables.snapshot()).types).toEqual(AFTER_ADD_AND_ABOUT);
+  await trackables.detach();
+});
+
+test('a reload is a new session, and snapshot counts the latest one by default', async () => {
+  const trackables = await attachTrackables(page);
+  await page.goto(`${server.url}/`);
+  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.add(5));
+  const first = await trackables.snapshot();
+  await page.reload();
+  const second = await trackables.snapshot();
+  expect(second.session).not.toBe(first.session);
+  expect(second.types).toEqual(AT_START);
+  expect((await trackables.snapshot({ session: first.session! })).types['TodoItem']).toEqual({ live: 5, allocated: 5, retired: 0 });
+  expect(trackables.sessions().map((session) => session.session)).toEqual([first.session, second.session]);
+  await trackables.detach();
+});
+
+test('record() returns a valid recording that decodes to the same counts', async () => {
+  const trackables = await attachTrackables(page);
+  const recorder = trackables.record();
+  await page.goto(`${server.url}/`);
+  await page.evaluate(() => {
+    (window as unknown as { demo: Demo }).demo.add(5);
+    (window as unknown as { demo: Demo }).demo.open('about');
+  });
+  await trackables.collectGarbage();
+  const recording = await recorder.stop();
+
+  const parsed: unknown = JSON.parse(JSON.stringify(recording));
+  const checked = checkRecording(parsed);
+  expect(checked.ok ? null : checked.reason).toBeNull();
+  expect(recording.sessions).toHaveLength(1);
+  const [session] = recording.sessions;
+  expect(session!.url).toBe(`${server.url}/`);
+  const decoded = new SessionState(session!.session, session!.frame);
+  for (const message of session!.messages) decoded.apply(message);
+  expect(decoded.counts()).toEqual(AFTER_ADD_AND_ABOUT);
+  expect(decoded.counts()).toEqual((await trackables.snapshot()).types);
+  await trackables.detach();
+});
+
+test('messages that fail validation are dropped and counted, not counted as events', async () => {
+  const trackables = await attachTrackables(page);
+  await page.goto(`${server.url}/`);
+  await page.evaluate(() =>
+    window.postMessage({ source: 'trackables-agent', v: 1, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, strings: [], ops: [9, 1, 0, -1] }, '*'),
+  );
+  await trackables.settle();
+  expect(trackables.stats().invalidMessages).toBe(1);
+  expect(trackables.sessions()).toHaveLength(1);
+  expect((await trackables.snapshot()).types).toEqual(AT_START);
+  await trackables.detach();
+});
