@@ -1,0 +1,305 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchEncoder } from '../../agent/protocol/encode.js';
+import {
+  AGENT_SOURCE,
+  Op,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type AgentBatch,
+  type AgentHello,
+  type DropCounters,
+  type PageToWorker,
+  type WorkerToPanel,
+} from '../../agent/protocol/messages.js';
+import { MAX_SESSIONS, PanelStore } from './panel-store.js';
+import { MAX_INSTANCES_PER_FRAME } from './session.js';
+
+const TAB = 7;
+const NO_DROPS: DropCounters = { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
+
+/** A store whose notifications wait for `flush()`, as they would for an animation frame. */
+function makeStore(): { store: PanelStore; flush: () => number } {
+  const pending: (() => void)[] = [];
+  const store = new PanelStore(TAB, (run) => pending.push(run));
+  return {
+    store,
+    flush: () => {
+      const count = pending.length;
+      for (const run of pending.splice(0)) run();
+      return count;
+    },
+  };
+}
+
+type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
+
+function batch(session: string, seq: number, events: Event[], { frame = 'f1', dropped = 0, t0 = 1_000 + seq } = {}): AgentBatch {
+  let clock = t0;
+  const encoder = new BatchEncoder(() => clock++, 1);
+  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
+  const built = encoder.take(session, frame, seq, dropped);
+  return built ?? { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session, frame, seq, t0, dropped, strings: [], ops: [] };
+}
+
+function hello(session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello {
+  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url, time };
+}
+
+function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
+  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
+}
+
+function history(messages: PageToWorker[], drops = NO_DROPS): WorkerToPanel {
+  return { kind: 'history', tabId: TAB, entries: messages.map((message) => ({ origin: { tabId: TAB, frameId: 0 }, message })), drops };
+}
+
+function counts(store: PanelStore, type: string): { live: number; allocated: number; retired: number; peak: number; delta: number } {
+  const session = store.selected;
+  assert.ok(session, 'a session is selected');
+  const row = session.types.get(type);
+  assert.ok(row, `type ${type} is known`);
+  return { live: row.live, allocated: row.allocated, retired: row.retired, peak: row.peak, delta: session.delta(row) };
+}
+
+test('attached adds a live instance, detached removes it, destroyed removes it and retires it', () => {
+  const { store } = makeStore();
+  store.receive(
+    relay(
+      batch('s1', 1, [
+        ['attached', 1, 'Widget'],
+        ['attached', 2, 'Widget'],
+        ['attached', 3, 'Widget'],
+        ['updated', 2, 'Widget', '{"a":1}'],
+        ['detached', 1, 'Widget'],
+        ['destroyed', 2, 'Widget'],
+        ['attached', 4, 'Gadget'],
+      ]),
+    ),
+  );
+  assert.deepEqual(counts(store, 'Widget'), { live: 1, allocated: 3, retired: 1, peak: 3, delta: 1 });
+  assert.deepEqual(counts(store, 'Gadget'), { live: 1, allocated: 1, retired: 0, peak: 1, delta: 1 });
+  assert.equal(store.totalEvents, 7);
+  const widget = store.selected!.frames.get('f1')!.instances.get(2);
+  assert.equal(widget?.type, 'Widget');
+  assert.equal(widget?.bundle, '{"a":1}');
+  assert.ok(widget.destroyed! > widget.created, 'destroyed after created');
+});
+
+test('a replayed batch is applied once, and the replay is not a gap', () => {
+  const { store } = makeStore();
+  const first = batch('s1', 1, [['attached', 1, 'Widget']]);
+  const second = batch('s1', 2, [['attached', 2, 'Widget']], { dropped: 5 });
+  store.receive(history([hello('s1', 'https://app.test/'), first]));
+  store.receive(relay(second));
+  // A reconnect: the worker's history holds everything again.
+  store.receive(history([hello('s1', 'https://app.test/'), first, second]));
+  store.receive(relay(second));
+  assert.equal(counts(store, 'Widget').live, 2);
+  assert.equal(store.totalEvents, 2);
+  assert.equal(store.drops.gaps, 0);
+  assert.equal(store.drops.agentEvents, 5);
+});
+
+test('have lists the last seq of every frame of every session, for the re-subscribe', () => {
+  const { store } = makeStore();
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
+  store.receive(relay(batch('s1', 2, [['attached', 2, 'A']])));
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'B']], { frame: 'f2' }), 5));
+  store.receive(relay(hello('s2', 'https://app.test/')));
+  assert.deepEqual(store.have(), [
+    { session: 's1', frame: 'f1', seq: 2 },
+    { session: 's1', frame: 'f2', seq: 1 },
+    { session: 's2', frame: 'f1', seq: 0 },
+  ]);
+});
+
+test('missing seqs are counted as gaps, per frame', () => {
+  const { store } = makeStore();
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
+  store.receive(relay(batch('s1', 4, [['attached', 2, 'A']])));
+  store.receive(relay(batch('s1', 2, [['attached', 1, 'B']], { frame: 'f2' }), 3));
+  assert.equal(store.drops.gaps, 2 + 1);
+  assert.equal(counts(store, 'A').live, 2);
+});
+
+test('a reload starts a new session, selected automatically; the old one stays viewable', () => {
+  const { store } = makeStore();
+  store.receive(relay(hello('s1', 'https://app.test/one', { time: 1_000 })));
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
+  store.receive(relay(hello('s2', 'https://app.test/two', { time: 2_000 })));
+  store.receive(relay(batch('s2', 1, [['attached', 1, 'B']], { t0: 2_001 })));
+  assert.deepEqual(
+    store.sessions.map((s) => [s.id, s.url]),
+    [
+      ['s2', 'https://app.test/two'],
+      ['s1', 'https://app.test/one'],
+    ],
+  );
+  assert.equal(store.selected?.id, 's2');
+  const series = store.selected!.series;
+  assert.deepEqual(series.times, [2, 2.001], 'the chart starts at the session start, with every count 0');
+  assert.deepEqual(series.values.get('B'), [0, 1]);
+  store.select('s1');
+  assert.equal(store.selected?.id, 's1');
+  assert.equal(counts(store, 'A').live, 1);
+});
+
+test('a pinned session stays selected when a new page load starts; picking the newest follows loads again', () => {
+  const { store } = makeStore();
+  store.receive(relay(hello('s1', 'https://app.test/', { time: 1_000 })));
+  store.receive(relay(hello('s2', 'https://app.test/', { time: 2_000 })));
+  store.select('s1');
+  store.receive(relay(hello('s3', 'https://app.test/', { time: 3_000 })));
+  assert.equal(store.selected?.id, 's1');
+  store.select('s3');
+  store.receive(relay(hello('s4', 'https://app.test/', { time: 4_000 })));
+  assert.equal(store.selected?.id, 's4');
+});
+
+test('an iframe session does not take over from the top frame', () => {
+  const { store } = makeStore();
+  store.receive(relay(hello('top', 'https://app.test/', { time: 1_000 })));
+  store.receive(relay(hello('inner', 'https://ads.test/', { time: 2_000, frame: 'f9' }), 4));
+  assert.equal(store.selected?.id, 'top');
+  const inner = store.sessions.find((s) => s.id === 'inner')!;
+  assert.equal(inner.hasTopFrame, false);
+  assert.equal(inner.frames.get('f9')?.frameId, 4);
+});
+
+test('mark sets the baseline of the delta column', () => {
+  const { store } = makeStore();
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A'], ['attached', 2, 'A']])));
+  store.mark(5_000);
+  assert.equal(counts(store, 'A').delta, 0);
+  store.receive(relay(batch('s1', 2, [['attached', 3, 'A'], ['destroyed', 1, 'A'], ['destroyed', 2, 'A'], ['attached', 1, 'New']])));
+  assert.equal(counts(store, 'A').delta, -1);
+  assert.equal(counts(store, 'New').delta, 1);
+  assert.equal(store.selected?.mark?.time, 5_000);
+});
+
+test('drop counters: agent drops summed once, worker totals taken from histories, live notices added between', () => {
+  const { store } = makeStore();
+  const relayDropped = (messages: number, invalid?: number): PageToWorker => ({
+    source: RELAY_SOURCE,
+    v: PROTOCOL_VERSION,
+    kind: 'relay-dropped',
+    messages,
+    events: messages * 10,
+    ...(invalid === undefined ? {} : { invalid }),
+  });
+  // The worker evicted a batch that said 2 events were dropped: its total is 2 + 3.
+  store.receive(history([batch('s1', 2, [], { dropped: 3 })], { agentEvents: 5, relayMessages: 2, historyMessages: 1, invalidMessages: 1 }));
+  assert.deepEqual(store.drops, { agentEvents: 5, relayMessages: 2, historyMessages: 1, invalidMessages: 1, gaps: 1 });
+  store.receive(relay(batch('s1', 3, [], { dropped: 4 })));
+  store.receive(relay(relayDropped(1, 2)));
+  store.receive({ kind: 'nonsense' });
+  assert.deepEqual(store.drops, { agentEvents: 9, relayMessages: 3, historyMessages: 1, invalidMessages: 4, gaps: 1 });
+  // A reconnect: the worker's totals now include what was relayed live, and a stray notice in
+  // the history is not counted again.
+  store.receive(
+    history([batch('s1', 2, [], { dropped: 3 }), relayDropped(1), batch('s1', 3, [], { dropped: 4 })], {
+      agentEvents: 9,
+      relayMessages: 3,
+      historyMessages: 2,
+      invalidMessages: 3,
+    }),
+  );
+  assert.deepEqual(store.drops, { agentEvents: 9, relayMessages: 3, historyMessages: 2, invalidMessages: 4, gaps: 1 });
+  // A restarted worker that forgot its totals does not lower them.
+  store.receive(history([], NO_DROPS));
+  assert.deepEqual(store.drops, { agentEvents: 9, relayMessages: 3, historyMessages: 2, invalidMessages: 4, gaps: 1 });
+});
+
+test('agent drops the worker has not reported yet are still counted from the batches', () => {
+  const { store } = makeStore();
+  store.receive(history([batch('s1', 1, [], { dropped: 3 })], NO_DROPS));
+  assert.equal(store.drops.agentEvents, 3);
+});
+
+test('malformed messages are counted, never thrown, and change nothing else', () => {
+  const { store } = makeStore();
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
+  const good = relay(batch('s1', 2, [['attached', 2, 'A']]));
+  const hostile = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+    },
+  );
+  const malformed: unknown[] = [
+    null,
+    undefined,
+    42,
+    'relay',
+    { kind: 'relay' },
+    { ...good, origin: { tabId: TAB } },
+    { ...good, message: { ...(good as { message: AgentBatch }).message, ops: [0, 1, 2] } },
+    { ...good, message: { ...(good as { message: AgentBatch }).message, ops: [99, 1, 0, -1] } },
+    { ...good, message: { ...(good as { message: AgentBatch }).message, v: 2 } },
+    { kind: 'history', tabId: TAB, entries: 'no', drops: NO_DROPS },
+    { ...good, origin: { tabId: TAB + 1, frameId: 0 } },
+    hostile,
+  ];
+  for (const data of malformed) assert.doesNotThrow(() => store.receive(data));
+  assert.equal(store.drops.invalidMessages, malformed.length);
+  assert.match(store.lastInvalid ?? '', /unreadable|trap|tab/);
+  assert.equal(counts(store, 'A').live, 1);
+  store.receive(good);
+  assert.equal(counts(store, 'A').live, 2);
+});
+
+test('a batch of 50,000 events is applied, and subscribers hear of it once per frame', () => {
+  const { store, flush } = makeStore();
+  let heard = 0;
+  store.subscribe(() => heard++);
+  const events: Event[] = [];
+  for (let serial = 1; serial <= 25_000; serial++) events.push(['attached', serial, `Type${serial % 50}`]);
+  for (let serial = 1; serial <= 25_000; serial += 2) events.push(['destroyed', serial, `Type${serial % 50}`]);
+  for (let serial = 2; serial <= 25_000; serial += 2) events.push(['detached', serial, `Type${serial % 50}`]);
+  const version = store.getVersion();
+  store.receive(relay(batch('s1', 1, events)));
+  store.receive(relay(batch('s1', 2, [['attached', 25_001, 'Type1']])));
+  assert.equal(heard, 0, 'nothing is told before the frame');
+  assert.equal(flush(), 1, 'two messages, one scheduled flush');
+  assert.equal(heard, 1);
+  assert.notEqual(store.getVersion(), version);
+  assert.equal(store.totalEvents, 50_001);
+  const session = store.selected!;
+  let live = 0;
+  let retired = 0;
+  for (const row of session.types.values()) {
+    live += row.live;
+    retired += row.retired;
+  }
+  assert.equal(live, 1);
+  assert.equal(retired, 12_500);
+  assert.equal(session.types.size, 50);
+  assert.equal(session.frames.get('f1')!.instances.size, MAX_INSTANCES_PER_FRAME, 'instance records are bounded');
+  assert.ok(session.frames.get('f1')!.instances.has(25_001), 'the newest instance is remembered');
+});
+
+test('sessions are bounded; a forgotten session is not resurrected by a replay', () => {
+  const { store } = makeStore();
+  for (let i = 1; i <= MAX_SESSIONS + 1; i++) store.receive(relay(hello(`s${i}`, `https://app.test/${i}`, { time: i * 1_000 })));
+  assert.equal(store.sessions.length, MAX_SESSIONS);
+  assert.equal(store.sessions.find((s) => s.id === 's1'), undefined);
+  assert.equal(store.selected?.id, `s${MAX_SESSIONS + 1}`);
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
+  assert.equal(store.sessions.length, MAX_SESSIONS);
+  assert.ok(store.have().some((h) => h.session === 's1'), 'the worker is told not to resend it');
+});
+
+test('tab events and connection state are kept', () => {
+  const { store, flush } = makeStore();
+  assert.equal(store.connection, 'connecting');
+  store.setConnection('connected');
+  store.receive({ kind: 'tab', tabId: TAB, event: 'closed' });
+  flush();
+  assert.equal(store.connection, 'connected');
+  assert.deepEqual(store.tab, { closed: true });
+  store.receive({ kind: 'tab', tabId: TAB, event: 'navigated', url: 'https://app.test/next' });
+  assert.deepEqual(store.tab, { closed: false, url: 'https://app.test/next' });
+});

@@ -1,0 +1,165 @@
+import { forEachEvent } from '../../agent/protocol/decode.js';
+import { Op, OP_STRIDE, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
+import { LiveSeries } from './live-series.js';
+
+/** Most instances remembered per frame; the oldest remembered is forgotten first. */
+export const MAX_INSTANCES_PER_FRAME = 10_000;
+
+/** Counts for one type, named as the page names it. Same rules as the agent's Tracker. */
+export interface TypeStats {
+  readonly type: string;
+  /** Attached, and neither detached nor destroyed since. */
+  live: number;
+  /** Attached, in total. */
+  allocated: number;
+  /** Destroyed (garbage-collected) while attached. */
+  retired: number;
+  /** Highest `live` seen. */
+  peak: number;
+}
+
+export interface InstanceRecord {
+  readonly type: string;
+  /** Epoch ms of the attach. */
+  readonly created: number;
+  destroyed?: number;
+  /** JSON text of the latest bundle (see bundle-preview.ts). */
+  bundle?: string;
+}
+
+/** One window (realm) running the agent, as seen within a session. */
+export interface FrameInfo {
+  /** The agent's frame id. */
+  readonly frame: string;
+  /** Chrome's frame id: 0 for the top frame. */
+  readonly frameId: number;
+  url: string | undefined;
+  /** Highest batch seq applied (0 before the first). */
+  lastSeq: number;
+  readonly instances: Map<number, InstanceRecord>;
+}
+
+/** What "Mark" remembers: live counts then, the baseline of the Δ column. */
+export interface Mark {
+  readonly time: number;
+  readonly live: ReadonlyMap<string, number>;
+}
+
+/** One agent start (a page load) and everything it reported. */
+export class Session {
+  readonly id: string;
+  /** Epoch ms: the agent's start, or until its hello is seen, its first batch. */
+  startTime: number;
+  readonly frames = new Map<string, FrameInfo>();
+  readonly types = new Map<string, TypeStats>();
+  readonly series = new LiveSeries();
+  /** Events applied. */
+  events = 0;
+  mark: Mark | null = null;
+
+  constructor(id: string, startTime: number) {
+    this.id = id;
+    this.startTime = startTime;
+    // Every count is 0 when a session starts; this also gives the chart a span from the start.
+    this.series.sample(startTime, this.types);
+  }
+
+  get hasTopFrame(): boolean {
+    for (const frame of this.frames.values()) if (frame.frameId === 0) return true;
+    return false;
+  }
+
+  /** The top frame's URL, else any frame's. */
+  get url(): string | undefined {
+    let url: string | undefined;
+    for (const frame of this.frames.values()) {
+      if (frame.frameId === 0 && frame.url !== undefined) return frame.url;
+      url ??= frame.url;
+    }
+    return url;
+  }
+
+  /** The frame a message came from, added on first sight. */
+  frame(frame: string, origin: Origin): FrameInfo {
+    let info = this.frames.get(frame);
+    if (info === undefined) {
+      info = { frame, frameId: origin.frameId, url: undefined, lastSeq: 0, instances: new Map() };
+      this.frames.set(frame, info);
+    }
+    return info;
+  }
+
+  hello(frame: FrameInfo, hello: AgentHello): void {
+    frame.url = hello.url;
+    this.startTime = Math.min(this.startTime, hello.time);
+  }
+
+  /** Applies a batch already known to be new (dedupe is the caller's job). */
+  applyBatch(frame: FrameInfo, batch: AgentBatch): void {
+    const instances = frame.instances;
+    let row: TypeStats | undefined;
+    let lastType: string | undefined;
+    let lastTime = batch.t0;
+    forEachEvent(batch, (op, serial, type, time, bundle) => {
+      // Events come in runs of one type: skip the Map lookup for the rest of a run.
+      if (type !== lastType || row === undefined) {
+        row = this.#row(type);
+        lastType = type;
+      }
+      lastTime = time;
+      switch (op) {
+        case Op.attached:
+          row.allocated++;
+          if (++row.live > row.peak) row.peak = row.live;
+          remember(instances, serial, bundle === undefined ? { type, created: time } : { type, created: time, bundle });
+          break;
+        case Op.detached:
+          row.live--;
+          break;
+        case Op.updated: {
+          const record = instances.get(serial);
+          if (record !== undefined && bundle !== undefined) record.bundle = bundle;
+          break;
+        }
+        case Op.destroyed: {
+          row.live--;
+          row.retired++;
+          const record = instances.get(serial);
+          if (record !== undefined) record.destroyed = time;
+          break;
+        }
+      }
+    });
+    frame.lastSeq = batch.seq;
+    this.events += batch.ops.length / OP_STRIDE;
+    this.series.sample(lastTime, this.types);
+  }
+
+  setMark(time: number): void {
+    const live = new Map<string, number>();
+    for (const row of this.types.values()) live.set(row.type, row.live);
+    this.mark = { time, live };
+  }
+
+  /** Change in live count since the mark (since the session started when there is none). */
+  delta(row: TypeStats): number {
+    return row.live - (this.mark?.live.get(row.type) ?? 0);
+  }
+
+  #row(type: string): TypeStats {
+    let row = this.types.get(type);
+    if (row === undefined) {
+      row = { type, live: 0, allocated: 0, retired: 0, peak: 0 };
+      this.types.set(type, row);
+    }
+    return row;
+  }
+}
+
+function remember(instances: Map<number, InstanceRecord>, serial: number, record: InstanceRecord): void {
+  instances.set(serial, record);
+  if (instances.size > MAX_INSTANCES_PER_FRAME) {
+    // Maps iterate in insertion order: the first key is the oldest attach.
+    instances.delete(instances.keys().next().value!);
+  }
+}

@@ -1,0 +1,87 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { PanelStore } from '../store/panel-store.js';
+import type { Session } from '../store/session.js';
+import type { Theme } from './theme.js';
+
+const MIN_SPAN_S = 10;
+const PALETTE = ['#1a73e8', '#e8710a', '#188038', '#d93025', '#9334e6', '#12b5cb', '#e52592', '#f9ab00', '#7cb342', '#5f6368'];
+
+function cssColor(element: Element, name: string): string {
+  return getComputedStyle(element).getPropertyValue(name).trim();
+}
+
+const stepped = uPlot.paths.stepped?.({ align: 1 });
+
+function seriesOptions(type: string, index: number): uPlot.Series {
+  // Counts change in steps: a count holds until the next sample.
+  return { label: type, stroke: PALETTE[index % PALETTE.length]!, width: 1.5, points: { show: false }, paths: stepped };
+}
+
+interface Props {
+  store: PanelStore;
+  session: Session;
+  /** Canvas colours come from CSS variables read once: a theme change redraws from scratch. */
+  theme: Theme;
+}
+
+/**
+ * Live count per type over time (uPlot). The chart is built once per session and theme; store
+ * flushes (at most one per animation frame) only add new types' series and call setData.
+ */
+export function LiveChart({ store, session, theme }: Props) {
+  const plotRef = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const plot = plotRef.current;
+    const legend = legendRef.current;
+    if (plot === null || legend === null) return;
+    const text = cssColor(plot, '--text-muted');
+    const grid = cssColor(plot, '--grid');
+    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const chart = new uPlot(
+      {
+        width: plot.clientWidth,
+        height: plot.clientHeight,
+        // At least MIN_SPAN_S wide: a session with one sample would otherwise span years of axis.
+        scales: { x: { time: true, range: (_, min, max) => [Math.min(min, max - MIN_SPAN_S), max] } },
+        series: [{ label: 'Time' }],
+        axes: [axis, { ...axis, label: 'live' }],
+        legend: { live: true, mount: (_, element) => legend.appendChild(element) },
+        cursor: { drag: { x: true, y: false } },
+      },
+      [[]],
+      plot,
+    );
+    const shown: string[] = [];
+    const sync = (): void => {
+      const { times, values } = session.series;
+      if (values.size > shown.length) {
+        for (const type of [...values.keys()].slice(shown.length)) {
+          chart.addSeries(seriesOptions(type, shown.length), shown.length + 1);
+          shown.push(type);
+        }
+      }
+      // uPlot only reads the arrays; handing over the store's own saves a copy per frame.
+      chart.setData([times, ...shown.map((type) => values.get(type) as number[])]);
+    };
+    sync();
+    const unsubscribe = store.subscribe(sync);
+    const resize = new ResizeObserver(() => chart.setSize({ width: plot.clientWidth, height: plot.clientHeight }));
+    resize.observe(plot);
+    return () => {
+      unsubscribe();
+      resize.disconnect();
+      chart.destroy();
+    };
+  }, [store, session, theme]);
+
+  return (
+    <div className="chart" role="figure" aria-label="Live instances per type over time">
+      <div className="plot" ref={plotRef} />
+      <div className="legend" ref={legendRef} />
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { PanelStore } from '../store/panel-store.js';
+import type { Session } from '../store/session.js';
+
+function describe(session: Session): string {
+  const time = new Date(session.startTime).toLocaleTimeString();
+  const frames = [...session.frames.values()];
+  const where = session.hasTopFrame ? 'top frame' : `iframe${frames.length === 1 ? ` #${frames[0]!.frameId}` : ''}`;
+  const more = frames.length > 1 ? `, ${frames.length} frames` : '';
+  return `${time} — ${session.url ?? '(URL not reported yet)'} — ${where}${more}`;
+}
+
+/** Chooses the shown session; new page loads are selected automatically unless one is pinned. */
+export function SessionPicker({ store }: { store: PanelStore }) {
+  const sessions = store.sessions;
+  return (
+    <div className="session-picker">
+      <label htmlFor="session-select">Session</label>
+      <select
+        id="session-select"
+        data-testid="session-picker"
+        value={store.selected?.id ?? ''}
+        onChange={(event) => store.select(event.target.value)}
+      >
+        {sessions.map((session) => (
+          <option key={session.id} value={session.id}>
+            {describe(session)}
+          </option>
+        ))}
+      </select>
+      <span data-testid="session-count" className="muted">
+        {sessions.length} {sessions.length === 1 ? 'session' : 'sessions'}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { DROP_KEYS } from '../store/drop-tally.js';
+import type { PanelStore } from '../store/panel-store.js';
+
+const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
+  agentEvents: 'Events dropped by agent',
+  relayMessages: 'Messages dropped by relay',
+  historyMessages: 'Messages evicted from history',
+  invalidMessages: 'Invalid messages',
+  gaps: 'Missing batches',
+};
+
+const CONNECTION_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…' } as const;
+
+/** Connection, event total, and every drop counter: losses are never silent. */
+export function StatusBar({ store }: { store: PanelStore }) {
+  const drops = store.drops;
+  return (
+    <footer className="status" data-testid="status">
+      <span className="connection" data-connection={store.connection}>
+        {CONNECTION_LABELS[store.connection]}
+      </span>
+      {store.tab.closed && <span className="warning">Tab closed</span>}
+      <span>
+        Events <strong data-testid="total-events">{store.totalEvents}</strong>
+      </span>
+      {DROP_KEYS.map((key) => (
+        <span
+          key={key}
+          className={drops[key] > 0 ? 'drop nonzero' : 'drop'}
+          title={key === 'invalidMessages' && store.lastInvalid !== null ? `Latest: ${store.lastInvalid}` : undefined}
+        >
+          {DROP_LABELS[key]} <strong data-drop={key}>{drops[key]}</strong>
+        </span>
+      ))}
+    </footer>
+  );
+}

@@ -1,0 +1,78 @@
+import type { Session } from '../store/session.js';
+import { NUMBER_COLUMNS, nextSort, typeRows, type Sort, type SortKey } from './type-rows.js';
+
+const HEADERS: Record<SortKey, string> = {
+  type: 'Type',
+  live: 'Live',
+  allocated: 'Allocated',
+  retired: 'Retired',
+  peak: 'Peak',
+  delta: 'Δ since mark',
+};
+
+const HINTS: Record<SortKey, string> = {
+  type: 'Class name as the page names it',
+  live: 'Attached and neither detached nor destroyed',
+  allocated: 'Attached in total',
+  retired: 'Destroyed (garbage-collected) while attached',
+  peak: 'Highest live count',
+  delta: 'Change in live count since the mark (since the session started, without one)',
+};
+
+interface Props {
+  session: Session;
+  filter: string;
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+}
+
+/**
+ * Instances per type. Test contract: each body row is `<tr data-type="{type}">`, each number
+ * cell has `data-col` and the plain integer as its text (the + of a positive Δ is CSS).
+ */
+export function TypeTable({ session, filter, sort, onSort }: Props) {
+  const rows = typeRows(session, filter, sort);
+  const header = (key: SortKey) => (
+    <th key={key} scope="col" aria-sort={sort.key === key ? sort.direction : 'none'} className={key === 'type' ? 'name' : 'number'}>
+      <button type="button" title={HINTS[key]} onClick={() => onSort(nextSort(sort, key))}>
+        {HEADERS[key]}
+        <span className="sort-mark" aria-hidden="true">
+          {sort.key === key ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
+        </span>
+      </button>
+    </th>
+  );
+  return (
+    <div className="table-scroll">
+      <table aria-label="Instances by type" className="types">
+        <thead>
+          <tr>
+            {header('type')}
+            {NUMBER_COLUMNS.map(header)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.type} data-type={row.type}>
+              <th scope="row" className="name">
+                {row.type}
+              </th>
+              {NUMBER_COLUMNS.map((column) => (
+                <td key={column} data-col={column} className={column === 'delta' ? deltaClass(row.delta) : 'number'}>
+                  {row[column]}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && (
+        <p className="muted table-note">{session.types.size === 0 ? 'No instances reported in this session yet.' : `No type matches “${filter}”.`}</p>
+      )}
+    </div>
+  );
+}
+
+function deltaClass(delta: number): string {
+  return delta > 0 ? 'number up' : delta < 0 ? 'number down' : 'number';
+}
