@@ -45,7 +45,11 @@ export function startStaticServer(mounts: Record<string, string>, port = 0): Pro
       const actual = typeof address === 'object' && address !== null ? address.port : port;
       resolvePromise({
         url: `http://127.0.0.1:${actual}`,
-        close: () => new Promise((done) => server.close(() => done())),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

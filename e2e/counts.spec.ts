@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test } from './fixtures.js';
+import { expectTable, NO_DROPS, readDrops, TABLE } from './panel.js';
+import './page-api.js';
+
+test('the panel counts live, allocated and retired instances of each type exactly', async (
+  { page, pageUrl, tabIdOf, openPanel, collectGarbage },
+  testInfo,
+) => {
+  await page.goto(pageUrl());
+  const panel = await openPanel(await tabIdOf(page));
+
+  await page.evaluate(() => {
+    window.create('Widget', 5);
+    window.create('Store', 3, { name: 'main' });
+    window.create('Subscription', 4);
+  });
+  await expectTable(panel, {
+    Widget: { live: 5, allocated: 5, retired: 0 },
+    Store: { live: 3, allocated: 3, retired: 0 },
+    Subscription: { live: 4, allocated: 4, retired: 0 },
+  });
+
+  await page.evaluate(() => {
+    window.drop('Widget', 2);
+    window.drop('Subscription', 4);
+    window.create('Subscription', 1);
+  });
+  const expected = {
+    Widget: { live: 3, allocated: 5, retired: 2, peak: 5 },
+    Store: { live: 3, allocated: 3, retired: 0, peak: 3 },
+    // The fifth was created before the GC retired the first four.
+    Subscription: { live: 1, allocated: 5, retired: 4, peak: 5 },
+  };
+  // Dropped instances are only retired once a GC finds them: collect before every look.
+  await expectTable(panel, expected, {
+    columns: ['live', 'allocated', 'retired', 'peak'],
+    before: () => collectGarbage(page),
+  });
+
+  // The page's own Tracker (forwarded to by the PostMessageTracker) saw the same.
+  expect(await page.evaluate(() => window.localCounts())).toEqual({
+    Store: { live: 3, retired: 0 },
+    Subscription: { live: 1, retired: 4 },
+    Widget: { live: 3, retired: 2 },
+  });
+  expect(await readDrops(panel)).toEqual(NO_DROPS);
+
+  const screenshot = await panel.screenshot({ fullPage: true });
+  await testInfo.attach('panel-table', { body: screenshot, contentType: 'image/png' });
+  const artifacts = resolve(import.meta.dirname, '..', 'artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  await panel.locator(TABLE).screenshot({ path: resolve(artifacts, 'panel-table.png') });
+});

@@ -1,0 +1,428 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  chromium,
+  expect,
+  test as base,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Frame,
+  type Page,
+  type Worker,
+} from '@playwright/test';
+import { startStaticServer, type StaticServer } from '../scripts/static-server.js';
+
+const root = resolve(import.meta.dirname, '..');
+/** The built extension; TRACKABLES_EXTENSION points elsewhere (e.g. a stub) when debugging the harness. */
+export const EXTENSION_DIR = resolve(process.env['TRACKABLES_EXTENSION'] ?? join(root, 'dist', 'extension'));
+export const CHROMIUM = process.env['TRACKABLES_CHROMIUM'] ?? '/usr/bin/chromium';
+
+export interface RealDevToolsPanel {
+  /** The DevTools front end (a page of a second CDP connection). */
+  devtools: Page;
+  /** The Trackables panel's frame inside DevTools (chrome.devtools is available there). */
+  panel: Frame;
+  /** Closes the DevTools window and the second connection. */
+  close(): Promise<void>;
+}
+
+interface WorkerFixtures {
+  server: StaticServer;
+  userDataDir: string;
+  extensionContext: BrowserContext;
+  extensionId: string;
+  /** An extension page that runs none of the extension's code, for chrome.* calls of the harness. */
+  extensionPage: Page;
+}
+
+interface TestFixtures {
+  /** `http://127.0.0.1:<port>` of the fixture server. */
+  origin: string;
+  /** A fixture page URL, unique to this call (tells the tabs of a run apart in logs and traces). */
+  pageUrl(path?: string): string;
+  /** The extension's service worker (Playwright keeps the same object across worker restarts). */
+  serviceWorker: Worker;
+  /**
+   * A new tab opened by the extension (so its tab id is known) on a blank fixture page; the
+   * test's `page` is one. Navigate it with page.goto.
+   */
+  newTab(): Promise<Page>;
+  /** Chrome's tab id of a page opened by newTab (ids are large and not sequential). */
+  tabIdOf(page: Page): Promise<number>;
+  /** The panel as an extension page in its own tab, showing `tabId`. */
+  openPanel(tabId: number): Promise<Page>;
+  /** A full GC of the page's heap (same-process frames included); finalizers run right after. */
+  collectGarbage(page: Page): Promise<void>;
+  /** Stops the extension's service worker and resolves once Chrome reports it stopped. */
+  stopServiceWorker(): Promise<void>;
+  /** Resolves once the extension's service worker runs again. */
+  waitForServiceWorkerRunning(): Promise<void>;
+  /** Opens real DevTools on `page` and shows the Trackables panel in it. */
+  openRealDevToolsPanel(page: Page): Promise<RealDevToolsPanel>;
+}
+
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  `--disable-extensions-except=${EXTENSION_DIR}`,
+  `--load-extension=${EXTENSION_DIR}`,
+  // Only for openRealDevToolsPanel's second connection; an unused port costs nothing.
+  '--remote-debugging-port=0',
+];
+
+async function extensionWorker(context: BrowserContext, extensionId: string): Promise<Worker> {
+  const prefix = `chrome-extension://${extensionId}/`;
+  const found = context.serviceWorkers().find((w) => w.url().startsWith(prefix));
+  return found ?? (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith(prefix) }));
+}
+
+interface VersionInfo {
+  versionId: string;
+  scriptURL: string;
+  runningStatus: string;
+}
+
+/**
+ * Watches the extension's service worker version through the CDP ServiceWorker domain of a page
+ * session. Measured here: the browser session has no ServiceWorker domain; on a page session,
+ * `ServiceWorker.stopWorker` (and `stopAllWorkers`) stop the extension's worker too, which
+ * Chrome reports as runningStatus "stopping" → "stopped". Playwright does not report that (its
+ * Worker object neither closes nor changes, and works again once Chrome restarts the worker),
+ * so these events are the only reliable signal.
+ */
+class WorkerWatch {
+  readonly #versions = new Map<string, VersionInfo>();
+  readonly #waiters = new Set<() => void>();
+
+  private constructor(
+    readonly session: CDPSession,
+    readonly page: Page,
+    private readonly prefix: string,
+  ) {
+    session.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: VersionInfo[] }) => {
+      for (const version of versions) if (version.scriptURL.startsWith(prefix)) this.#versions.set(version.versionId, version);
+      for (const wake of this.#waiters) wake();
+    });
+  }
+
+  static async open(context: BrowserContext, extensionId: string): Promise<WorkerWatch> {
+    const page = await context.newPage();
+    const session = await context.newCDPSession(page);
+    const watch = new WorkerWatch(session, page, `chrome-extension://${extensionId}/`);
+    await session.send('ServiceWorker.enable');
+    return watch;
+  }
+
+  /** Resolves with the first version `predicate` accepts, now or later. */
+  until(predicate: (version: VersionInfo) => boolean, what: string, timeout = 15_000): Promise<VersionInfo> {
+    return new Promise((resolvePromise, reject) => {
+      const check = (): boolean => {
+        for (const version of this.#versions.values()) {
+          if (predicate(version)) {
+            this.#waiters.delete(wake);
+            clearTimeout(timer);
+            resolvePromise(version);
+            return true;
+          }
+        }
+        return false;
+      };
+      const wake = (): void => void check();
+      const timer = setTimeout(() => {
+        this.#waiters.delete(wake);
+        reject(new Error(`service worker: timed out waiting for ${what}; seen ${JSON.stringify([...this.#versions.values()])}`));
+      }, timeout);
+      if (!check()) this.#waiters.add(wake);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.session.detach().catch(() => {});
+    await this.page.close().catch(() => {});
+  }
+}
+
+/** Polls `read` until it returns a value (not undefined). */
+async function pollFor<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeout = 15_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    // A poll interval, not a wait for an outcome: the condition is re-checked every time.
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** Tab ids of the pages newTab opened. */
+const tabIds = new WeakMap<Page, number>();
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    async ({}, use) => {
+      // Fixture pages at `/`, the built script-tag agent at `/agent/`.
+      const server = await startStaticServer({ '/': join(root, 'e2e', 'pages'), '/agent/': join(root, 'dist', 'agent') });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  userDataDir: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'trackables-e2e-'));
+      await use(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+
+  // One browser per worker: tests open their own tabs in it and close them afterwards.
+  extensionContext: [
+    async ({ userDataDir }, use) => {
+      if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+        throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run build\` first.`);
+      }
+      const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: LAUNCH_ARGS,
+      });
+      await use(context);
+      await context.close();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+
+  extensionId: [
+    async ({ extensionContext }, use) => {
+      const worker =
+        extensionContext.serviceWorkers()[0] ?? (await extensionContext.waitForEvent('serviceworker'));
+      await use(new URL(worker.url()).host);
+    },
+    { scope: 'worker' },
+  ],
+
+  // extensionPage is a dependency so that it exists before the tracking starts: it lives on.
+  context: async ({ extensionContext, extensionPage: _ }, use) => {
+    // Whatever a test opens (its page, panels) is closed after it; the context lives on.
+    const opened: Page[] = [];
+    const track = (page: Page): void => void opened.push(page);
+    extensionContext.on('page', track);
+    await use(extensionContext);
+    extensionContext.off('page', track);
+    await Promise.all(opened.map((page) => page.close().catch(() => {})));
+  },
+
+  // The harness's own chrome.* calls run here, not in the service worker: evaluating in the
+  // worker would wake it (or hang while it is stopped) and could hide the very lifecycle bugs
+  // the tests look for. The manifest, opened as a page, is an extension page with chrome.tabs.
+  extensionPage: [
+    async ({ extensionContext, extensionId }, use) => {
+      const page = await extensionContext.newPage();
+      await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+      await use(page);
+      await page.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  // Tabs are opened with chrome.windows.create, which returns the tab id: the extension has no
+  // "tabs" permission, so chrome.tabs.query leaves out url and title and cannot find a tab by
+  // URL, and CDP target ids are not Chrome tab ids. A window each keeps every test tab visible
+  // (a background tab's timers are throttled).
+  newTab: async ({ context, extensionPage, server }, use) => {
+    let count = 0;
+    await use(async () => {
+      const url = `${server.url}/blank.html?tab=${process.pid}-${Date.now()}-${++count}`;
+      const opened = context.waitForEvent('page', { predicate: (page) => page.url() === url });
+      const tabId = await extensionPage.evaluate(
+        async (href) => (await chrome.windows.create({ url: href, focused: true }))?.tabs?.[0]?.id,
+        url,
+      );
+      const page = await opened;
+      if (typeof tabId !== 'number') throw new Error('chrome.windows.create gave no tab id');
+      tabIds.set(page, tabId);
+      await page.waitForLoadState();
+      return page;
+    });
+  },
+
+  page: async ({ newTab }, use) => {
+    await use(await newTab());
+  },
+
+  origin: async ({ server }, use) => {
+    await use(server.url);
+  },
+
+  pageUrl: async ({ server }, use, testInfo) => {
+    let count = 0;
+    await use((path = 'index.html') => {
+      const url = new URL(path, server.url + '/');
+      url.searchParams.set('case', `${testInfo.testId}-${++count}`);
+      return url.href;
+    });
+  },
+
+  serviceWorker: async ({ extensionContext, extensionId }, use) => {
+    await use(await extensionWorker(extensionContext, extensionId));
+  },
+
+  tabIdOf: async ({}, use) => {
+    await use(async (page) => {
+      const tabId = tabIds.get(page);
+      if (tabId === undefined) throw new Error('tabIdOf: open the page with newTab() (or use the `page` fixture)');
+      return tabId;
+    });
+  },
+
+  openPanel: async ({ context, extensionId }, use) => {
+    await use(async (tabId) => {
+      const panel = await context.newPage();
+      await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);
+      return panel;
+    });
+  },
+
+  collectGarbage: async ({ context }, use) => {
+    const sessions = new Map<Page, CDPSession>();
+    await use(async (page) => {
+      let session = sessions.get(page);
+      if (session === undefined) {
+        session = await context.newCDPSession(page);
+        sessions.set(page, session);
+      }
+      await session.send('HeapProfiler.collectGarbage');
+    });
+    await Promise.all([...sessions.values()].map((session) => session.detach().catch(() => {})));
+  },
+
+  stopServiceWorker: async ({ extensionContext, extensionId }, use) => {
+    let watch: WorkerWatch | undefined;
+    await use(async () => {
+      watch ??= await WorkerWatch.open(extensionContext, extensionId);
+      const running = await watch.until((v) => v.runningStatus === 'running', 'a running worker');
+      await watch.session.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+      await watch.until((v) => v.versionId === running.versionId && v.runningStatus === 'stopped', 'the worker to stop');
+    });
+    await watch?.close();
+  },
+
+  waitForServiceWorkerRunning: async ({ extensionContext, extensionId }, use) => {
+    let watch: WorkerWatch | undefined;
+    await use(async () => {
+      watch ??= await WorkerWatch.open(extensionContext, extensionId);
+      await watch.until((v) => v.runningStatus === 'running', 'the worker to run');
+    });
+    await watch?.close();
+  },
+
+  openRealDevToolsPanel: async ({ extensionContext, extensionId, userDataDir, tabIdOf }, use) => {
+    const opened: RealDevToolsPanel[] = [];
+    await use(async (page) => {
+      const result = await openRealDevTools(extensionContext, extensionId, userDataDir, page, await tabIdOf(page));
+      opened.push(result);
+      return result;
+    });
+    for (const devtools of opened) await devtools.close();
+  },
+});
+
+/**
+ * The recipe of /work/shared/notes/chromium-e2e.md, as measured here:
+ * - `Target.openDevTools` on the browser session opens a DevTools window for the page;
+ * - DevTools targets are type "other": only a second connection (connectOverCDP to the port in
+ *   DevToolsActivePort) made while PW_CHROMIUM_ATTACH_TO_OTHER is set sees them as pages. The
+ *   variable is read on every target attach, process-wide, so it is set only around the second
+ *   connection: left set, the launch connection attaches to the DevTools window as well, which
+ *   breaks the front end;
+ * - never touch `InspectorView.instance()` before DevTools created it: that creates it too early
+ *   and DevTools fails with "Unable to create settings"; `maybeGetInspectorViewInstance()` is
+ *   the side-effect-free read;
+ * - an extension panel's tab id is `chrome-extension://<id>` + its title without whitespace.
+ */
+async function openRealDevTools(
+  context: BrowserContext,
+  extensionId: string,
+  userDataDir: string,
+  page: Page,
+  tabId: number,
+): Promise<RealDevToolsPanel> {
+  const browser = context.browser();
+  if (browser === null) throw new Error('openRealDevToolsPanel: the context has no browser');
+  const session = await browser.newBrowserCDPSession();
+  const pageSession = await context.newCDPSession(page);
+  const { targetInfo } = await pageSession.send('Target.getTargetInfo');
+  await pageSession.detach();
+  await session.send('Target.openDevTools', { targetId: targetInfo.targetId });
+  await session.detach();
+
+  const port = readFileSync(join(userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
+  let second: Browser;
+  process.env['PW_CHROMIUM_ATTACH_TO_OTHER'] = '1';
+  try {
+    second = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  } finally {
+    delete process.env['PW_CHROMIUM_ATTACH_TO_OTHER'];
+  }
+
+  const devtoolsFrame = `chrome-extension://${extensionId}/devtools.html`;
+  // Several DevTools windows may be open: take the one whose devtools page inspects our tab.
+  const devtools = await pollFor(async () => {
+    for (const candidate of second.contexts().flatMap((c) => c.pages())) {
+      if (!candidate.url().startsWith('devtools://')) continue;
+      for (const frame of candidate.frames()) {
+        if (!frame.url().startsWith(devtoolsFrame)) continue;
+        const inspected = await frame.evaluate(() => chrome.devtools.inspectedWindow.tabId).catch(() => undefined);
+        if (inspected === tabId) return candidate;
+      }
+    }
+    return undefined;
+  }, `a DevTools window with the Trackables devtools page for tab ${tabId}`, 30_000);
+
+  await devtools.evaluate(async () => {
+    // Module specifiers resolve against the DevTools front end's own URL.
+    (globalThis as Record<string, unknown>)['__trackablesLegacyUI'] = await import(
+      /* webpackIgnore: true */ './ui/legacy/legacy.js' as string
+    );
+  });
+  const panelId = `chrome-extension://${extensionId}Trackables`;
+  await devtools.waitForFunction(
+      (id) => {
+        type Legacy = {
+          InspectorView: { InspectorView: { maybeGetInspectorViewInstance(): { tabbedPane: { tabIds(): string[] } } | null } };
+        };
+        const legacy = (globalThis as Record<string, unknown>)['__trackablesLegacyUI'] as Legacy;
+        const view = legacy.InspectorView.InspectorView.maybeGetInspectorViewInstance();
+        return view?.tabbedPane.tabIds().includes(id) ?? false;
+      },
+      panelId,
+      { timeout: 30_000 },
+    );
+  await devtools.evaluate((id) => {
+    (globalThis as unknown as { InspectorFrontendAPI: { showPanel(id: string): void } }).InspectorFrontendAPI.showPanel(id);
+  }, panelId);
+  const panelUrl = `chrome-extension://${extensionId}/panel.html`;
+  const panel = await pollFor(
+    () => devtools.frames().find((frame) => frame.url().startsWith(panelUrl)),
+    'the Trackables panel frame in DevTools',
+  );
+  await expect.poll(() => panel.evaluate(() => typeof chrome.devtools?.inspectedWindow?.tabId)).toBe('number');
+  return {
+    devtools,
+    panel,
+    close: async () => {
+      await devtools.close().catch(() => {});
+      await second.close().catch(() => {});
+    },
+  };
+}
+
+export { expect };

@@ -1,0 +1,47 @@
+import { test } from './fixtures.js';
+import { expectTable, NO_DROPS } from './panel.js';
+import './page-api.js';
+
+test('the page keeps emitting while the service worker is stopped, and nothing is lost', async (
+  { page, pageUrl, tabIdOf, openPanel, collectGarbage, stopServiceWorker, waitForServiceWorkerRunning },
+) => {
+  await page.goto(pageUrl());
+  const tabId = await tabIdOf(page);
+  const panel = await openPanel(tabId);
+  await page.evaluate(() => window.create('Widget', 5));
+  await expectTable(panel, { Widget: { live: 5, allocated: 5, retired: 0 } });
+
+  // A stream of Subscriptions, one every few ms, with the worker stopped in the middle of it.
+  await page.evaluate(() => window.startStream('Subscription'));
+  await page.waitForFunction(() => window.streamed() >= 20);
+  await stopServiceWorker();
+  const atStop = await page.evaluate(() => window.streamed());
+  await page.evaluate(() => {
+    window.drop('Widget', 2);
+    window.create('Store', 7);
+  });
+  await page.waitForFunction((n) => window.streamed() >= n + 20, atStop);
+  const streamed = await page.evaluate(() => window.stopStream());
+
+  // The relay's next message wakes the worker, which restores the tab's history first.
+  await waitForServiceWorkerRunning();
+  const expected = {
+    Widget: { live: 3, allocated: 5, retired: 2 },
+    Subscription: { live: streamed, allocated: streamed, retired: 0 },
+    Store: { live: 7, allocated: 7, retired: 0 },
+  };
+  // Soft: the live panel and the restored history can fail independently; report both.
+  await expectTable(panel, expected, {
+    before: () => collectGarbage(page),
+    drops: NO_DROPS,
+    soft: true,
+    message: 'the panel connected throughout: every event, nothing dropped',
+  });
+
+  // A panel opened after the restart gets the same from the worker's restored history.
+  const later = await openPanel(tabId);
+  await expectTable(later, expected, {
+    drops: NO_DROPS,
+    message: "a panel opened after the restart: the worker's restored history is complete",
+  });
+});
