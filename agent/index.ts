@@ -15,3 +15,12 @@ export {
 export { trackingNameOf, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
 export { Tracker, type TrackedType, type TrackedTypeSnapshot } from './tracker.js';
 export { VERSION, version } from './version.js';
+export {
+  PostMessageTracker,
+  type PostMessageTrackerOptions,
+  type PostMessageTrackerStats,
+  type PostMessageTarget,
+  type MessageEventLike,
+  type MessageListener,
+} from './post-message/post-message-tracker.js';
+export { toBundleJson, type BundleLimits } from './post-message/sanitize.js';

@@ -1,0 +1,155 @@
+/*
+ * PostMessageTracker benchmark: main-thread time per 100,000 events (encoding, bundle previews,
+ * and the structured clone window.postMessage makes, done here by a fake window), as a ratio to
+ * the same loop creating plain objects without tracking; and the size of the batches on the wire
+ * against plain event objects. Run: node --expose-gc --import tsx agent/bench/post-message.bench.ts
+ */
+import { decodeBatch } from '../protocol/decode.js';
+import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch } from '../protocol/messages.js';
+import { PostMessageTracker } from '../post-message/post-message-tracker.js';
+import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
+import { Trackable, setGlobalTracker } from '../trackable.js';
+import { gcNow, median, printTable, type Row } from './measure.js';
+
+const N = 100_000;
+const ROUNDS = 9;
+
+class Plain {
+  a: number;
+  constructor(i: number) {
+    this.a = i;
+  }
+}
+
+class Tracked extends Trackable {
+  a: number;
+  constructor(i: number) {
+    super();
+    this.a = i;
+  }
+}
+
+/** Clones every message as window.postMessage does; keeps batches only when asked. */
+class CloningWindow implements PostMessageTarget {
+  batches: AgentBatch[] = [];
+  keep = false;
+  #listener: MessageListener | null = null;
+
+  postMessage(message: unknown): void {
+    const copy = structuredClone(message) as AgentBatch;
+    if (this.keep && copy.kind === 'batch') this.batches.push(copy);
+  }
+
+  addEventListener(_type: 'message', listener: MessageListener): void {
+    this.#listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.#listener = null;
+  }
+
+  ready(): void {
+    this.#listener?.({ source: this, data: { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' } });
+  }
+}
+
+const flushed = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+function connected(): { tracker: PostMessageTracker; window: CloningWindow } {
+  const window = new CloningWindow();
+  const tracker = new PostMessageTracker({ target: window });
+  window.ready();
+  return { tracker, window };
+}
+
+async function plain(): Promise<number> {
+  const kept = new Array<object>(N);
+  const start = performance.now();
+  for (let i = 0; i < N; i++) kept[i] = new Plain(i);
+  await flushed();
+  const elapsed = performance.now() - start;
+  if (kept.length !== N) throw new Error('unreachable');
+  return elapsed;
+}
+
+/** Half attached, half destroyed events, as a page creating and dropping objects sends. */
+async function events(tracker: PostMessageTracker, withBundles: boolean): Promise<number> {
+  const kept = new Array<object>(N);
+  const start = performance.now();
+  for (let i = 0; i < N; i++) {
+    kept[i] = new Plain(i);
+    const bundle = withBundles ? { id: i, name: 'user', active: true } : undefined;
+    if ((i & 1) === 0) tracker.notifyAttached(i + 1, Plain, bundle);
+    else tracker.notifyDestroyed(i, Plain, bundle);
+  }
+  await flushed();
+  const elapsed = performance.now() - start;
+  if (kept.length !== N) throw new Error('unreachable');
+  return elapsed;
+}
+
+async function trackables(): Promise<number> {
+  const { tracker } = connected();
+  setGlobalTracker(tracker);
+  const kept = new Array<object>(N);
+  const start = performance.now();
+  for (let i = 0; i < N; i++) kept[i] = new Tracked(i);
+  await flushed();
+  const elapsed = performance.now() - start;
+  setGlobalTracker(null);
+  if (kept.length !== N) throw new Error('unreachable');
+  return elapsed;
+}
+
+const variants: Record<string, () => Promise<number>> = {
+  plain,
+  'no bundles': () => events(connected().tracker, false),
+  'small bundles': () => events(connected().tracker, true),
+  'no bundles, no relay (buffered)': () => events(new PostMessageTracker({ target: null }), false),
+  'Trackable construction': trackables,
+};
+
+const samples = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const [name, run] of Object.entries(variants)) {
+    await gcNow();
+    const value = await run();
+    if (round > 0) samples.get(name)!.push(value);
+  }
+}
+
+/** Bytes on the wire (JSON text, as Chrome serializes extension messages) for N events. */
+async function wireSizes(withBundles: boolean): Promise<{ compact: number; objects: number }> {
+  const { tracker, window } = connected();
+  window.keep = true;
+  await events(tracker, withBundles);
+  const compact = window.batches.reduce((sum, batch) => sum + JSON.stringify(batch).length, 0);
+  const objects = JSON.stringify(window.batches.flatMap(decodeBatch)).length;
+  return { compact, objects };
+}
+
+const ms = (name: string) => median(samples.get(name)!);
+const base = ms('plain');
+const timeRow = (name: string, what: string, target = '≤ 10 ms (1 ms per 10,000)'): Row => ({
+  what,
+  value: `${ms(name).toFixed(2)} ms (+${(ms(name) - base).toFixed(2)} ms)`,
+  ratio: ms(name) / base,
+  target,
+});
+const rows: Row[] = [
+  { what: 'create 100,000 plain objects (baseline)', value: `${base.toFixed(2)} ms`, ratio: 1, target: '' },
+  timeRow('no bundles', 'same + 100,000 events, no bundles, posted (structured clone)'),
+  timeRow('small bundles', 'same + 100,000 events, each with a new small object bundle, posted', ''),
+  timeRow('no bundles, no relay (buffered)', 'same + 100,000 events, no bundles, no relay: buffered'),
+  timeRow('Trackable construction', '100,000 Trackable constructions, PostMessageTracker global', ''),
+];
+for (const withBundles of [false, true]) {
+  const { compact, objects } = await wireSizes(withBundles);
+  rows.push({
+    what: `batch bytes per event, ${withBundles ? 'small bundles' : 'no bundles'} (vs plain {op, serial, type, time, bundle} objects)`,
+    value: `${(compact / N).toFixed(1)} B (objects: ${(objects / N).toFixed(1)} B)`,
+    ratio: compact / objects,
+    target: '',
+  });
+}
+printTable(`PostMessageTracker — ${N.toLocaleString('en')} events per run, median of ${ROUNDS} rounds, main-thread time including postMessage's clone`, rows);

@@ -1,0 +1,451 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { collectUntil } from '../test-support/collect.js';
+import { FakeWindow } from '../test-support/fake-window.js';
+import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
+import { parseBundle } from '../protocol/bundle-preview.js';
+import { Trackable, setGlobalTracker } from '../trackable.js';
+import { Tracker } from '../tracker.js';
+import type { TrackerProtocol } from '../tracker-protocol.js';
+import { VERSION } from '../version.js';
+import { PostMessageTracker } from './post-message-tracker.js';
+
+class Session {}
+class Socket {
+  static trackingName = 'net.Socket';
+}
+
+/** Lets queued microtasks (the tracker's flush) run. */
+const microtasks = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+/** Attached events for serials `from`..`to`, one call each. */
+function attach(tracker: TrackerProtocol, from: number, to: number, type: object = Session): void {
+  for (let serial = from; serial <= to; serial++) tracker.notifyAttached?.(serial, type as typeof Session, undefined);
+}
+
+function serials(window: FakeWindow): number[] {
+  return window.events().map((event) => event.serial);
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+let reported: unknown[];
+beforeEach(() => {
+  reported = [];
+  (globalThis as { reportError?: (error: unknown) => void }).reportError = (error) => reported.push(error);
+});
+afterEach(() => {
+  delete (globalThis as { reportError?: unknown }).reportError;
+});
+
+describe('PostMessageTracker handshake', () => {
+  it('posts a hello at start, to the page origin ("*" without one)', () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    const [hello, ...rest] = window.hellos();
+    assert.equal(rest.length, 0);
+    assert.deepEqual(
+      { ...hello, time: 0 },
+      { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session: tracker.session, frame: tracker.frame, agent: VERSION, url: '', time: 0 },
+    );
+    assert.ok(Math.abs(hello!.time - Date.now()) < 60_000);
+    assert.equal(window.posted[0]!.targetOrigin, '*');
+    assert.equal(window.listeners.size, 1);
+  });
+
+  it('gives every tracker its own session and frame ids', () => {
+    const a = new PostMessageTracker({ target: null });
+    const b = new PostMessageTracker({ target: null });
+    assert.notEqual(a.session, b.session);
+    assert.notEqual(a.frame, b.frame);
+    for (const id of [a.session, a.frame]) assert.ok(id.length >= 8 && id.length <= 64, id);
+  });
+
+  it('buffers until the relay is ready, then re-sends hello and posts every batch in order', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    attach(tracker, 1, 3);
+    await microtasks();
+    attach(tracker, 4, 5, Socket);
+    await microtasks();
+    attach(tracker, 6, 6);
+    assert.equal(window.batches().length, 0);
+    assert.equal(tracker.getStats().bufferedEvents, 5);
+
+    window.ready();
+    assert.equal(window.hellos().length, 2);
+    assert.deepEqual(serials(window), range(1, 6));
+    assert.deepEqual(
+      window.events().map((event) => event.type),
+      ['Session', 'Session', 'Session', 'net.Socket', 'net.Socket', 'Session'],
+    );
+    assert.deepEqual(
+      window.batches().map((batch) => batch.seq),
+      range(1, window.batches().length),
+    );
+    assert.equal(tracker.getStats().connected, true);
+    assert.equal(tracker.getStats().bufferedEvents, 0);
+
+    attach(tracker, 7, 8);
+    await microtasks();
+    assert.deepEqual(serials(window), range(1, 8));
+    const seqs = window.batches().map((batch) => batch.seq);
+    assert.deepEqual(seqs, range(1, seqs.length));
+  });
+
+  it('ignores messages from other sources and messages that fail validation', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    const ready = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' };
+    window.dispatch(ready, {}); // another window
+    window.dispatch(ready, null);
+    window.dispatch({ ...ready, v: PROTOCOL_VERSION + 1 });
+    window.dispatch({ ...ready, kind: 'hello' });
+    window.dispatch({ ...ready, source: AGENT_SOURCE });
+    window.dispatch('trackables-relay');
+    window.dispatch(null);
+    window.dispatch(
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('hostile');
+          },
+        },
+      ),
+    );
+    attach(tracker, 1, 2);
+    await microtasks();
+    assert.equal(window.batches().length, 0);
+    assert.equal(window.hellos().length, 1);
+    assert.equal(tracker.getStats().connected, false);
+    assert.deepEqual(reported, []);
+  });
+});
+
+describe('PostMessageTracker batching', () => {
+  it('posts nothing per event: the events of one task arrive as one batch after a microtask', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    const before = window.posted.length;
+    attach(tracker, 1, 1000);
+    tracker.notifyUpdated(1, Session, { user: 7 });
+    tracker.notifyDetached(2, Session, undefined);
+    tracker.notifyDestroyed(3, Session, 'last');
+    assert.equal(window.posted.length, before);
+    await microtasks();
+    const batches = window.batches();
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0]!.seq, 1);
+    assert.equal(batches[0]!.dropped, 0);
+    const events = window.events();
+    assert.equal(events.length, 1003);
+    assert.deepEqual(
+      events.slice(1000).map(({ op, serial, bundle }) => ({ op, serial, bundle })),
+      [
+        { op: 'updated', serial: 1, bundle: '{"user":7}' },
+        { op: 'detached', serial: 2, bundle: undefined },
+        { op: 'destroyed', serial: 3, bundle: '"last"' },
+      ],
+    );
+  });
+
+  it('posts at once, in the middle of a task, when a batch reaches maxBatchEvents', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, maxBatchEvents: 3 });
+    window.ready();
+    attach(tracker, 1, 7);
+    assert.deepEqual(
+      window.batches().map((batch) => batch.ops.length / 4),
+      [3, 3],
+    );
+    await microtasks();
+    assert.deepEqual(serials(window), range(1, 7));
+  });
+
+  it('with flush set to a number of milliseconds, posts on a timer', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, flush: 50 });
+    window.ready();
+    attach(tracker, 1, 2);
+    t.mock.timers.tick(49);
+    attach(tracker, 3, 3);
+    assert.equal(window.batches().length, 0);
+    t.mock.timers.tick(1);
+    assert.deepEqual(serials(window), [1, 2, 3]);
+    attach(tracker, 4, 4);
+    t.mock.timers.tick(50);
+    assert.deepEqual(serials(window), [1, 2, 3, 4]);
+    assert.equal(window.batches().length, 2);
+  });
+
+  it('flush() posts the open batch now', () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    attach(tracker, 1, 2);
+    tracker.flush();
+    assert.deepEqual(serials(window), [1, 2]);
+  });
+
+  it('stamps events with times between the calls that made them', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    const before = performance.timeOrigin + performance.now();
+    attach(tracker, 1, 200);
+    const after = performance.timeOrigin + performance.now();
+    await microtasks();
+    for (const { time } of window.events()) assert.ok(time >= before - 0.001 && time <= after + 0.001, `${before} ≤ ${time} ≤ ${after}`);
+  });
+});
+
+describe('PostMessageTracker buffer', () => {
+  it('drops the oldest events past bufferEvents and reports the exact count in the next batch', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, bufferEvents: 10 });
+    attach(tracker, 1, 25);
+    await microtasks();
+    for (let serial = 26; serial <= 40; serial++) {
+      attach(tracker, serial, serial);
+      await microtasks();
+    }
+    const buffered = tracker.getStats().bufferedEvents;
+    assert.ok(buffered > 0 && buffered <= 10, `buffered ${buffered}`);
+    assert.equal(tracker.getStats().droppedEvents, 40 - buffered);
+
+    window.ready();
+    const batches = window.batches();
+    assert.equal(batches[0]!.dropped, 40 - buffered);
+    assert.ok(batches.slice(1).every((batch) => batch.dropped === 0));
+    assert.deepEqual(serials(window), range(41 - buffered, 40));
+
+    attach(tracker, 41, 41);
+    await microtasks();
+    assert.equal(window.batches().at(-1)!.dropped, 0);
+  });
+
+  it('keeps exactly bufferEvents of one large batch, the newest', () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, bufferEvents: 10 });
+    attach(tracker, 1, 25);
+    tracker.flush();
+    window.ready();
+    assert.deepEqual(serials(window), range(16, 25));
+    assert.equal(window.batches()[0]!.dropped, 15);
+  });
+
+  it('bounds buffered bundle text by bufferChars', () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, bufferChars: 5_000, maxBatchEvents: 1 });
+    for (let serial = 1; serial <= 100; serial++) tracker.notifyAttached(serial, Session, `${serial}`.padEnd(900, '.'));
+    window.ready();
+    const kept = window.events();
+    const chars = kept.reduce((sum, event) => sum + (event.bundle?.length ?? 0), 0);
+    assert.ok(chars <= 5_000 + 'Session'.length * kept.length, `${chars} characters kept`);
+    assert.equal(kept.at(-1)!.serial, 100);
+    assert.equal(window.batches()[0]!.dropped, 100 - kept.length);
+  });
+
+  it('without a target never posts and never throws, and stays bounded', async () => {
+    const tracker = new PostMessageTracker({ target: null, bufferEvents: 1_000 });
+    attach(tracker, 1, 5_000);
+    await microtasks();
+    assert.equal(tracker.getStats().bufferedEvents, 1_000);
+    assert.equal(tracker.getStats().droppedEvents, 4_000);
+  });
+
+  it('in Node (no window) defaults to no target', async () => {
+    const tracker = new PostMessageTracker();
+    attach(tracker, 1, 3);
+    await microtasks();
+    assert.deepEqual(tracker.getStats(), {
+      connected: false,
+      postedBatches: 0,
+      postedEvents: 0,
+      bufferedEvents: 3,
+      droppedEvents: 0,
+      postErrors: 0,
+    });
+  });
+});
+
+describe('PostMessageTracker never throws into the app', () => {
+  it('counts a postMessage that throws (DataCloneError) and reports the lost events in the next batch', async () => {
+    const window = new FakeWindow();
+    window.failWith = new DOMException('could not be cloned', 'DataCloneError');
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    attach(tracker, 1, 4);
+    await microtasks();
+    assert.deepEqual(
+      { ...tracker.getStats() },
+      { connected: true, postedBatches: 0, postedEvents: 0, bufferedEvents: 0, droppedEvents: 4, postErrors: 3 },
+    );
+    window.failWith = undefined;
+    attach(tracker, 5, 5);
+    await microtasks();
+    const [batch] = window.batches();
+    assert.equal(batch!.seq, 1);
+    assert.equal(batch!.dropped, 4);
+    assert.deepEqual(serials(window), [5]);
+  });
+
+  it('forwards every notification to the forward tracker, whose throws are reported, not raised', async () => {
+    const window = new FakeWindow();
+    const calls: string[] = [];
+    const forward: TrackerProtocol = {
+      notifyAttached: (serial) => {
+        calls.push(`attached ${serial}`);
+        throw new Error('forward broke');
+      },
+      notifyDetached: (serial) => calls.push(`detached ${serial}`),
+      notifyUpdated: (serial, _type, bundle) => calls.push(`updated ${serial} ${String(bundle)}`),
+      notifyDestroyed: (serial) => calls.push(`destroyed ${serial}`),
+    };
+    const tracker = new PostMessageTracker({ target: window, forward });
+    window.ready();
+    tracker.notifyAttached(1, Session, undefined);
+    tracker.notifyUpdated(1, Session, 'b');
+    tracker.notifyDetached(1, Session, 'b');
+    tracker.notifyDestroyed(2, Session, undefined);
+    assert.deepEqual(calls, ['attached 1', 'updated 1 b', 'detached 1', 'destroyed 2']);
+    assert.equal(reported.length, 1);
+    assert.equal((reported[0] as Error).message, 'forward broke');
+    await microtasks();
+    assert.deepEqual(
+      window.events().map((event) => `${event.op} ${event.serial}`),
+      ['attached 1', 'updated 1', 'detached 1', 'destroyed 2'],
+    );
+  });
+
+  it('survives a type whose trackingName getter throws (reported, other events still posted)', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    class Hostile {
+      static get trackingName(): string {
+        throw new Error('no name');
+      }
+    }
+    tracker.notifyAttached(1, Hostile, undefined);
+    tracker.notifyAttached(2, Session, undefined);
+    await microtasks();
+    assert.deepEqual(serials(window), [2]);
+    assert.equal(reported.length, 1);
+  });
+
+  it('a hostile bundle becomes a placeholder', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    tracker.notifyUpdated(1, Session, proxy);
+    await microtasks();
+    assert.deepEqual(parseBundle(window.events()[0]!.bundle!), {
+      '\u0000': 'unreadable',
+      text: 'could not be read (a revoked Proxy, or a getter or Proxy trap threw)',
+    });
+  });
+});
+
+describe('PostMessageTracker bundles', () => {
+  it('captures a bundle when notified, previewing the same object once per batch', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    let reads = 0;
+    const shared = new Proxy({ n: 1 } as { n: number }, {
+      ownKeys(target) {
+        reads++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    for (let serial = 1; serial <= 50; serial++) tracker.notifyUpdated(serial, Session, shared);
+    assert.equal(reads, 1);
+    shared.n = 2;
+    await microtasks();
+    tracker.notifyUpdated(51, Session, shared);
+    await microtasks();
+    const [first, second] = window.batches();
+    assert.deepEqual(first!.strings, ['Session', '{"n":1}']);
+    assert.deepEqual(second!.strings, ['Session', '{"n":2}']);
+    assert.equal(reads, 2);
+  });
+
+  it('applies bundleLimits', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, bundleLimits: { maxStringLength: 3 } });
+    window.ready();
+    tracker.notifyUpdated(1, Session, 'abcdef');
+    await microtasks();
+    assert.deepEqual(parseBundle(window.events()[0]!.bundle!), { '\u0000': 'string', text: 'abc', length: 6 });
+  });
+});
+
+describe('PostMessageTracker dispose', () => {
+  it('posts what is pending, stops listening, and from then on only forwards', async () => {
+    const window = new FakeWindow();
+    const forward = new Tracker();
+    const tracker = new PostMessageTracker({ target: window, forward });
+    window.ready();
+    attach(tracker, 1, 2);
+    tracker.dispose();
+    assert.deepEqual(serials(window), [1, 2]);
+    assert.equal(window.listeners.size, 0);
+    attach(tracker, 3, 3);
+    await microtasks();
+    assert.deepEqual(serials(window), [1, 2]);
+    assert.equal(forward.get(Session)?.allocated, 3);
+    tracker.close();
+  });
+});
+
+describe('PostMessageTracker with real Trackables', () => {
+  it('streams exactly the events that happened, destroyed ones with their last bundle', async () => {
+    const window = new FakeWindow();
+    const counts = new Tracker();
+    const tracker = new PostMessageTracker({ target: window, forward: counts });
+    window.ready();
+    class Job extends Trackable {}
+    class Channel extends Trackable {
+      static override trackingName = 'Chan';
+    }
+    setGlobalTracker(tracker);
+    let job: Job | null = new Job();
+    const channel = new Channel();
+    const other = new Job();
+    setGlobalTracker(null);
+    job.setDataBundle({ id: 'j1', when: new Date(0) });
+    channel.setDataBundle(other);
+    other.setTracker(null);
+    const jobSerial = job.getTrackerSerial();
+    const jobRef = new WeakRef(job);
+    job = null;
+    await collectUntil(() => window.events().some((event) => event.op === 'destroyed'), { what: 'the destroyed event' });
+    assert.equal(jobRef.deref(), undefined);
+
+    const jobBundle = '{"id":"j1","when":{"\\u0000":"date","text":"1970-01-01T00:00:00.000Z"}}';
+    assert.deepEqual(
+      window.events().map(({ op, serial, type, bundle }) => ({ op, serial, type, bundle })),
+      [
+        { op: 'attached', serial: jobSerial, type: 'Job', bundle: undefined },
+        { op: 'attached', serial: channel.getTrackerSerial(), type: 'Chan', bundle: undefined },
+        { op: 'attached', serial: other.getTrackerSerial(), type: 'Job', bundle: undefined },
+        { op: 'updated', serial: jobSerial, type: 'Job', bundle: jobBundle },
+        { op: 'updated', serial: channel.getTrackerSerial(), type: 'Chan', bundle: `{"\\u0000":"trackable","text":"Job #${other.getTrackerSerial()}"}` },
+        { op: 'detached', serial: other.getTrackerSerial(), type: 'Job', bundle: undefined },
+        { op: 'destroyed', serial: jobSerial, type: 'Job', bundle: jobBundle },
+      ],
+    );
+    assert.deepEqual(counts.snapshot().types, [
+      { name: 'Chan', allocated: 1, deallocated: 0 },
+      { name: 'Job', allocated: 0, deallocated: 1 },
+    ]);
+    const seqs = window.batches().map((batch) => batch.seq);
+    assert.deepEqual(seqs, range(1, seqs.length));
+  });
+});

@@ -1,0 +1,340 @@
+import { BatchEncoder } from '../protocol/encode.js';
+import {
+  AGENT_SOURCE,
+  MAX_EVENTS_PER_BATCH,
+  MAX_STRINGS_PER_BATCH,
+  OP_STRIDE,
+  Op,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type AgentBatch,
+  type AgentHello,
+} from '../protocol/messages.js';
+import { checkRelayReady, isTaggedAs } from '../protocol/validate.js';
+import {
+  notifyAttached,
+  notifyDestroyed,
+  notifyDetached,
+  notifyUpdated,
+  reportTrackerError,
+  trackingNameOf,
+  type TrackedClass,
+  type TrackerProtocol,
+} from '../tracker-protocol.js';
+import { VERSION } from '../version.js';
+import { BatchBuffer } from './batch-buffer.js';
+import {
+  clock,
+  defaultTarget,
+  microtask,
+  pageOrigin,
+  pageUrl,
+  randomId,
+  startTimer,
+  stopTimer,
+  type MessageEventLike,
+  type PostMessageTarget,
+} from './host.js';
+import { toBundleJson, type BundleLimits } from './sanitize.js';
+
+export type { MessageEventLike, MessageListener, PostMessageTarget } from './host.js';
+
+/** Options of {@link PostMessageTracker}; every one has a default. */
+export interface PostMessageTrackerOptions {
+  /**
+   * Another tracker that also receives every notification, first (e.g. a `Tracker` for
+   * in-page counts). Its errors are reported like any tracker's and never reach the app.
+   */
+  forward?: TrackerProtocol;
+  /**
+   * Where to post and listen. Default: the page's `window`; where there is none (Node, a
+   * worker) nothing is posted and events wait in the bounded buffer. `null`: never post.
+   */
+  target?: PostMessageTarget | null;
+  /**
+   * When a batch is posted: `'microtask'` (default) right after the task that produced it, or a
+   * number of milliseconds after its first event. A batch that reaches `maxBatchEvents` is
+   * posted at once either way.
+   */
+  flush?: 'microtask' | number;
+  /** Events per batch at most. Default 5,000; at most 50,000. */
+  maxBatchEvents?: number;
+  /** Events kept while no relay is listening; past it the oldest are dropped. Default 100,000. */
+  bufferEvents?: number;
+  /** Characters (type names, bundle texts) kept while no relay is listening. Default 16,000,000. */
+  bufferChars?: number;
+  /** Limits of each bundle's preview (see `toBundleJson`). */
+  bundleLimits?: BundleLimits;
+}
+
+/** What a {@link PostMessageTracker} has done so far. */
+export interface PostMessageTrackerStats {
+  /** Whether a relay (the DevTools extension's content script) said it is listening. */
+  connected: boolean;
+  postedBatches: number;
+  postedEvents: number;
+  /** Events waiting for a relay. */
+  bufferedEvents: number;
+  /** Events lost: dropped from the full buffer, or in a batch whose posting threw. */
+  droppedEvents: number;
+  /** `postMessage` calls that threw (the tracker carried on). */
+  postErrors: number;
+}
+
+const DEFAULT_MAX_BATCH_EVENTS = 5_000;
+// Every event of a batch may bring a new type name and a new bundle text: two strings.
+const LARGEST_BATCH = Math.min(MAX_EVENTS_PER_BATCH, Math.floor((MAX_STRINGS_PER_BATCH - 1024) / 2));
+const DEFAULT_BUFFER_EVENTS = 100_000;
+const DEFAULT_BUFFER_CHARS = 16_000_000;
+
+function count(value: unknown, fallback: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !(value >= min)) return fallback;
+  return Math.min(Math.floor(value), max);
+}
+
+/**
+ * Streams lifecycle events to the Trackables DevTools panel: posts them into the page's window,
+ * where the extension's content script picks them up. Use it as the global tracker, or for
+ * some objects, alone or in front of another tracker:
+ *
+ * ```ts
+ * const counts = new Tracker();
+ * setGlobalTracker(new PostMessageTracker({ forward: counts }));
+ * ```
+ *
+ * Events are never posted one by one: the events of a task are encoded into one batch and posted
+ * in a microtask (or on a timer, see `flush`). Until the extension answers the agent's hello,
+ * batches wait in a bounded buffer; what it drops is counted and reported in the next batch.
+ * Each tracker is a new session (a reload is a new session) with a random id.
+ *
+ * Bundles are captured when notified: each is turned into its safe JSON preview (see
+ * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. Within
+ * one batch, an object bundle is previewed once and reused (by identity): changes made to the
+ * same object later in the same task show from the next batch on. The preview costs about a
+ * microsecond for a small object; events without a bundle cost only their encoding.
+ *
+ * The posted messages hold only numbers, type names and the previews: nothing the page's own
+ * scripts could not read anyway. They are posted with the page's origin as target origin.
+ *
+ * Nothing here throws into the app: errors (its own, the forward tracker's, a `postMessage`
+ * that throws) are reported or counted and the tracker carries on.
+ */
+export class PostMessageTracker implements TrackerProtocol {
+  /** This tracker's session id: new for every tracker, so for every page load. */
+  readonly session = randomId();
+  /** Tells this tracker's window (frame) apart from others. */
+  readonly frame = randomId();
+
+  readonly #forward: TrackerProtocol | undefined;
+  readonly #target: PostMessageTarget | null;
+  readonly #origin = pageOrigin();
+  readonly #hello: AgentHello;
+  readonly #flushAfter: number | 'microtask';
+  readonly #maxBatchEvents: number;
+  readonly #bundleLimits: BundleLimits | undefined;
+  readonly #encoder = new BatchEncoder(clock);
+  readonly #buffer: BatchBuffer;
+  /** Previews of object bundles seen in the open batch, by identity. */
+  readonly #previews = new Map<object, string | undefined>();
+  readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
+  #lastType: TrackedClass | null = null;
+  #lastName = '';
+  #scheduled = false;
+  #timer: unknown = undefined;
+  #connected = false;
+  #disposed = false;
+  #seq = 0;
+  /** Dropped events not yet reported in a posted batch. */
+  #unreported = 0;
+  #postedBatches = 0;
+  #postedEvents = 0;
+  #droppedEvents = 0;
+  #postErrors = 0;
+
+  constructor(options: PostMessageTrackerOptions = {}) {
+    this.#forward = options.forward;
+    this.#target = options.target === undefined ? defaultTarget() : options.target;
+    this.#flushAfter = typeof options.flush === 'number' && options.flush >= 0 ? options.flush : 'microtask';
+    this.#maxBatchEvents = count(options.maxBatchEvents, DEFAULT_MAX_BATCH_EVENTS, 1, LARGEST_BATCH);
+    this.#bundleLimits = options.bundleLimits;
+    const bufferEvents = count(options.bufferEvents, DEFAULT_BUFFER_EVENTS, 0, Number.MAX_SAFE_INTEGER);
+    this.#buffer = new BatchBuffer({
+      maxEvents: bufferEvents,
+      maxChars: count(options.bufferChars, DEFAULT_BUFFER_CHARS, 0, Number.MAX_SAFE_INTEGER),
+      mergeUpTo: Math.min(this.#maxBatchEvents, Math.max(1, Math.ceil(bufferEvents / 4))),
+    });
+    this.#hello = {
+      source: AGENT_SOURCE,
+      v: PROTOCOL_VERSION,
+      kind: 'hello',
+      session: this.session,
+      frame: this.frame,
+      agent: VERSION,
+      url: pageUrl(),
+      time: clock(),
+    };
+    if (this.#target !== null) {
+      try {
+        this.#target.addEventListener('message', this.#listener);
+      } catch (error) {
+        reportTrackerError(error);
+      }
+      this.#send(this.#hello);
+    }
+  }
+
+  notifyAttached(serial: number, type: TrackedClass, bundle: unknown): void {
+    if (this.#forward !== undefined) notifyAttached(this.#forward, serial, type, bundle);
+    this.#add(Op.attached, serial, type, bundle);
+  }
+
+  notifyDetached(serial: number, type: TrackedClass, bundle: unknown): void {
+    if (this.#forward !== undefined) notifyDetached(this.#forward, serial, type, bundle);
+    this.#add(Op.detached, serial, type, bundle);
+  }
+
+  notifyUpdated(serial: number, type: TrackedClass, bundle: unknown): void {
+    if (this.#forward !== undefined) notifyUpdated(this.#forward, serial, type, bundle);
+    this.#add(Op.updated, serial, type, bundle);
+  }
+
+  notifyDestroyed(serial: number, type: TrackedClass, bundle: unknown): void {
+    if (this.#forward !== undefined) notifyDestroyed(this.#forward, serial, type, bundle);
+    this.#add(Op.destroyed, serial, type, bundle);
+  }
+
+  /**
+   * Closes the open batch now: posts it when a relay is listening, else buffers it. Useful
+   * before the page goes away with `flush` set to a timer.
+   */
+  flush(): void {
+    try {
+      const batch = this.#encoder.take(this.session, this.frame, 1, 0);
+      this.#previews.clear();
+      if (batch === null) return;
+      if (this.#connected) this.#post(batch);
+      else this.#dropped(this.#buffer.push(batch));
+    } catch (error) {
+      reportTrackerError(error);
+    }
+  }
+
+  /** Stops listening for the relay and posts what is pending if one is listening; later events are only forwarded. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.flush();
+    this.#disposed = true;
+    stopTimer(this.#timer);
+    this.#dropped(this.#buffer.events);
+    this.#buffer.drain();
+    if (this.#target !== null) {
+      try {
+        this.#target.removeEventListener('message', this.#listener);
+      } catch (error) {
+        reportTrackerError(error);
+      }
+    }
+  }
+
+  /** Same as {@link PostMessageTracker.dispose}. */
+  close(): void {
+    this.dispose();
+  }
+
+  /** Counters, for diagnostics and tests. */
+  getStats(): PostMessageTrackerStats {
+    return {
+      connected: this.#connected,
+      postedBatches: this.#postedBatches,
+      postedEvents: this.#postedEvents,
+      bufferedEvents: this.#buffer.events,
+      droppedEvents: this.#droppedEvents,
+      postErrors: this.#postErrors,
+    };
+  }
+
+  #add(op: Op, serial: number, type: TrackedClass, bundle: unknown): void {
+    if (this.#disposed) return;
+    try {
+      if (type !== this.#lastType) {
+        this.#lastName = trackingNameOf(type);
+        this.#lastType = type;
+      }
+      this.#encoder.add(op, serial, this.#lastName, bundle === undefined ? undefined : this.#preview(bundle));
+      if (this.#encoder.size >= this.#maxBatchEvents) this.flush();
+      else if (!this.#scheduled) this.#schedule();
+    } catch (error) {
+      reportTrackerError(error);
+    }
+  }
+
+  #preview(bundle: unknown): string | undefined {
+    if ((typeof bundle !== 'object' && typeof bundle !== 'function') || bundle === null) return toBundleJson(bundle, this.#bundleLimits);
+    if (this.#previews.has(bundle)) return this.#previews.get(bundle);
+    const preview = toBundleJson(bundle, this.#bundleLimits);
+    this.#previews.set(bundle, preview);
+    return preview;
+  }
+
+  #schedule(): void {
+    this.#scheduled = true;
+    if (this.#flushAfter !== 'microtask') {
+      this.#timer = startTimer(this.#scheduledFlush, this.#flushAfter);
+      if (this.#timer !== undefined) return;
+    }
+    microtask(this.#scheduledFlush);
+  }
+
+  readonly #scheduledFlush = (): void => {
+    this.#scheduled = false;
+    this.#timer = undefined;
+    this.flush();
+  };
+
+  #onMessage(event: MessageEventLike): void {
+    try {
+      if (this.#disposed || event.source !== this.#target) return;
+      const data = event.data;
+      if (!isTaggedAs(data, RELAY_SOURCE) || !checkRelayReady(data).ok) return;
+      // The open batch joins the buffer first, so batches go out in order.
+      if (!this.#connected) this.flush();
+      this.#connected = true;
+      // The relay may have started after our first hello: it learns the session now.
+      this.#send(this.#hello);
+      for (const batch of this.#buffer.drain()) this.#post(batch);
+    } catch (error) {
+      reportTrackerError(error);
+    }
+  }
+
+  #post(batch: AgentBatch): void {
+    const events = batch.ops.length / OP_STRIDE;
+    batch.seq = this.#seq + 1;
+    batch.dropped = this.#unreported;
+    if (this.#send(batch)) {
+      this.#seq = batch.seq;
+      this.#unreported = 0;
+      this.#postedBatches++;
+      this.#postedEvents += events;
+    } else {
+      this.#dropped(events);
+    }
+  }
+
+  #dropped(events: number): void {
+    this.#unreported += events;
+    this.#droppedEvents += events;
+  }
+
+  #send(message: AgentHello | AgentBatch): boolean {
+    if (this.#target === null) return false;
+    try {
+      this.#target.postMessage(message, this.#origin);
+      return true;
+    } catch {
+      // A DataCloneError cannot come from our plain data; a page's postMessage override can throw anything.
+      this.#postErrors++;
+      return false;
+    }
+  }
+}

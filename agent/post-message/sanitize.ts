@@ -1,0 +1,448 @@
+import { escapeKey, type PlaceholderKind } from '../protocol/bundle-preview.js';
+import { trackingNameOf, type TrackedClass } from '../tracker-protocol.js';
+
+/** Bounds on the preview of one bundle; every one keeps the work per bundle small and fixed. */
+export interface BundleLimits {
+  /** Containers nested deeper than this become 'depth' placeholders (the bundle itself is level 0). Default 8. */
+  maxDepth?: number;
+  /** Values emitted in total; past it, containers end with 'truncated'. Default 1,000. */
+  maxNodes?: number;
+  /** Longer strings (and keys, and placeholder texts) are cut to this many characters. Default 1,000. */
+  maxStringLength?: number;
+  /** Entries shown per array, object, Map, Set or typed array. Default 100. */
+  maxEntries?: number;
+  /** Characters of text (strings and keys) in total; past it, containers end with 'truncated'. Default 20,000. */
+  maxChars?: number;
+}
+
+type Limits = { [K in keyof BundleLimits]-?: number };
+
+const DEFAULT_LIMITS: Limits = { maxDepth: 8, maxNodes: 1_000, maxStringLength: 1_000, maxEntries: 100, maxChars: 20_000 };
+
+/**
+ * The JSON text of the preview of `value` (see protocol/bundle-preview.ts), or undefined when
+ * `value` is undefined (no bundle).
+ *
+ * What is read, and what is not: own enumerable string-keyed data properties, through property
+ * descriptors, so getters are never invoked (an accessor shows as an 'unreadable' placeholder
+ * saying so); array elements, Map and Set entries, typed array elements up to `maxEntries`;
+ * the class name from the prototype chain's `constructor`. Built-ins are recognized by their
+ * prototype and confirmed with the built-in's own methods, so a page's overrides are not run.
+ * Exceptions: a DOM node is recognized by reading `nodeType` and `nodeName` (native getters on
+ * real nodes), and an object whose prototype chain has a `getTrackerSerial` method is shown as
+ * a Trackable by calling it (as is a type's static `trackingName`). Anything that throws
+ * (revoked Proxy, a trap that throws) becomes an 'unreadable' placeholder.
+ *
+ * Never throws. Work is bounded by the limits whatever the input: a 10 MB string is cut before
+ * it is copied, a 10,000-level nesting is walked `maxDepth` levels deep.
+ *
+ * An object that is cut (more entries than the limits allow) becomes a 'truncated' placeholder
+ * whose `value` is the kept part; an array, Map, Set or typed array keeps its form and ends
+ * with a 'truncated' placeholder element. `omitted` counts the entries left out.
+ */
+export function toBundleJson(value: unknown, limits?: BundleLimits): string | undefined {
+  if (value === undefined) return undefined;
+  const walk = new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
+  try {
+    return walk.preview(value, 0);
+  } catch {
+    // Out of stack in a hostile trap, or anything else unforeseen: the bundle is still reported.
+    return placeholder('unreadable', 'the bundle could not be read');
+  }
+}
+
+function definedOnly(limits: BundleLimits): BundleLimits {
+  const result: BundleLimits = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof BundleLimits)[]) {
+    const limit = limits[key];
+    if (typeof limit === 'number' && limit >= 0) result[key] = Math.floor(limit);
+  }
+  return result;
+}
+
+// The page can replace globals and prototype methods after the agent loads, so the built-ins
+// used to look into values are taken once, now.
+const { getPrototypeOf, getOwnPropertyDescriptor, keys: objectKeys } = Object;
+const { isArray } = Array;
+const stringify = JSON.stringify;
+const apply = Reflect.apply;
+
+function call(fn: Function, self: unknown, ...args: unknown[]): any {
+  return apply(fn, self, args);
+}
+
+function getterOf(target: object, key: PropertyKey): Function {
+  return getOwnPropertyDescriptor(target, key)!.get!;
+}
+
+const OBJECT_PROTOTYPE = Object.prototype;
+const TYPED_ARRAY_PROTOTYPE = getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayTag = getterOf(TYPED_ARRAY_PROTOTYPE, Symbol.toStringTag);
+const typedArrayLength = getterOf(TYPED_ARRAY_PROTOTYPE, 'length');
+const mapSize = getterOf(Map.prototype, 'size');
+const mapEntries = Map.prototype.entries;
+const mapIteratorNext = (getPrototypeOf(new Map().entries()) as Iterator<unknown>).next;
+const setSize = getterOf(Set.prototype, 'size');
+const setValues = Set.prototype.values;
+const setIteratorNext = (getPrototypeOf(new Set().values()) as Iterator<unknown>).next;
+const dateGetTime = Date.prototype.getTime;
+const dateToISOString = Date.prototype.toISOString;
+const regExpSource = getterOf(RegExp.prototype, 'source');
+const regExpFlags = getterOf(RegExp.prototype, 'flags');
+const arrayBufferByteLength = getterOf(ArrayBuffer.prototype, 'byteLength');
+const dataViewByteLength = getterOf(DataView.prototype, 'byteLength');
+const weakMapHas = WeakMap.prototype.has;
+const weakSetHas = WeakSet.prototype.has;
+const weakRefDeref = WeakRef.prototype.deref;
+const symbolDescription = getterOf(Symbol.prototype, 'description');
+const bigintToString = BigInt.prototype.toString;
+
+type Builtin = 'map' | 'set' | 'date' | 'regexp' | 'error' | 'typed-array' | 'array-buffer' | 'data-view' | 'weak-map' | 'weak-set' | 'weak-ref' | 'promise';
+
+const BUILTINS = new Map<object, Builtin>([
+  [Map.prototype, 'map'],
+  [Set.prototype, 'set'],
+  [Date.prototype, 'date'],
+  [RegExp.prototype, 'regexp'],
+  [Error.prototype, 'error'],
+  [TYPED_ARRAY_PROTOTYPE, 'typed-array'],
+  [ArrayBuffer.prototype, 'array-buffer'],
+  [DataView.prototype, 'data-view'],
+  [WeakMap.prototype, 'weak-map'],
+  [WeakSet.prototype, 'weak-set'],
+  [WeakRef.prototype, 'weak-ref'],
+  [Promise.prototype, 'promise'],
+]);
+// Absent where cross-origin isolation is off.
+const SharedArrayBufferType = (globalThis as { SharedArrayBuffer?: SharedArrayBufferConstructor }).SharedArrayBuffer;
+if (SharedArrayBufferType !== undefined) BUILTINS.set(SharedArrayBufferType.prototype, 'array-buffer');
+
+/** Prototype hops followed when looking for a built-in or a method; real chains are short. */
+const MAX_CHAIN = 64;
+
+const P = '{"\\u0000":';
+
+function placeholder(kind: PlaceholderKind, text: string, extra = ''): string {
+  return `${P}"${kind}","text":${stringify(text)}${extra}}`;
+}
+
+/** What the prototype chain of a non-plain object says about it. */
+interface Chain {
+  builtin: Builtin | undefined;
+  /** The nearest `constructor` data property that is a function. */
+  constructor: Function | undefined;
+  /** A `getTrackerSerial` method, present on Trackables. */
+  serialMethod: Function | undefined;
+}
+
+function dataProperty(target: object, key: PropertyKey): unknown {
+  const descriptor = getOwnPropertyDescriptor(target, key);
+  return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+function inspectChain(prototype: object): Chain {
+  const chain: Chain = { builtin: undefined, constructor: undefined, serialMethod: undefined };
+  let current: object | null = prototype;
+  for (let hops = 0; current !== null && hops < MAX_CHAIN; hops++) {
+    const builtin = BUILTINS.get(current);
+    if (builtin !== undefined) {
+      chain.builtin = builtin;
+      break;
+    }
+    if (chain.constructor === undefined) {
+      const constructor = dataProperty(current, 'constructor');
+      if (typeof constructor === 'function') chain.constructor = constructor;
+    }
+    if (chain.serialMethod === undefined) {
+      const method = dataProperty(current, 'getTrackerSerial');
+      if (typeof method === 'function') chain.serialMethod = method;
+    }
+    current = getPrototypeOf(current) as object | null;
+  }
+  return chain;
+}
+
+function functionName(fn: Function): string {
+  try {
+    const name = dataProperty(fn, 'name');
+    return typeof name === 'string' && name !== '' ? name : '(anonymous)';
+  } catch {
+    return '(anonymous)';
+  }
+}
+
+function numberText(value: number): string | undefined {
+  if (value !== value) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '-Infinity';
+  if (value === 0 && 1 / value < 0) return '-0';
+  return undefined;
+}
+
+/** One preview in progress: the limits and the budgets spent so far. */
+class Walk {
+  readonly #limits: Limits;
+  #nodes = 0;
+  #chars = 0;
+  /** Objects on the path from the root: meeting one again is a cycle. */
+  readonly #path = new Set<object>();
+
+  constructor(limits: Limits) {
+    this.#limits = limits;
+  }
+
+  #exhausted(): boolean {
+    return this.#nodes >= this.#limits.maxNodes || this.#chars >= this.#limits.maxChars;
+  }
+
+  /** `text` cut to the string limit, charged to the character budget. */
+  #cut(text: string): string {
+    const max = this.#limits.maxStringLength;
+    const kept = text.length > max ? text.slice(0, max) : text;
+    this.#chars += kept.length;
+    return kept;
+  }
+
+  #key(key: string): string {
+    return stringify(escapeKey(this.#cut(key)));
+  }
+
+  #truncated(omitted: number, value = ''): string {
+    return placeholder('truncated', `${omitted} more`, `,"omitted":${omitted}${value}`);
+  }
+
+  preview(value: unknown, depth: number): string {
+    this.#nodes++;
+    switch (typeof value) {
+      case 'string': {
+        if (value.length <= this.#limits.maxStringLength) {
+          this.#chars += value.length;
+          return stringify(value);
+        }
+        return placeholder('string', this.#cut(value), `,"length":${value.length}`);
+      }
+      case 'number': {
+        const special = numberText(value);
+        return special === undefined ? String(value) : placeholder('number', special);
+      }
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'undefined':
+        return placeholder('undefined', 'undefined');
+      case 'bigint':
+        return placeholder('bigint', this.#bigint(value));
+      case 'symbol':
+        return placeholder('symbol', this.#symbol(value));
+      case 'function':
+        return placeholder('function', `function ${this.#cut(functionName(value))}`);
+      default:
+        if (value === null) return 'null';
+        return this.#object(value as object, depth);
+    }
+  }
+
+  #bigint(value: bigint): string {
+    // Decimal conversion of a huge BigInt is quadratic; hex is linear and tells its size.
+    const hex = call(bigintToString, value, 16) as string;
+    if (hex.length <= 256) return `${call(bigintToString, value) as string}n`;
+    const sign = hex.startsWith('-') ? '-' : '';
+    return `${sign}0x${this.#cut(hex.slice(sign.length))}…n (${(hex.length - sign.length) * 4} bits)`;
+  }
+
+  #symbol(value: symbol): string {
+    const description = call(symbolDescription, value) as string | undefined;
+    return description === undefined ? 'Symbol()' : `Symbol(${this.#cut(description)})`;
+  }
+
+  #object(value: object, depth: number): string {
+    if (this.#path.has(value)) return placeholder('cycle', 'circular reference');
+    try {
+      this.#path.add(value);
+      return this.#classified(value, depth);
+    } catch {
+      return placeholder('unreadable', 'could not be read (a revoked Proxy, or a getter or Proxy trap threw)');
+    } finally {
+      this.#path.delete(value);
+    }
+  }
+
+  #classified(value: object, depth: number): string {
+    if (isArray(value)) {
+      if (depth >= this.#limits.maxDepth) return placeholder('depth', `Array(${(value as unknown[]).length})`);
+      return this.#array(value as unknown[], depth);
+    }
+    const prototype = getPrototypeOf(value) as object | null;
+    if (prototype === OBJECT_PROTOTYPE || prototype === null) {
+      if (depth >= this.#limits.maxDepth) return placeholder('depth', 'Object');
+      return this.#plain(value, depth);
+    }
+    const chain = inspectChain(prototype);
+    if (chain.builtin !== undefined) return this.#builtin(value, chain, depth);
+    const className = chain.constructor === undefined ? 'Object' : functionName(chain.constructor);
+    if (chain.serialMethod !== undefined && chain.constructor !== undefined) {
+      const serial: unknown = call(chain.serialMethod, value);
+      if (Number.isSafeInteger(serial)) {
+        return placeholder('trackable', `${this.#cut(trackingNameOf(chain.constructor as unknown as TrackedClass))} #${serial as number}`);
+      }
+    }
+    const dom = domText(value);
+    if (dom !== undefined) return placeholder('dom', this.#cut(dom));
+    // An object from another realm (an iframe) has that realm's Object.prototype.
+    if (className === 'Object' && getPrototypeOf(prototype) === null) {
+      if (depth >= this.#limits.maxDepth) return placeholder('depth', 'Object');
+      return this.#plain(value, depth);
+    }
+    const text = this.#cut(className);
+    if (depth >= this.#limits.maxDepth) return placeholder('depth', text);
+    return placeholder('instance', text, `,"value":${this.#plain(value, depth)}`);
+  }
+
+  #builtin(value: object, chain: Chain, depth: number): string {
+    const name = chain.constructor === undefined ? undefined : functionName(chain.constructor);
+    switch (chain.builtin) {
+      case 'map': {
+        const size = call(mapSize, value) as number;
+        const text = `${this.#cut(name ?? 'Map')}(${size})`;
+        if (depth >= this.#limits.maxDepth) return placeholder('depth', text);
+        const entries: unknown = call(mapEntries, value);
+        return placeholder('map', text, `,"value":${this.#entries(entries, mapIteratorNext, size, depth, true)}`);
+      }
+      case 'set': {
+        const size = call(setSize, value) as number;
+        const text = `${this.#cut(name ?? 'Set')}(${size})`;
+        if (depth >= this.#limits.maxDepth) return placeholder('depth', text);
+        const values: unknown = call(setValues, value);
+        return placeholder('set', text, `,"value":${this.#entries(values, setIteratorNext, size, depth, false)}`);
+      }
+      case 'date': {
+        const time = call(dateGetTime, value) as number;
+        return placeholder('date', time === time ? (call(dateToISOString, value) as string) : 'Invalid Date');
+      }
+      case 'regexp':
+        return placeholder('regexp', `/${this.#cut(call(regExpSource, value) as string)}/${call(regExpFlags, value) as string}`);
+      case 'error':
+        return placeholder('error', this.#errorText(value, name));
+      case 'typed-array':
+        return this.#typedArray(value, depth);
+      case 'array-buffer':
+        return placeholder('opaque', `${this.#cut(name ?? 'ArrayBuffer')}(${call(arrayBufferByteLength, value) as number})`);
+      case 'data-view':
+        return placeholder('opaque', `${this.#cut(name ?? 'DataView')}(${call(dataViewByteLength, value) as number})`);
+      case 'weak-map':
+        call(weakMapHas, value, OBJECT_PROTOTYPE);
+        return placeholder('opaque', this.#cut(name ?? 'WeakMap'));
+      case 'weak-set':
+        call(weakSetHas, value, OBJECT_PROTOTYPE);
+        return placeholder('opaque', this.#cut(name ?? 'WeakSet'));
+      case 'weak-ref':
+        call(weakRefDeref, value);
+        return placeholder('opaque', this.#cut(name ?? 'WeakRef'));
+      default:
+        return placeholder('opaque', this.#cut(name ?? 'Promise'));
+    }
+  }
+
+  #errorText(value: object, className: string | undefined): string {
+    const name = dataProperty(value, 'name');
+    const message = dataProperty(value, 'message');
+    const title = this.#cut(typeof name === 'string' ? name : (className ?? 'Error'));
+    return typeof message === 'string' && message !== '' ? `${title}: ${this.#cut(message)}` : title;
+  }
+
+  #typedArray(value: object, depth: number): string {
+    const tag = call(typedArrayTag, value) as string | undefined;
+    if (tag === undefined) throw new TypeError('not a typed array');
+    const length = call(typedArrayLength, value) as number;
+    const text = `${tag}(${length})`;
+    if (depth >= this.#limits.maxDepth) return placeholder('depth', text);
+    const elements = value as ArrayLike<number | bigint>;
+    let out = '[';
+    let i = 0;
+    for (const n = Math.min(length, this.#limits.maxEntries); i < n && !this.#exhausted(); i++) {
+      if (i !== 0) out += ',';
+      out += this.preview(elements[i], depth + 1);
+    }
+    if (i < length) out += `${i === 0 ? '' : ','}${this.#truncated(length - i)}`;
+    return placeholder('typed-array', text, `,"value":${out}]`);
+  }
+
+  #array(value: unknown[], depth: number): string {
+    const length = value.length;
+    let out = '[';
+    let i = 0;
+    for (const n = Math.min(length, this.#limits.maxEntries); i < n && !this.#exhausted(); i++) {
+      if (i !== 0) out += ',';
+      const descriptor = getOwnPropertyDescriptor(value, i);
+      out += descriptor === undefined ? placeholder('undefined', 'empty') : this.#property(descriptor, depth + 1);
+    }
+    if (i < length) out += `${i === 0 ? '' : ','}${this.#truncated(length - i)}`;
+    return `${out}]`;
+  }
+
+  #plain(value: object, depth: number): string {
+    const keys = objectKeys(value);
+    let out = '{';
+    let i = 0;
+    let first = true;
+    for (const n = Math.min(keys.length, this.#limits.maxEntries); i < n && !this.#exhausted(); i++) {
+      const key = keys[i]!;
+      const descriptor = getOwnPropertyDescriptor(value, key);
+      // Deleted since the keys were listed (a Proxy can also claim keys it does not have).
+      if (descriptor === undefined) continue;
+      if (!first) out += ',';
+      first = false;
+      out += `${this.#key(key)}:${this.#property(descriptor, depth + 1)}`;
+    }
+    out += '}';
+    return i < keys.length ? this.#truncated(keys.length - i, `,"value":${out}`) : out;
+  }
+
+  #property(descriptor: PropertyDescriptor, depth: number): string {
+    if ('value' in descriptor) return this.preview(descriptor.value, depth);
+    this.#nodes++;
+    return placeholder('unreadable', descriptor.get === undefined ? 'setter without getter' : 'getter (not invoked)');
+  }
+
+  /** Map entries as [key, value] pairs, or Set values; `size` entries in all. */
+  #entries(iterator: unknown, next: Function, size: number, depth: number, pairs: boolean): string {
+    let out = '[';
+    let i = 0;
+    for (const n = Math.min(size, this.#limits.maxEntries); i < n && !this.#exhausted(); i++) {
+      const step = call(next, iterator) as IteratorResult<unknown>;
+      if (step.done === true) break;
+      if (i !== 0) out += ',';
+      if (pairs) {
+        const entry = step.value as [unknown, unknown];
+        out += `[${this.preview(entry[0], depth + 1)},${this.preview(entry[1], depth + 1)}]`;
+      } else {
+        out += this.preview(step.value, depth + 1);
+      }
+    }
+    if (i < size) out += `${i === 0 ? '' : ','}${this.#truncated(size - i)}`;
+    return `${out}]`;
+  }
+}
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const DOCUMENT_NODE = 9;
+
+/** `<div id="x" class="y">`, `#text`, `#document`… for a DOM node (duck-typed: nodes of other frames too); else undefined. */
+function domText(value: object): string | undefined {
+  const node = value as { nodeType?: unknown; nodeName?: unknown; getAttribute?: unknown };
+  const nodeType = node.nodeType;
+  const nodeName = node.nodeName;
+  if (typeof nodeType !== 'number' || typeof nodeName !== 'string') return undefined;
+  if (nodeType === TEXT_NODE) return '#text';
+  if (nodeType === DOCUMENT_NODE) return '#document';
+  if (nodeType !== ELEMENT_NODE) return nodeName;
+  let text = `<${nodeName.toLowerCase()}`;
+  const getAttribute = node.getAttribute;
+  if (typeof getAttribute === 'function') {
+    for (const attribute of ['id', 'class']) {
+      const attributeValue: unknown = call(getAttribute, value, attribute);
+      if (typeof attributeValue === 'string' && attributeValue !== '') text += ` ${attribute}="${attributeValue.slice(0, 200)}"`;
+    }
+  }
+  return `${text}>`;
+}
