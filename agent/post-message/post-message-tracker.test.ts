@@ -85,6 +85,8 @@ describe('PostMessageTracker handshake', () => {
     );
     assert.equal(tracker.getStats().connected, true);
     assert.equal(tracker.getStats().bufferedEvents, 0);
+    // Connected, it stops listening: reading its own batches back would cost a deserialization each.
+    assert.equal(window.listeners.size, 0);
 
     attach(tracker, 7, 8);
     await microtasks();

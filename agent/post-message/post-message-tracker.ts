@@ -227,12 +227,15 @@ export class PostMessageTracker implements TrackerProtocol {
     stopTimer(this.#timer);
     this.#dropped(this.#buffer.events);
     this.#buffer.drain();
-    if (this.#target !== null) {
-      try {
-        this.#target.removeEventListener('message', this.#listener);
-      } catch (error) {
-        reportTrackerError(error);
-      }
+    this.#stopListening();
+  }
+
+  #stopListening(): void {
+    if (this.#target === null) return;
+    try {
+      this.#target.removeEventListener('message', this.#listener);
+    } catch (error) {
+      reportTrackerError(error);
     }
   }
 
@@ -299,6 +302,10 @@ export class PostMessageTracker implements TrackerProtocol {
       // The open batch joins the buffer first, so batches go out in order.
       if (!this.#connected) this.flush();
       this.#connected = true;
+      // Every listener on the window hears what we post from now on, so we need no more
+      // answers; and still listening would make the browser deserialize each of our own
+      // batches a second time on the page's main thread, just to be ignored.
+      this.#stopListening();
       // The relay may have started after our first hello: it learns the session now.
       this.#send(this.#hello);
       for (const batch of this.#buffer.drain()) this.#post(batch);
