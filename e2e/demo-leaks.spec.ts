@@ -1,43 +1,19 @@
 // expectNoLeaks on the demo app in plain Chromium (no extension): quiet while the app cleans up,
 // failing with the growing types named once the demo's real leak (a listener never removed) is on.
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './demo-fixtures.js';
 import { expectNoLeaks } from '../agent/playwright/index.js';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.js';
 
 interface Demo {
   visitTodos(): void;
   setLeak(on: boolean): void;
 }
 
-let browser: Browser;
-let server: StaticServer;
-
-test.beforeAll(async () => {
-  server = await startStaticServer({ '/': 'dist/demo', '/agent/': 'dist/agent' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-test.afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
-
-let page: Page;
 /** One round through the to-do route, as the demo's own code does it. */
-const visitTodos = () => page.evaluate(() => (window as unknown as { demo: Demo }).demo.visitTodos());
+const visitTodos = (page: Page) => page.evaluate(() => (window as unknown as { demo: Demo }).demo.visitTodos());
 
-test.beforeEach(async () => {
-  page = await browser.newPage();
-});
-test.afterEach(async () => {
-  await page.context().close();
-});
-
-test('no leak: visiting the to-do route again and again keeps no view alive', async () => {
-  await page.goto(`${server.url}/`);
+test('no leak: visiting the to-do route again and again keeps no view alive', async ({ page, demoUrl }) => {
+  await page.goto(demoUrl);
   await expectNoLeaks(page, async () => {
     await page.getByRole('button', { name: 'To-dos' }).click();
     await page.getByRole('button', { name: 'Add 100' }).click();
@@ -46,10 +22,10 @@ test('no leak: visiting the to-do route again and again keeps no view alive', as
   });
 });
 
-test('the leak switched on from the page fails the check, naming TodoView and what stayed alive', async () => {
-  await page.goto(`${server.url}/`);
+test('the leak switched on from the page fails the check, naming TodoView and what stayed alive', async ({ page, demoUrl }) => {
+  await page.goto(demoUrl);
   await page.evaluate(() => (window as unknown as { demo: Demo }).demo.setLeak(true));
-  const failure = await expectNoLeaks(page, visitTodos).then(
+  const failure = await expectNoLeaks(page, () => visitTodos(page)).then(
     () => null,
     (error: unknown) => error,
   );
@@ -63,9 +39,9 @@ test('the leak switched on from the page fails the check, naming TodoView and wh
   expect(message).not.toContain('TodoItem');
 });
 
-test('the ?leak variant fails with the number of runs asked for, and ignore silences a type', async () => {
-  await page.goto(`${server.url}/?leak`);
-  const failure = await expectNoLeaks(page, visitTodos, { iterations: 3, ignore: ['Subscription'] }).then(
+test('the ?leak variant fails with the number of runs asked for, and ignore silences a type', async ({ page, demoUrl }) => {
+  await page.goto(`${demoUrl}?leak`);
+  const failure = await expectNoLeaks(page, () => visitTodos(page), { iterations: 3, ignore: ['Subscription'] }).then(
     () => null,
     (error: unknown) => error,
   );

@@ -1,10 +1,10 @@
 // trackables/playwright against the built demo app in plain Chromium (no extension): the helper's
 // own relay answers the agent, and what it decodes must match what the demo did, exactly.
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './demo-fixtures.js';
 import { SessionState } from '../agent/playwright/counts.js';
 import { attachTrackables } from '../agent/playwright/index.js';
 import { checkRecording } from '../agent/protocol/recording.js';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.js';
 
 /** What examples/demo/app.ts puts on window. */
 interface Demo {
@@ -12,30 +12,6 @@ interface Demo {
   add(count: number): void;
   clear(): void;
 }
-
-let browser: Browser;
-let server: StaticServer;
-
-test.beforeAll(async () => {
-  server = await startStaticServer({ '/': 'dist/demo', '/agent/': 'dist/agent' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-test.afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
-
-let page: Page;
-test.beforeEach(async () => {
-  page = await browser.newPage();
-});
-test.afterEach(async () => {
-  await page.context().close();
-});
 
 /** The demo at start: one bus, one store, the to-do view and its subscription. */
 const AT_START = {
@@ -55,9 +31,9 @@ const AFTER_ADD_AND_ABOUT = {
   TodoView: { live: 0, allocated: 1, retired: 1 },
 };
 
-test('snapshot counts each type exactly after known actions and a forced garbage collection', async () => {
+test('snapshot counts each type exactly after known actions and a forced garbage collection', async ({ page, demoUrl }) => {
   const trackables = await attachTrackables(page);
-  await page.goto(`${server.url}/`);
+  await page.goto(demoUrl);
   expect((await trackables.snapshot()).types).toEqual(AT_START);
 
   await page.evaluate(() => {
@@ -67,7 +43,7 @@ test('snapshot counts each type exactly after known actions and a forced garbage
   await trackables.collectGarbage();
   const snapshot = await trackables.snapshot();
   expect(snapshot.types).toEqual(AFTER_ADD_AND_ABOUT);
-  expect(snapshot.url).toBe(`${server.url}/`);
+  expect(snapshot.url).toBe(demoUrl);
   expect(snapshot.droppedEvents).toBe(0);
   expect(snapshot.missingBatches).toBe(0);
   const { types } = await trackables.snapshot({ serials: true });
@@ -79,8 +55,8 @@ test('snapshot counts each type exactly after known actions and a forced garbage
   await trackables.detach();
 });
 
-test('attaching after the page loaded still gets everything the agent buffered', async () => {
-  await page.goto(`${server.url}/`);
+test('attaching after the page loaded still gets everything the agent buffered', async ({ page, demoUrl }) => {
+  await page.goto(demoUrl);
   await page.evaluate(() => {
     (window as unknown as { demo: Demo }).demo.add(5);
     (window as unknown as { demo: Demo }).demo.open('about');
@@ -91,9 +67,9 @@ test('attaching after the page loaded still gets everything the agent buffered',
   await trackables.detach();
 });
 
-test('a reload is a new session, and snapshot counts the latest one by default', async () => {
+test('a reload is a new session, and snapshot counts the latest one by default', async ({ page, demoUrl }) => {
   const trackables = await attachTrackables(page);
-  await page.goto(`${server.url}/`);
+  await page.goto(demoUrl);
   await page.evaluate(() => (window as unknown as { demo: Demo }).demo.add(5));
   const first = await trackables.snapshot();
   await page.reload();
@@ -105,10 +81,10 @@ test('a reload is a new session, and snapshot counts the latest one by default',
   await trackables.detach();
 });
 
-test('record() returns a valid recording that decodes to the same counts', async () => {
+test('record() returns a valid recording that decodes to the same counts', async ({ page, demoUrl }) => {
   const trackables = await attachTrackables(page);
   const recorder = trackables.record();
-  await page.goto(`${server.url}/`);
+  await page.goto(demoUrl);
   await page.evaluate(() => {
     (window as unknown as { demo: Demo }).demo.add(5);
     (window as unknown as { demo: Demo }).demo.open('about');
@@ -121,7 +97,7 @@ test('record() returns a valid recording that decodes to the same counts', async
   expect(checked.ok ? null : checked.reason).toBeNull();
   expect(recording.sessions).toHaveLength(1);
   const [session] = recording.sessions;
-  expect(session!.url).toBe(`${server.url}/`);
+  expect(session!.url).toBe(demoUrl);
   const decoded = new SessionState(session!.session, session!.frame);
   for (const message of session!.messages) decoded.apply(message);
   expect(decoded.counts()).toEqual(AFTER_ADD_AND_ABOUT);
@@ -129,9 +105,9 @@ test('record() returns a valid recording that decodes to the same counts', async
   await trackables.detach();
 });
 
-test('messages that fail validation are dropped and counted, not counted as events', async () => {
+test('messages that fail validation are dropped and counted, not counted as events', async ({ page, demoUrl }) => {
   const trackables = await attachTrackables(page);
-  await page.goto(`${server.url}/`);
+  await page.goto(demoUrl);
   await page.evaluate(() =>
     window.postMessage({ source: 'trackables-agent', v: 1, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, strings: [], ops: [9, 1, 0, -1] }, '*'),
   );

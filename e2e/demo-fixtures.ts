@@ -1,0 +1,34 @@
+// The demo app in plain Chromium, without the extension: what a user's own Playwright suite sees.
+// One server and one browser per worker; a fresh context and page per test.
+import { test as base, chromium, type Browser } from '@playwright/test';
+import { startStaticServer } from '../scripts/static-server.js';
+
+export { expect } from '@playwright/test';
+
+/** Debian's Chromium, kept from dialling out (the machine has no network). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const QUIET_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export const test = base.extend<object, { demoUrl: string; plainBrowser: Browser }>({
+  demoUrl: [
+    async ({}, use) => {
+      const server = await startStaticServer({ '/': 'dist/demo', '/agent/': 'dist/agent' });
+      await use(`${server.url}/`);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  plainBrowser: [
+    async ({}, use) => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_ARGS });
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  page: async ({ plainBrowser }, use) => {
+    const context = await plainBrowser.newContext();
+    await use(await context.newPage());
+    await context.close();
+  },
+});
