@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   chromium,
   expect,
@@ -12,12 +12,8 @@ import {
   type Page,
   type Worker,
 } from '@playwright/test';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.js';
-
-const root = resolve(import.meta.dirname, '..');
-/** The built extension; TRACKABLES_EXTENSION points elsewhere (e.g. a stub) when debugging the harness. */
-export const EXTENSION_DIR = resolve(process.env['TRACKABLES_EXTENSION'] ?? join(root, 'dist', 'extension'));
-export const CHROMIUM = process.env['TRACKABLES_CHROMIUM'] ?? '/usr/bin/chromium';
+import type { StaticServer } from '../scripts/static-server.js';
+import { extensionIdOf, launchWithExtension, openHarnessPage, openPanel, openTab, startFixtureServer } from './harness.js';
 
 export interface RealDevToolsPanel {
   /** The DevTools front end (a page of a second CDP connection). */
@@ -62,19 +58,6 @@ interface TestFixtures {
   /** Opens real DevTools on `page` and shows the Trackables panel in it. */
   openRealDevToolsPanel(page: Page): Promise<RealDevToolsPanel>;
 }
-
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  `--disable-extensions-except=${EXTENSION_DIR}`,
-  `--load-extension=${EXTENSION_DIR}`,
-  // Only for openRealDevToolsPanel's second connection; an unused port costs nothing.
-  '--remote-debugging-port=0',
-];
 
 async function extensionWorker(context: BrowserContext, extensionId: string): Promise<Worker> {
   const prefix = `chrome-extension://${extensionId}/`;
@@ -166,8 +149,7 @@ const tabIds = new WeakMap<Page, number>();
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   server: [
     async ({}, use) => {
-      // Fixture pages at `/`, the built script-tag agent at `/agent/`.
-      const server = await startStaticServer({ '/': join(root, 'e2e', 'pages'), '/agent/': join(root, 'dist', 'agent') });
+      const server = await startFixtureServer();
       await use(server);
       await server.close();
     },
@@ -186,14 +168,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // One browser per worker: tests open their own tabs in it and close them afterwards.
   extensionContext: [
     async ({ userDataDir }, use) => {
-      if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-        throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run build\` first.`);
-      }
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: LAUNCH_ARGS,
-      });
+      // The port is only for openRealDevToolsPanel's second connection; unused, it costs nothing.
+      const context = await launchWithExtension(userDataDir, ['--remote-debugging-port=0']);
       await use(context);
       await context.close();
     },
@@ -202,9 +178,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   extensionId: [
     async ({ extensionContext }, use) => {
-      const worker =
-        extensionContext.serviceWorkers()[0] ?? (await extensionContext.waitForEvent('serviceworker'));
-      await use(new URL(worker.url()).host);
+      await use(await extensionIdOf(extensionContext));
     },
     { scope: 'worker' },
   ],
@@ -222,34 +196,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // The harness's own chrome.* calls run here, not in the service worker: evaluating in the
   // worker would wake it (or hang while it is stopped) and could hide the very lifecycle bugs
-  // the tests look for. The manifest, opened as a page, is an extension page with chrome.tabs.
+  // the tests look for.
   extensionPage: [
     async ({ extensionContext, extensionId }, use) => {
-      const page = await extensionContext.newPage();
-      await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+      const page = await openHarnessPage(extensionContext, extensionId);
       await use(page);
       await page.close();
     },
     { scope: 'worker' },
   ],
 
-  // Tabs are opened with chrome.windows.create, which returns the tab id: the extension has no
-  // "tabs" permission, so chrome.tabs.query leaves out url and title and cannot find a tab by
-  // URL, and CDP target ids are not Chrome tab ids. A window each keeps every test tab visible
-  // (a background tab's timers are throttled).
+  // Tabs are opened with chrome.windows.create (see openTab), a window each.
   newTab: async ({ context, extensionPage, server }, use) => {
     let count = 0;
     await use(async () => {
-      const url = `${server.url}/blank.html?tab=${process.pid}-${Date.now()}-${++count}`;
-      const opened = context.waitForEvent('page', { predicate: (page) => page.url() === url });
-      const tabId = await extensionPage.evaluate(
-        async (href) => (await chrome.windows.create({ url: href, focused: true }))?.tabs?.[0]?.id,
-        url,
-      );
-      const page = await opened;
-      if (typeof tabId !== 'number') throw new Error('chrome.windows.create gave no tab id');
+      const { page, tabId } = await openTab(context, extensionPage, `${server.url}/blank.html?tab=${process.pid}-${Date.now()}-${++count}`);
       tabIds.set(page, tabId);
-      await page.waitForLoadState();
       return page;
     });
   },
@@ -284,11 +246,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   openPanel: async ({ context, extensionId }, use) => {
-    await use(async (tabId) => {
-      const panel = await context.newPage();
-      await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);
-      return panel;
-    });
+    await use((tabId) => openPanel(context, extensionId, tabId));
   },
 
   collectGarbage: async ({ context }, use) => {

@@ -281,6 +281,19 @@ test('a batch of 50,000 events is applied, and subscribers hear of it once per f
   assert.ok(session.frames.get('f1')!.instances.has(25_001), 'the newest instance is remembered');
 });
 
+test('instance records forget the oldest attach first; attaching a remembered serial again keeps its place', () => {
+  const { store } = makeStore();
+  const events: Event[] = [];
+  for (let serial = 1; serial <= MAX_INSTANCES_PER_FRAME; serial++) events.push(['attached', serial, 'A']);
+  events.push(['attached', 1, 'A']);
+  store.receive(relay(batch('s', 1, events)));
+  store.receive(relay(batch('s', 2, [['attached', MAX_INSTANCES_PER_FRAME + 1, 'A'], ['attached', MAX_INSTANCES_PER_FRAME + 2, 'A']])));
+  const instances = store.selected!.frames.get('f1')!.instances;
+  assert.equal(instances.size, MAX_INSTANCES_PER_FRAME);
+  assert.deepEqual([instances.has(1), instances.has(2), instances.has(3)], [false, false, true]);
+  assert.deepEqual([...instances.keys()].slice(0, 2), [3, 4], 'the records keep attach order');
+});
+
 test('sessions are bounded; a forgotten session is not resurrected by a replay', () => {
   const { store } = makeStore();
   for (let i = 1; i <= MAX_SESSIONS + 1; i++) store.receive(relay(hello(`s${i}`, `https://app.test/${i}`, { time: i * 1_000 })));

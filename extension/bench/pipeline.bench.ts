@@ -1,0 +1,317 @@
+/*
+ * End-to-end pipeline benchmark in real Chromium (headless, the built extension from
+ * dist/extension): agent (page) → content script → service worker → panel.
+ *
+ * (a) Events per second from the page's first emit until the panel's event total shows them
+ *     all, with every drop counter at 0 (else the drops are reported instead of a rate).
+ * (b) Page main-thread time of 100,000 Trackable constructions with the PostMessageTracker as
+ *     global tracker, against the same loop without a tracker, measured in this run: with the
+ *     panel open, with it closed (the worker still takes everything) and without the extension
+ *     (the agent only buffers).
+ * (c) Bytes of the agent's compact batches against the same events as plain objects.
+ *
+ * A plain Node script, not a Playwright test: it reports and exits 0 when a target is missed,
+ * non-zero only on errors. Builds nothing: `npm run bench` builds first.
+ * Run: node --expose-gc --import tsx extension/bench/pipeline.bench.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { median, printTable, type Row } from '../../agent/bench/measure.js';
+import { BASE_ARGS, CHROMIUM, extensionIdOf, launchWithExtension, openHarnessPage, openPanel, openTab, startFixtureServer } from '../../e2e/harness.js';
+import { NO_DROPS, readDrops } from '../../e2e/panel.js';
+
+const PIPELINE_SIZES = [
+  { events: 100_000, rounds: 5 },
+  { events: 1_000_000, rounds: 3 },
+];
+/** Events per page task in (a): a busy page, yielding between tasks. */
+const CHUNK = 10_000;
+const LOOP_EVENTS = 100_000;
+const LOOP_ROUNDS = 7;
+/** How long the panel's total may stand still before (a) gives up on a round. */
+const STALL_MS = 10_000;
+
+/** The page API of e2e/pages/bench.html. */
+interface BenchApi {
+  emit(n: number, chunk: number): Promise<{ start: number; busy: number }>;
+  release(): void;
+  accounted(): Promise<number>;
+  mainThread(n: number, tracked: boolean): Promise<{ loop: number; relayed: number }>;
+  batchBytes(n: number, withBundles: boolean): { compact: number; objects: number; events: number };
+}
+
+declare global {
+  interface Window {
+    bench: BenchApi;
+  }
+}
+
+/** A page driven through the bench API, with a CDP session for GC and main-thread metrics. */
+class Driven {
+  /** Events the agent has emitted on this page so far: the panel's total must come to this. */
+  expected = 0;
+
+  private constructor(
+    readonly page: Page,
+    private readonly cdp: CDPSession,
+  ) {}
+
+  static async open(context: BrowserContext, page: Page): Promise<Driven> {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const driven = new Driven(page, cdp);
+    driven.expected = await page.evaluate(() => window.bench.accounted());
+    return driven;
+  }
+
+  /** TaskDuration and ScriptDuration so far, in ms (CDP reports seconds). */
+  async metrics(): Promise<{ task: number; script: number }> {
+    const { metrics } = await this.cdp.send('Performance.getMetrics');
+    const value = (name: string) => (metrics.find((metric) => metric.name === name)?.value ?? Number.NaN) * 1000;
+    return { task: value('TaskDuration'), script: value('ScriptDuration') };
+  }
+
+  /**
+   * Lets go of every kept instance and collects until the agent has accounted for their
+   * destroyed events, then until the panel (when given) shows them all: the next round starts
+   * on a quiet page and a quiet extension.
+   */
+  async settle(destroyed: number, panel?: Page): Promise<void> {
+    await this.page.evaluate(() => window.bench.release());
+    this.expected += destroyed;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await this.cdp.send('HeapProfiler.collectGarbage');
+      const accounted = await this.page.evaluate(() => window.bench.accounted());
+      if (accounted === this.expected) break;
+      if (accounted > this.expected) throw new Error(`agent accounted for ${accounted} events, expected ${this.expected}`);
+      if (Date.now() > deadline) throw new Error(`destroyed events: agent accounted for ${accounted} of ${this.expected}`);
+    }
+    if (panel !== undefined) {
+      const total = await waitForTotal(panel, this.expected, 60_000);
+      if (total.reachedAt === null) throw new Error(`panel shows ${total.total} events, expected ${this.expected}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.cdp.detach().catch(() => {});
+  }
+}
+
+/**
+ * Resolves when the panel's total-events text reaches `target` (with the epoch ms of the DOM
+ * change), or when it stood still for `stallMs` (reachedAt null).
+ */
+async function waitForTotal(panel: Page, target: number, stallMs: number): Promise<{ reachedAt: number | null; total: number }> {
+  await armTotalWatch(panel, target, stallMs);
+  return panel.evaluate(() => (window as unknown as { benchReached: Promise<{ reachedAt: number | null; total: number }> }).benchReached);
+}
+
+/** Starts watching the panel's total in the panel page; the result lands in window.benchReached. */
+async function armTotalWatch(panel: Page, target: number, stallMs: number): Promise<void> {
+  // tsx compiles with esbuild's keepNames: the named functions below call its __name helper,
+  // which the panel page lacks.
+  await panel.evaluate('globalThis.__name ??= (fn) => fn');
+  await panel.evaluate(
+    ({ target, stallMs }) => {
+      const read = (): number => Number(document.querySelector('[data-testid="total-events"]')?.textContent ?? Number.NaN);
+      (window as unknown as { benchReached: Promise<unknown> }).benchReached = new Promise((resolve) => {
+        let last = read();
+        let lastChange = Date.now();
+        const finish = (reachedAt: number | null): void => {
+          observer.disconnect();
+          clearInterval(stall);
+          resolve({ reachedAt, total: read() });
+        };
+        // A mutation callback runs right after React's commit: the moment the number is on screen.
+        const observer = new MutationObserver(() => {
+          const total = read();
+          if (total !== last) [last, lastChange] = [total, Date.now()];
+          if (total >= target) finish(performance.timeOrigin + performance.now());
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        const stall = setInterval(() => {
+          if (Date.now() - lastChange > stallMs) finish(null);
+        }, 250);
+        if (last >= target) finish(performance.timeOrigin + performance.now());
+      });
+    },
+    { target, stallMs },
+  );
+}
+
+interface PipelineResult {
+  events: number;
+  /** Events per second of each round that lost nothing. */
+  rates: number[];
+  /** Main-thread ms the page spent in its emit loops, per round. */
+  busy: number[];
+  /** Drop counters of rounds that lost events (or stalled). */
+  failures: string[];
+}
+
+async function pipeline(driven: Driven, panel: Page, events: number, rounds: number): Promise<PipelineResult> {
+  const result: PipelineResult = { events, rates: [], busy: [], failures: [] };
+  for (let round = 0; round < rounds; round++) {
+    const target = driven.expected + events;
+    await armTotalWatch(panel, target, STALL_MS);
+    const { start, busy } = await driven.page.evaluate(([n, chunk]) => window.bench.emit(n, chunk), [events, CHUNK] as const);
+    driven.expected = target;
+    const { reachedAt, total } = await panel.evaluate(
+      () => (window as unknown as { benchReached: Promise<{ reachedAt: number | null; total: number }> }).benchReached,
+    );
+    const drops = await readDrops(panel);
+    const lost = Object.entries(NO_DROPS).some(([key, zero]) => drops[key] !== zero);
+    if (reachedAt === null || lost) {
+      result.failures.push(`shown ${total} of ${target}; drops ${JSON.stringify(drops)}`);
+      // Whatever was lost will never arrive: count from what the panel shows from now on.
+      return result;
+    }
+    result.rates.push(events / ((reachedAt - start) / 1000));
+    result.busy.push(busy);
+    await driven.settle(events, panel);
+  }
+  return result;
+}
+
+interface LoopResult {
+  /** Median ms per LOOP_EVENTS constructions: without tracker, and with the agent's. */
+  plain: { loop: number; relayed: number; task: number; script: number };
+  tracked: { loop: number; relayed: number; task: number; script: number };
+}
+
+async function mainThread(driven: Driven, panel?: Page): Promise<LoopResult> {
+  const samples = { plain: [] as LoopResult['plain'][], tracked: [] as LoopResult['tracked'][] };
+  for (let round = 0; round <= LOOP_ROUNDS; round++) {
+    for (const tracked of [false, true]) {
+      const before = await driven.metrics();
+      const { loop, relayed } = await driven.page.evaluate(([n, t]) => window.bench.mainThread(n, t), [LOOP_EVENTS, tracked] as const);
+      const after = await driven.metrics();
+      if (tracked) driven.expected += LOOP_EVENTS;
+      await driven.settle(tracked ? LOOP_EVENTS : 0, panel);
+      // Round 0 warms up the page's code.
+      if (round > 0) (tracked ? samples.tracked : samples.plain).push({ loop, relayed, task: after.task - before.task, script: after.script - before.script });
+    }
+  }
+  const med = (list: LoopResult['plain'][]) => ({
+    loop: median(list.map((s) => s.loop)),
+    relayed: median(list.map((s) => s.relayed)),
+    task: median(list.map((s) => s.task)),
+    script: median(list.map((s) => s.script)),
+  });
+  return { plain: med(samples.plain), tracked: med(samples.tracked) };
+}
+
+const fmt = (value: number, digits = 2) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function loopRows(condition: string, result: LoopResult): Row[] {
+  const { plain, tracked } = result;
+  const target = '≤ +10 ms (1 ms per 10,000)';
+  const n = LOOP_EVENTS.toLocaleString('en');
+  return [
+    { what: `${condition}: ${n} constructions, no tracker (baseline), until the next task`, value: `${fmt(plain.loop)} ms`, ratio: 1, target: '' },
+    {
+      what: `${condition}: same, PostMessageTracker global, until the next task`,
+      value: `${fmt(tracked.loop)} ms (+${fmt(tracked.loop - plain.loop)} ms)`,
+      ratio: tracked.loop / plain.loop,
+      target,
+    },
+    {
+      what: `${condition}: same, until the page's relay handled every batch`,
+      value: `${fmt(tracked.relayed)} ms (+${fmt(tracked.relayed - plain.relayed)} ms)`,
+      ratio: tracked.relayed / plain.relayed,
+      target,
+    },
+    {
+      what: `${condition}: CDP TaskDuration (ScriptDuration) of the tracked round vs baseline round`,
+      value: `${fmt(tracked.task)} (${fmt(tracked.script)}) ms vs ${fmt(plain.task)} (${fmt(plain.script)}) ms`,
+      ratio: tracked.task / plain.task,
+      target,
+    },
+  ];
+}
+
+async function withExtension(origin: string, userDataDir: string): Promise<{ pipelineRows: Row[]; loopRows: Row[]; byteRows: Row[] }> {
+  const context = await launchWithExtension(userDataDir);
+  try {
+    const extensionId = await extensionIdOf(context);
+    const harness = await openHarnessPage(context, extensionId);
+    const { page, tabId } = await openTab(context, harness, `${origin}/bench.html`);
+    const driven = await Driven.open(context, page);
+    const panel = await openPanel(context, extensionId, tabId);
+    await panel.locator('[data-connection="connected"]').waitFor();
+
+    // A warm-up round for the page, the extension's code and the panel.
+    await pipeline(driven, panel, PIPELINE_SIZES[0]!.events, 1);
+    const pipelineRows: Row[] = [];
+    for (const { events, rounds } of PIPELINE_SIZES) {
+      const result = await pipeline(driven, panel, events, rounds);
+      const n = events.toLocaleString('en');
+      if (result.failures.length > 0) {
+        pipelineRows.push({ what: `${n} events agent → panel: LOST EVENTS`, value: result.failures.join('; '), ratio: null, target: '0 drops' });
+        break;
+      }
+      const rate = median(result.rates);
+      pipelineRows.push({
+        what: `${n} events agent → panel (tasks of ${CHUNK.toLocaleString('en')}), nothing dropped`,
+        value: `${fmt(rate / 1e6, 3)} M events/s (${fmt((events / rate) * 1000, 0)} ms; page busy ${fmt(median(result.busy), 0)} ms)`,
+        ratio: null,
+        target: '≥ 1 M/s',
+      });
+    }
+
+    const loops = [...loopRows('panel open', await mainThread(driven, panel))];
+    await panel.close();
+    loops.push(...loopRows('panel closed', await mainThread(driven)));
+
+    const byteRows: Row[] = [];
+    for (const withBundles of [false, true]) {
+      const { compact, objects, events } = await page.evaluate(([n, b]) => window.bench.batchBytes(n, b), [LOOP_EVENTS, withBundles] as const);
+      byteRows.push({
+        what: withBundles
+          ? 'batch bytes per event, attached + updated with a small object bundle (vs plain {op, serial, type, time, bundle} objects)'
+          : 'batch bytes per event, attached, no bundles (vs plain {op, serial, type, time, bundle} objects)',
+        value: `${fmt(compact / events, 1)} B (objects: ${fmt(objects / events, 1)} B)`,
+        ratio: compact / objects,
+        target: '',
+      });
+    }
+    await driven.close();
+    return { pipelineRows, loopRows: loops, byteRows };
+  } finally {
+    await context.close();
+  }
+}
+
+async function withoutExtension(origin: string): Promise<Row[]> {
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BASE_ARGS });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/bench.html`);
+    const driven = await Driven.open(context, page);
+    const rows = loopRows('no extension (agent buffers)', await mainThread(driven));
+    await driven.close();
+    return rows;
+  } finally {
+    await browser.close();
+  }
+}
+
+const server = await startFixtureServer();
+const userDataDir = mkdtempSync(join(tmpdir(), 'trackables-bench-'));
+try {
+  const { pipelineRows, loopRows: loops, byteRows } = await withExtension(server.url, userDataDir);
+  loops.push(...(await withoutExtension(server.url)));
+  printTable(
+    `Pipeline, real Chromium — agent → content script → worker → panel; median of ${PIPELINE_SIZES.map((s) => `${s.rounds} rounds of ${s.events.toLocaleString('en')}`).join(', ')}`,
+    pipelineRows,
+  );
+  printTable(`Page main thread, real Chromium — ${LOOP_EVENTS.toLocaleString('en')} Trackable constructions, median of ${LOOP_ROUNDS} rounds`, loops);
+  printTable(`Batch size on the wire — ${LOOP_EVENTS.toLocaleString('en')} instances, measured in the page`, byteRows);
+} finally {
+  await server.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
