@@ -4,8 +4,9 @@
  *   agent (page) ──window.postMessage──▶ content script ──runtime port──▶ service worker ──port──▶ panel
  *
  * The agent posts AgentMessages; the content script answers with a RelayReady and forwards agent
- * messages unchanged (plus its own RelayDropped notices); the service worker wraps them per tab
- * for panels (WorkerToPanel). Everything crossing an extension port must be JSON-serializable:
+ * messages unchanged (plus its own RelayDropped notices) and keeps them until the worker
+ * acknowledges them as stored (WorkerAck); the service worker wraps them per tab for panels
+ * (WorkerToPanel). Everything crossing an extension port must be JSON-serializable:
  * Chrome serializes port messages as JSON, so there are no typed arrays here.
  * docs/protocol.md describes the same in prose.
  */
@@ -102,6 +103,20 @@ export interface RelayDropped {
 
 /** What travels on a page port (content script → worker). */
 export type PageToWorker = AgentMessage | RelayDropped;
+
+/**
+ * Worker → content script, on the page port: the first `count` messages the content script sent
+ * on this port are stored (chrome.storage.session), so it may forget them. A stopped worker loses
+ * what it had not stored yet, so the content script sends everything not acknowledged again on
+ * its next port; the worker drops batches it already has, so a resend never counts twice.
+ */
+export interface WorkerAck {
+  kind: 'ack';
+  count: number;
+}
+
+/** What travels on a page port the other way (worker → content script). */
+export type WorkerToPage = WorkerAck;
 
 /** Where a message came from, as the worker knows it from the port's sender. */
 export interface Origin {

@@ -21,12 +21,13 @@ import {
   checkPageToWorker,
   checkPanelSubscribe,
   checkRelayReady,
+  checkWorkerToPage,
   checkWorkerToPanel,
   isTaggedAs,
   type Checked,
 } from './validate.js';
 
-const checkers = { checkAgentMessage, checkPageToWorker, checkPanelSubscribe, checkRelayReady, checkWorkerToPanel };
+const checkers = { checkAgentMessage, checkPageToWorker, checkPanelSubscribe, checkRelayReady, checkWorkerToPage, checkWorkerToPanel };
 
 function hello(): AgentHello {
   return {
@@ -226,6 +227,19 @@ test('PanelSubscribe', () => {
   assertRejected(checkPanelSubscribe({ ...subscribe, have: [{ session: '', frame: 'f', seq: 1 }] }), /^have\.0\.session: /);
   assertRejected(checkPanelSubscribe({ ...subscribe, kind: 'unsubscribe' }), /^kind: /);
   assertRejected(checkPanelSubscribe(null));
+});
+
+test('WorkerAck', () => {
+  const ack = { kind: 'ack', count: 12 };
+  const checked = checkWorkerToPage(ack);
+  assert.ok(checked.ok);
+  assert.equal(checked.message, ack);
+  assert.ok(checkWorkerToPage({ kind: 'ack', count: 0 }).ok);
+  assertRejected(checkWorkerToPage({ kind: 'ack', count: -1 }), /^count: /);
+  assertRejected(checkWorkerToPage({ kind: 'ack', count: 1.5 }), /^count: /);
+  assertRejected(checkWorkerToPage({ kind: 'ack' }), /^count: /);
+  assertRejected(checkWorkerToPage({ kind: 'acked', count: 1 }), /^kind: /);
+  assertRejected(checkWorkerToPage(batch()));
 });
 
 test('WorkerToPanel: relay, history and tab events, validated down to the relayed message', () => {

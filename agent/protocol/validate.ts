@@ -12,6 +12,7 @@ import {
   type PageToWorker,
   type PanelSubscribe,
   type RelayReady,
+  type WorkerToPage,
   type WorkerToPanel,
 } from './messages.js';
 
@@ -80,6 +81,8 @@ const relayDropped = v.looseObject({
 
 const pageToWorker = v.union([agentMessage, relayDropped]);
 
+const workerToPage = v.looseObject({ kind: v.literal('ack'), count });
+
 const origin = v.object({ tabId, frameId: v.pipe(v.number(), v.integer()) });
 const drops = v.object({ agentEvents: count, relayMessages: count, historyMessages: count, invalidMessages: count });
 
@@ -123,6 +126,8 @@ export const checkAgentMessage = checker<AgentMessage>(agentMessage);
 export const checkRelayReady = checker<RelayReady>(relayReady);
 /** What a content script sends on its port. */
 export const checkPageToWorker = checker<PageToWorker>(pageToWorker);
+/** What the worker sends to a content script. */
+export const checkWorkerToPage = checker<WorkerToPage>(workerToPage);
 /** What a panel sends on its port. */
 export const checkPanelSubscribe = checker<PanelSubscribe>(panelSubscribe);
 /** What the worker sends to a panel. */

@@ -83,9 +83,12 @@ test('answers a hello with ready, once per agent so the two never ping-pong', ()
   assert.deepEqual(page.toPage, [READY, READY, READY]);
 });
 
+const ack = (count: number) => ({ kind: 'ack', count });
+
 test('reconnects on the next message after the worker went away', () => {
   const page = setup();
   page.post(batch('s', 1));
+  page.ports[0]!.deliver(ack(1));
   page.ports[0]!.drop();
   page.post(batch('s', 2));
   assert.equal(page.ports.length, 2);
@@ -95,14 +98,48 @@ test('reconnects on the next message after the worker went away', () => {
 test('a port that died unnoticed is replaced at once, without losing the message', () => {
   const page = setup();
   page.post(batch('s', 1));
+  page.ports[0]!.deliver(ack(1));
   page.ports[0]!.closed = true;
   page.post(batch('s', 2));
   assert.deepEqual(page.ports[1]!.posted, [batch('s', 2)]);
 });
 
+test('a new port gets again, in order, all the worker did not acknowledge; acknowledged ones never', () => {
+  const page = setup();
+  page.post(hello('s'));
+  page.post(batch('s', 1));
+  page.post(batch('s', 2));
+  page.post(batch('s', 3));
+  page.ports[0]!.deliver(ack(2));
+  // Stopped before storing batches 2 and 3 (or before they even arrived).
+  page.ports[0]!.drop();
+  page.post(batch('s', 4));
+  assert.deepEqual(page.ports[1]!.posted, [batch('s', 2), batch('s', 3), batch('s', 4)]);
+  // The new port's acknowledgements count its own messages.
+  page.ports[1]!.deliver(ack(2));
+  page.ports[1]!.drop();
+  page.post(batch('s', 5));
+  assert.deepEqual(page.ports[2]!.posted, [batch('s', 4), batch('s', 5)]);
+});
+
+test('acknowledgements of an old port, or malformed ones, forget nothing', () => {
+  const page = setup();
+  page.post(batch('s', 1));
+  const old = page.ports[0]!;
+  old.closed = true;
+  page.post(batch('s', 2));
+  old.deliver(ack(2));
+  page.ports[1]!.deliver({ kind: 'ack', count: -1 });
+  page.ports[1]!.deliver({ kind: 'ack', count: '2' });
+  page.ports[1]!.drop();
+  page.post(batch('s', 3));
+  assert.deepEqual(page.ports[2]!.posted, [batch('s', 1), batch('s', 2), batch('s', 3)]);
+});
+
 test('buffers while no port takes messages, drops the oldest, then reports and sends the rest', () => {
   const page = setup(new RelayBuffer({ messages: 2, events: 1_000 }));
   page.post(batch('s', 1, 5));
+  page.ports[0]!.deliver(ack(1));
   page.ports[0]!.drop();
   page.workerAway(true);
   page.post(batch('s', 2, 1));

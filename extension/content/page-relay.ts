@@ -1,5 +1,5 @@
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentHello, type RelayReady } from '../../agent/protocol/messages.js';
-import { checkAgentMessage, isTaggedAs } from '../../agent/protocol/validate.js';
+import { checkAgentMessage, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
 
@@ -27,9 +27,11 @@ const ANSWERED_LIMIT = 64;
  * them to the worker over a runtime port.
  *
  * The port is opened lazily (pages without an agent never wake the worker) and reopened on the
- * next message after it disconnects (MV3 stops idle workers). Messages wait in a bounded
- * RelayBuffer while there is no usable port. Nothing here throws into the page, and once the
- * extension context is invalidated the relay detaches and stays silent.
+ * next message after it disconnects (MV3 stops idle workers). Messages stay in a bounded
+ * RelayBuffer until the worker acknowledges them as stored, and a new port gets again all it did
+ * not acknowledge: a worker can be stopped before it stored what it took, or while a message was
+ * on its way. Nothing here throws into the page, and once the extension context is invalidated
+ * the relay detaches and stays silent.
  */
 export class PageRelay {
   private port: PortLike | null = null;
@@ -80,11 +82,11 @@ export class PageRelay {
 
   private flush(): void {
     // Two tries: the first may find a port that died before its onDisconnect arrived.
-    for (let attempt = 0; attempt < 2 && !this.buffer.isEmpty; attempt++) {
+    for (let attempt = 0; attempt < 2 && this.buffer.hasUnsent; attempt++) {
       const port = this.port ?? this.open();
       if (!port) return;
       try {
-        this.buffer.drain((message) => port.postMessage(message));
+        this.buffer.send((message) => port.postMessage(message));
       } catch {
         if (this.port === port) this.port = null;
       }
@@ -103,7 +105,14 @@ export class PageRelay {
     port.onDisconnect.addListener(() => {
       if (this.port === port) this.port = null;
     });
+    port.onMessage.addListener((data) => {
+      // An acknowledgement counts messages of its own port; an older port's means nothing now.
+      if (this.port !== port) return;
+      const checked = checkWorkerToPage(data);
+      if (checked.ok) this.buffer.acknowledge(checked.message.count);
+    });
     this.port = port;
+    this.buffer.rewind();
     return port;
   }
 

@@ -120,3 +120,31 @@ test('takeChanges reports each changed part once, with its value now', () => {
   history.addBatch(top(1), batch('a', 3));
   assert.deepEqual(history.takeChanges().map(({ part }) => part), ['meta', 1], 'only the new chunk and the chunk list');
 });
+
+test('a batch that comes again (a content script resends what was not acknowledged) is taken once', () => {
+  const history = new History();
+  assert.equal(history.addBatch(top(1), batch('a', 1)), true);
+  assert.equal(history.addBatch(top(1), batch('a', 2)), true);
+  history.takeChanges();
+  assert.equal(history.addBatch(top(1), batch('a', 1)), false);
+  assert.equal(history.addBatch(top(1), batch('a', 2)), false);
+  assert.deepEqual(history.takeChanges(), [], 'nothing to store');
+  assert.equal(history.addBatch(top(1), batch('a', 2, 1, 'child')), true, 'per frame');
+  assert.equal(history.addBatch(top(1), batch('b', 2)), true, 'per session');
+  assert.equal(history.addBatch(top(2), batch('a', 2)), true, 'per tab');
+  assert.equal(history.addBatch(top(1), batch('a', 3)), true);
+  assert.deepEqual(history.replay(1, []).entries.map(({ message }) => (message.kind === 'batch' ? `${message.session}${message.frame}#${message.seq}` : '')), [
+    'af1#1',
+    'af1#2',
+    'achild#2',
+    'bf1#2',
+    'af1#3',
+  ]);
+});
+
+test('batches evicted from the history still count as had', () => {
+  const history = new History({ budgetBytes: entryBytes(1) * 2, chunkBytes: entryBytes(1), hellosPerTab: 10 });
+  for (const seq of [1, 2, 3]) history.addBatch(top(1), batch('a', seq));
+  assert.equal(history.addBatch(top(1), batch('a', 1)), false);
+  assert.equal(history.replay(1, []).drops.historyMessages, 1);
+});

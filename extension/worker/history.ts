@@ -67,6 +67,8 @@ interface Tab {
   chunks: Chunk[];
   nextChunk: number;
   bytes: number;
+  /** Highest batch `seq` taken per (session, frame), least recently added first. */
+  lastSeq: Map<string, number>;
 }
 
 const utf8 = new TextEncoder();
@@ -84,7 +86,8 @@ const sessionKey = (session: string, frame: string): string => `${session}\n${fr
 /**
  * Every tab's relayed messages since the worker's storage was last cleared, bounded (see the
  * constants above), with its drop counters. Relay drop notices are not kept as entries: they are
- * folded into the counters, so a replay never counts them twice.
+ * folded into the counters, so a replay never counts them twice. A batch that comes again (a
+ * content script resends what the worker had not acknowledged) is not taken twice.
  *
  * It records which parts changed for the persister to write (takeChanges), so storage gets
  * small writes of what changed, not the whole history.
@@ -114,8 +117,14 @@ export class History {
     return navigated ? 'navigated' : 'kept';
   }
 
-  addBatch(origin: Origin, batch: AgentBatch): void {
+  /**
+   * Keeps a batch unless this (session, frame) already had one with this `seq` or a later one:
+   * an agent numbers its batches in order and a content script relays them in order, so only a
+   * resend goes back. Returns whether it was kept.
+   */
+  addBatch(origin: Origin, batch: AgentBatch): boolean {
     const tab = this.tab(origin.tabId);
+    if (!this.takeSeq(tab, batch)) return false;
     const item = { entry: { origin, message: batch }, bytes: jsonBytes({ origin, message: batch }) };
     let chunk = tab.chunks.at(-1);
     if (!chunk || (chunk.items.length > 0 && chunk.bytes + item.bytes > this.limits.chunkBytes)) {
@@ -132,6 +141,7 @@ export class History {
       this.mark(origin.tabId, 'meta');
     }
     this.enforceBudget();
+    return true;
   }
 
   addRelayDrops(tabId: number, notice: RelayDropped): void {
@@ -196,7 +206,7 @@ export class History {
   /** Rebuilds tabs from storage (the worker restarted), then applies the bounds. */
   restore(saved: SavedTab[]): void {
     for (const { tabId, meta, hellos, chunks } of saved) {
-      const tab: Tab = { drops: { ...meta.drops }, hellos: [], chunks: [], nextChunk: meta.nextChunk, bytes: 0 };
+      const tab: Tab = { drops: { ...meta.drops }, hellos: [], chunks: [], nextChunk: meta.nextChunk, bytes: 0, lastSeq: new Map() };
       for (const entry of hellos) {
         const bytes = jsonBytes(entry);
         tab.hellos.push({ entry, bytes });
@@ -207,6 +217,7 @@ export class History {
         if (!entries) continue;
         const chunk: Chunk = { id, items: entries.map((entry) => ({ entry, bytes: jsonBytes(entry) })), bytes: 0 };
         chunk.bytes = chunk.items.reduce((sum, item) => sum + item.bytes, 0);
+        for (const { message } of entries) this.takeSeq(tab, message);
         tab.chunks.push(chunk);
         tab.bytes += chunk.bytes;
       }
@@ -227,11 +238,24 @@ export class History {
   private tab(tabId: number): Tab {
     let tab = this.tabs.get(tabId);
     if (!tab) {
-      tab = { drops: noDrops(), hellos: [], chunks: [], nextChunk: 0, bytes: 0 };
+      tab = { drops: noDrops(), hellos: [], chunks: [], nextChunk: 0, bytes: 0, lastSeq: new Map() };
       this.tabs.set(tabId, tab);
       this.mark(tabId, 'meta');
     }
     return tab;
+  }
+
+  /** Records `batch` as the latest of its (session, frame); false if it is not newer. */
+  private takeSeq(tab: Tab, batch: AgentBatch): boolean {
+    const key = sessionKey(batch.session, batch.frame);
+    const last = tab.lastSeq.get(key);
+    if (last !== undefined && batch.seq <= last) return false;
+    // Re-inserted so the map's order is by last use: a tab has about one agent per frame and
+    // load, so forgetting the least recently active past as many as it keeps hellos is safe.
+    tab.lastSeq.delete(key);
+    tab.lastSeq.set(key, batch.seq);
+    if (tab.lastSeq.size > this.limits.hellosPerTab) tab.lastSeq.delete(tab.lastSeq.keys().next().value!);
+    return true;
   }
 
   private topSession(tab: Tab): string | undefined {

@@ -58,6 +58,31 @@ test('round trip: a restarted worker replays exactly what the old one had', asyn
   assert.deepEqual(third.history.replay(1, []), next.history.replay(1, []));
 });
 
+test('a restarted worker knows the batches it had: one sent again is not taken twice', async () => {
+  const { area, history, persister } = setup();
+  fill(history);
+  await persister.flush();
+  const next = await restart(area);
+  assert.equal(next.history.addBatch(top(1), batch('a', 20, 5)), false);
+  assert.equal(next.history.addBatch(top(1), batch('a', 21, 5)), true);
+});
+
+test('the observer hears of a write as it takes the changes, and of it stored only if it is', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  const { area, history, persister } = setup();
+  const heard: string[] = [];
+  persister.observe({ taking: () => heard.push(`taking ${area.items.size}`), stored: () => heard.push(`stored ${area.items.size}`) });
+  history.addBatch(top(1), batch('a', 1));
+  area.failWrites = true;
+  await persister.flush();
+  assert.deepEqual(heard.splice(0), ['taking 0']);
+  area.failWrites = false;
+  await persister.flush();
+  assert.deepEqual(heard.splice(0), ['taking 0', 'stored 2'], 'the failed changes went with the next write');
+  await persister.flush();
+  assert.deepEqual(heard.splice(0), ['taking 2', 'stored 2'], 'nothing to write is stored at once, after earlier writes');
+});
+
 test('writes stay small: adding a batch rewrites only the open chunk (and the chunk list)', async () => {
   const { area, history, persister } = setup();
   fill(history);

@@ -3,9 +3,10 @@ import type { Entry, History, Part, SavedMeta, SavedTab } from './history.js';
 
 /**
  * Write-behind delay: changes reach chrome.storage.session at most this long after they happen.
- * Chrome stops an idle worker after 30 s, so every change is written well before that.
+ * Short, because content scripts hold what the worker has not stored (see WriteObserver); long
+ * enough that a busy page's batches share a write.
  */
-export const FLUSH_DELAY_MS = 500;
+export const FLUSH_DELAY_MS = 200;
 
 /** The part of chrome.storage.session this uses (the polyfill's StorageArea fits). */
 export interface SessionArea {
@@ -15,6 +16,14 @@ export interface SessionArea {
 }
 
 export type Schedule = (callback: () => void, delayMs: number) => void;
+
+/** Told about each write, so that the worker can acknowledge exactly what reached storage. */
+export interface WriteObserver {
+  /** A write takes the history's changes now: everything changed so far goes into it. */
+  taking(): void;
+  /** That write is stored. (A failed write is not reported: its changes go with the next one.) */
+  stored(): void;
+}
 
 /*
  * Storage layout, one item per part of a tab, each a JSON string: Chrome charges session storage
@@ -43,11 +52,13 @@ function parse<T>(value: unknown): T | undefined {
 /**
  * Keeps chrome.storage.session in step with the History, write-behind: `schedule()` after changing
  * the history, and at most one write per FLUSH_DELAY_MS follows with just the changed parts.
- * Writes happen in order; a failed write is retried with the next one.
+ * Writes happen one after another, each taking the changes when the one before is done, so a
+ * failed write's changes go with the next and a stored write means every earlier change is stored.
  */
 export class Persister {
   private timerSet = false;
   private writing: Promise<void> = Promise.resolve();
+  private observer: WriteObserver | null = null;
 
   constructor(
     private readonly area: SessionArea,
@@ -55,6 +66,10 @@ export class Persister {
     private readonly setTimer: Schedule,
     private readonly delayMs = FLUSH_DELAY_MS,
   ) {}
+
+  observe(observer: WriteObserver): void {
+    this.observer = observer;
+  }
 
   schedule(): void {
     if (this.timerSet) return;
@@ -65,26 +80,31 @@ export class Persister {
     }, this.delayMs);
   }
 
-  /** Writes what changed now; resolves when this and every earlier write is done. */
+  /** Writes what changed by now, after earlier writes; resolves when it is done. */
   flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    this.observer?.taking();
     const changes = this.history.takeChanges();
-    if (changes.length === 0) return this.writing;
     const items: Record<string, string> = {};
     const gone: string[] = [];
     for (const { tabId, part, value } of changes) {
       if (value === undefined) gone.push(keyOf(tabId, part));
       else items[keyOf(tabId, part)] = JSON.stringify(value);
     }
-    this.writing = this.writing.then(async () => {
-      try {
-        if (Object.keys(items).length > 0) await this.area.set(items);
-        if (gone.length > 0) await this.area.remove(gone);
-      } catch (error) {
-        console.warn('Trackables: could not save history', error);
-        this.history.markChanged(changes);
-      }
-    });
-    return this.writing;
+    try {
+      if (Object.keys(items).length > 0) await this.area.set(items);
+      if (gone.length > 0) await this.area.remove(gone);
+    } catch (error) {
+      console.warn('Trackables: could not save history', error);
+      this.history.markChanged(changes);
+      return;
+    }
+    // Also with nothing to write: what was taken meanwhile (a resent batch) is stored already.
+    this.observer?.stored();
   }
 
   /** Reads every saved tab, and removes items no tab refers to (left by an interrupted write). */

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
-import { FakePort, FakeSessionArea, ManualTimer } from '../test-support/fake-browser.js';
+import { PageRelay } from '../content/page-relay.js';
+import { RelayBuffer } from '../content/relay-buffer.js';
+import { FakePort, FakeSessionArea, ManualTimer, PortPair } from '../test-support/fake-browser.js';
 import { batch, hello } from '../test-support/messages.js';
 import { History } from './history.js';
 import { Persister } from './persist.js';
@@ -216,4 +218,109 @@ test('a failed restore still lets the worker run', async (t) => {
   const { router } = await worker(new FakeSessionArea(), Promise.reject(new Error('storage unavailable')));
   const watcher = panel(router, 1);
   assert.equal(received(watcher).length, 1);
+});
+
+test('a batch sent again on a new port reaches neither the history nor the panels twice', async () => {
+  const { router, timer, persister } = await worker();
+  const watcher = panel(router, 1);
+  received(watcher);
+  const first = page(router, 1);
+  first.deliver(hello('a'));
+  first.deliver(batch('a', 1));
+  first.deliver(batch('a', 2));
+  first.drop();
+  const second = page(router, 1);
+  second.deliver(hello('a'));
+  second.deliver(batch('a', 2));
+  second.deliver(batch('a', 3));
+  assert.deepEqual(seqs(received(watcher)), ['hello', 'a#1', 'a#2', 'a#3']);
+  assert.deepEqual(seqs(received(panel(router, 1))), ['hello', 'a#1', 'a#2', 'a#3']);
+  timer.fire();
+  await persister.flush();
+  assert.deepEqual(second.take(), [{ kind: 'ack', count: 3 }], 'what it already had is acknowledged too');
+  assert.deepEqual(first.posted, []);
+});
+
+test('a page port is acknowledged once a write holding its messages is stored, and not before', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  const { area, router, timer, persister } = await worker();
+  const tab = page(router, 1);
+  const other = page(router, 2);
+  tab.deliver(hello('a'));
+  tab.deliver(batch('a', 1));
+  const hold = area.holdWrites();
+  const write = persister.flush();
+  await hold.started;
+  assert.deepEqual(tab.posted, [], 'not while the write is under way');
+  // Arrives after the write took the changes: not in it, so not acknowledged with it.
+  tab.deliver(batch('a', 2));
+  hold.release();
+  await write;
+  assert.deepEqual(tab.take(), [{ kind: 'ack', count: 2 }]);
+  assert.deepEqual(other.posted, [], 'a port that sent nothing hears nothing');
+
+  area.failWrites = true;
+  timer.fire();
+  await persister.flush();
+  assert.deepEqual(tab.posted, [], 'a failed write acknowledges nothing');
+  area.failWrites = false;
+  await persister.flush();
+  assert.deepEqual(tab.take(), [{ kind: 'ack', count: 3 }]);
+  await persister.flush();
+  assert.deepEqual(tab.posted, [], 'nothing new, no acknowledgement');
+});
+
+test('a worker stopped before storing what it took: the content script sends it again, and the next worker has it all', async () => {
+  const area = new FakeSessionArea();
+  let current = await worker(area);
+  const pairs: PortPair[] = [];
+  const buffer = new RelayBuffer();
+  const relay = new PageRelay(
+    {
+      self: 'page',
+      postToPage: () => {},
+      connect: () => {
+        const pair = new PortPair('trackables-page', { tab: { id: 1 }, frameId: 0, url: 'https://app.test/' });
+        current.router.connect(pair.worker);
+        pairs.push(pair);
+        return pair.content;
+      },
+      detach: () => {},
+    },
+    buffer,
+  );
+  const agent = (message: unknown) => relay.onWindowMessage('page', message);
+  const stored = async () => {
+    current.timer.fire();
+    await current.persister.flush();
+  };
+
+  agent(hello('a'));
+  for (const seq of [1, 2, 3]) agent(batch('a', seq));
+  await stored();
+  assert.equal(buffer.size, 0, 'stored and acknowledged: forgotten');
+  agent(batch('a', 4));
+  agent(batch('a', 5));
+  // Stopped before its write-behind stored 4 and 5; 6 was on its way as it went.
+  pairs[0]!.sever();
+  agent(batch('a', 6));
+  pairs[0]!.stop();
+
+  current = await worker(area);
+  assert.deepEqual(seqs(received(panel(current.router, 1))), ['hello', 'a#1', 'a#2', 'a#3'], 'what the storage had');
+  const watcher = panel(current.router, 1, [{ session: 'a', frame: 'f1', seq: 3 }]);
+  received(watcher);
+  agent(batch('a', 7));
+  assert.deepEqual(pairs[1]!.content.posted, [batch('a', 4), batch('a', 5), batch('a', 6), batch('a', 7)]);
+  assert.deepEqual(seqs(received(watcher)), ['a#4', 'a#5', 'a#6', 'a#7']);
+  await stored();
+  assert.equal(buffer.size, 0);
+
+  // Once more, now with nothing lost: the next worker gets nothing twice.
+  pairs[1]!.stop();
+  current = await worker(area);
+  agent(batch('a', 8));
+  assert.deepEqual(pairs[2]!.content.posted, [batch('a', 8)]);
+  await stored();
+  assert.deepEqual(seqs(received(panel(current.router, 1))), ['hello', ...[1, 2, 3, 4, 5, 6, 7, 8].map((seq) => `a#${seq}`)]);
 });

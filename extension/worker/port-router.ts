@@ -1,7 +1,15 @@
-import { PAGE_PORT, PANEL_PORT, type Origin, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { PAGE_PORT, PANEL_PORT, type Origin, type WorkerToPage, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkPageToWorker, checkPanelSubscribe } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import type { History } from './history.js';
+import type { WriteObserver } from './persist.js';
+
+/** A content script's port: how many of its messages were handled, taken into a write, acknowledged. */
+interface PagePort {
+  handled: number;
+  writing: number;
+  acked: number;
+}
 
 /**
  * The worker's job: take messages from content-script ports, keep them in the History, and pass
@@ -11,18 +19,32 @@ import type { History } from './history.js';
  * must come from this extension's own pages; a panel sends a PanelSubscribe (on every connect)
  * and gets the tab's history, then live relays. Until the saved history is restored everything
  * waits, so a restarted worker answers with what it had before it stopped.
+ *
+ * Each page port is told how many of its messages are stored (WorkerAck) once a write has them;
+ * the content script sends the rest again on its next port. A batch the history already has
+ * (sent again) is acknowledged but goes to no panel: they had it.
  */
 export class PortRouter {
   /** Panel ports and the tab each subscribed to (null until its PanelSubscribe). */
   private readonly panels = new Map<PortLike, number | null>();
+  private readonly pages = new Map<PortLike, PagePort>();
   private waiting: (() => void)[] | null = [];
 
   constructor(
     private readonly history: History,
-    private readonly persister: { schedule(): void },
+    private readonly persister: { schedule(): void; observe(observer: WriteObserver): void },
     /** `chrome-extension://<id>/`: only pages under it may connect as panels. */
     private readonly extensionOrigin: string,
-  ) {}
+  ) {
+    persister.observe({
+      taking: () => {
+        for (const page of this.pages.values()) page.writing = page.handled;
+      },
+      stored: () => {
+        for (const [port, page] of this.pages) if (page.writing > page.acked) this.acknowledge(port, page);
+      },
+    });
+  }
 
   /**
    * Starts handling events once `restored` settles (restored or not, the worker must go on);
@@ -60,14 +82,23 @@ export class PortRouter {
       return;
     }
     const origin: Origin = { tabId: tabId!, frameId: frameId! };
-    port.onMessage.addListener((data) => this.whenReady(() => this.fromPage(origin, data)));
+    const page: PagePort = { handled: 0, writing: 0, acked: 0 };
+    this.pages.set(port, page);
+    port.onDisconnect.addListener(() => this.pages.delete(port));
+    port.onMessage.addListener((data) =>
+      this.whenReady(() => {
+        this.fromPage(origin, data);
+        // Counted whatever it was: the content script counts every message it sent.
+        page.handled += 1;
+        this.persister.schedule();
+      }),
+    );
   }
 
   private fromPage(origin: Origin, data: unknown): void {
     const checked = checkPageToWorker(data);
     if (!checked.ok) {
       this.history.countInvalid(origin.tabId);
-      this.persister.schedule();
       return;
     }
     const message = checked.message;
@@ -78,11 +109,21 @@ export class PortRouter {
       // Panels already have it: live relays show what a replay would.
       if (added === 'repeated') return;
       if (added === 'navigated') this.toPanels(origin.tabId, { kind: 'tab', tabId: origin.tabId, event: 'navigated', url: message.url });
-    } else {
-      this.history.addBatch(origin, message);
+    } else if (!this.history.addBatch(origin, message)) {
+      return;
     }
-    this.persister.schedule();
     this.toPanels(origin.tabId, { kind: 'relay', origin, message });
+  }
+
+  private acknowledge(port: PortLike, page: PagePort): void {
+    const ack: WorkerToPage = { kind: 'ack', count: page.writing };
+    try {
+      port.postMessage(ack);
+      page.acked = page.writing;
+    } catch {
+      // Its onDisconnect is on the way; the content script sends the unacknowledged again.
+      this.pages.delete(port);
+    }
   }
 
   private connectPanel(port: PortLike): void {
