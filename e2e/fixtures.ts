@@ -1,28 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  chromium,
   expect,
   test as base,
-  type Browser,
   type BrowserContext,
   type CDPSession,
-  type Frame,
   type Page,
   type Worker,
 } from '@playwright/test';
 import type { StaticServer } from '../scripts/static-server.js';
-import { extensionIdOf, launchWithExtension, openHarnessPage, openPanel, openTab, startFixtureServer } from './harness.js';
-
-export interface RealDevToolsPanel {
-  /** The DevTools front end (a page of a second CDP connection). */
-  devtools: Page;
-  /** The Trackables panel's frame inside DevTools (chrome.devtools is available there). */
-  panel: Frame;
-  /** Closes the DevTools window and the second connection. */
-  close(): Promise<void>;
-}
+import {
+  extensionIdOf,
+  launchWithExtension,
+  openHarnessPage,
+  openPanel,
+  openTab,
+  showTrackablesPanel,
+  startFixtureServer,
+  type RealDevToolsPanel,
+} from './harness.js';
 
 interface WorkerFixtures {
   server: StaticServer;
@@ -128,18 +125,6 @@ class WorkerWatch {
   async close(): Promise<void> {
     await this.session.detach().catch(() => {});
     await this.page.close().catch(() => {});
-  }
-}
-
-/** Polls `read` until it returns a value (not undefined). */
-async function pollFor<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeout = 15_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    // A poll interval, not a wait for an outcome: the condition is re-checked every time.
-    await new Promise((done) => setTimeout(done, 100));
   }
 }
 
@@ -293,19 +278,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
-/**
- * The recipe of /work/shared/notes/chromium-e2e.md, as measured here:
- * - `Target.openDevTools` on the browser session opens a DevTools window for the page;
- * - DevTools targets are type "other": only a second connection (connectOverCDP to the port in
- *   DevToolsActivePort) made while PW_CHROMIUM_ATTACH_TO_OTHER is set sees them as pages. The
- *   variable is read on every target attach, process-wide, so it is set only around the second
- *   connection: left set, the launch connection attaches to the DevTools window as well, which
- *   breaks the front end;
- * - never touch `InspectorView.instance()` before DevTools created it: that creates it too early
- *   and DevTools fails with "Unable to create settings"; `maybeGetInspectorViewInstance()` is
- *   the side-effect-free read;
- * - an extension panel's tab id is `chrome-extension://<id>` + its title without whitespace.
- */
+/** Opens DevTools for `page` (`Target.openDevTools` on the browser session), then shows Trackables in it. */
 async function openRealDevTools(
   context: BrowserContext,
   extensionId: string,
@@ -322,65 +295,7 @@ async function openRealDevTools(
   await session.send('Target.openDevTools', { targetId: targetInfo.targetId });
   await session.detach();
 
-  const port = readFileSync(join(userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
-  let second: Browser;
-  process.env['PW_CHROMIUM_ATTACH_TO_OTHER'] = '1';
-  try {
-    second = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  } finally {
-    delete process.env['PW_CHROMIUM_ATTACH_TO_OTHER'];
-  }
-
-  const devtoolsFrame = `chrome-extension://${extensionId}/devtools.html`;
-  // Several DevTools windows may be open: take the one whose devtools page inspects our tab.
-  const devtools = await pollFor(async () => {
-    for (const candidate of second.contexts().flatMap((c) => c.pages())) {
-      if (!candidate.url().startsWith('devtools://')) continue;
-      for (const frame of candidate.frames()) {
-        if (!frame.url().startsWith(devtoolsFrame)) continue;
-        const inspected = await frame.evaluate(() => chrome.devtools.inspectedWindow.tabId).catch(() => undefined);
-        if (inspected === tabId) return candidate;
-      }
-    }
-    return undefined;
-  }, `a DevTools window with the Trackables devtools page for tab ${tabId}`, 30_000);
-
-  await devtools.evaluate(async () => {
-    // Module specifiers resolve against the DevTools front end's own URL.
-    (globalThis as Record<string, unknown>)['__trackablesLegacyUI'] = await import(
-      /* webpackIgnore: true */ './ui/legacy/legacy.js' as string
-    );
-  });
-  const panelId = `chrome-extension://${extensionId}Trackables`;
-  await devtools.waitForFunction(
-      (id) => {
-        type Legacy = {
-          InspectorView: { InspectorView: { maybeGetInspectorViewInstance(): { tabbedPane: { tabIds(): string[] } } | null } };
-        };
-        const legacy = (globalThis as Record<string, unknown>)['__trackablesLegacyUI'] as Legacy;
-        const view = legacy.InspectorView.InspectorView.maybeGetInspectorViewInstance();
-        return view?.tabbedPane.tabIds().includes(id) ?? false;
-      },
-      panelId,
-      { timeout: 30_000 },
-    );
-  await devtools.evaluate((id) => {
-    (globalThis as unknown as { InspectorFrontendAPI: { showPanel(id: string): void } }).InspectorFrontendAPI.showPanel(id);
-  }, panelId);
-  const panelUrl = `chrome-extension://${extensionId}/panel.html`;
-  const panel = await pollFor(
-    () => devtools.frames().find((frame) => frame.url().startsWith(panelUrl)),
-    'the Trackables panel frame in DevTools',
-  );
-  await expect.poll(() => panel.evaluate(() => typeof chrome.devtools?.inspectedWindow?.tabId)).toBe('number');
-  return {
-    devtools,
-    panel,
-    close: async () => {
-      await devtools.close().catch(() => {});
-      await second.close().catch(() => {});
-    },
-  };
+  return showTrackablesPanel(userDataDir, extensionId, tabId);
 }
 
 export { expect };

@@ -1,6 +1,5 @@
 // trackables/playwright against the built demo app in plain Chromium (no extension): the helper's
 // own relay answers the agent, and what it decodes must match what the demo did, exactly.
-import type { Page } from '@playwright/test';
 import { expect, test } from './demo-fixtures.js';
 import { SessionState } from '../agent/playwright/counts.js';
 import { attachTrackables } from '../agent/playwright/index.js';

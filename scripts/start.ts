@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
+import { extensionIdOf, showTrackablesPanel } from '../e2e/harness.js';
 import { startStaticServer } from './static-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,7 +29,8 @@ The demo keeps being served until you press Ctrl+C.`);
   console.log(`\n${CHROMIUM} is missing: install it with  sudo apt-get install -y chromium`);
 } else {
   const extension = resolve('dist/extension');
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'trackables-start-')), {
+  const profile = mkdtempSync(join(tmpdir(), 'trackables-start-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false,
     viewport: null,
@@ -36,6 +38,8 @@ The demo keeps being served until you press Ctrl+C.`);
       `--disable-extensions-except=${extension}`,
       `--load-extension=${extension}`,
       '--auto-open-devtools-for-tabs',
+      // For the second connection that switches DevTools to the Trackables panel.
+      '--remote-debugging-port=0',
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       '--disable-background-networking',
       '--disable-component-update',
@@ -45,6 +49,13 @@ The demo keeps being served until you press Ctrl+C.`);
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(demo);
-  console.log('Chromium is open with DevTools: pick the "Trackables" panel (» menu if hidden). Close the browser to stop.');
+  try {
+    await showTrackablesPanel(profile, await extensionIdOf(context));
+    console.log('Chromium is open on the demo, with DevTools showing the Trackables panel. Close the browser to stop.');
+  } catch (error) {
+    // Switching panels goes through DevTools internals, which a Chromium update may move.
+    console.log(`Chromium is open with DevTools: pick the "Trackables" panel (» menu if hidden). Close the browser to stop.
+(Could not switch DevTools to it: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
   context.on('close', () => void server.close().then(() => process.exit(0)));
 }
