@@ -43,6 +43,8 @@ export default (env = {}, argv = {}) => [
       worker: './extension/worker/router.ts',
       devtools: './extension/devtools/devtools.ts',
       panel: './panel/index.tsx',
+      // The recording viewer: also an extension page, and plain static files (scripts/viewer.ts).
+      viewer: './panel/viewer.tsx',
     },
     output: { path: resolve(root, 'dist/extension'), filename: '[name].js', clean: true },
     plugins: [
@@ -52,6 +54,7 @@ export default (env = {}, argv = {}) => [
           { from: 'extension/devtools/devtools.html' },
           { from: 'extension/icons', to: 'icons', noErrorOnMissing: true },
           { from: 'panel/panel.html' },
+          { from: 'panel/viewer.html' },
         ],
       }),
     ],

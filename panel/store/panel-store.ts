@@ -1,15 +1,38 @@
-import type { AgentBatch, Origin, PageToWorker, PanelSubscribe, WorkerHistory, WorkerToPanel } from '../../agent/protocol/messages.js';
+import type { AgentBatch, AgentMessage, Origin, PageToWorker, PanelSubscribe, WorkerHistory, WorkerToPanel } from '../../agent/protocol/messages.js';
+import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../../agent/protocol/recording.js';
 import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
+import { VERSION } from '../../agent/version.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
-import { Session, type FrameInfo } from './session.js';
+import { readRecording } from './read-recording.js';
+import { Session, type FrameInfo, type ImportInfo } from './session.js';
 
 /** Most sessions kept; beyond it the oldest one not on screen is forgotten. */
 export const MAX_SESSIONS = 20;
 /** Forgotten sessions whose seqs are still reported in `have`, so the worker does not resend them. */
 const MAX_FORGOTTEN = 100;
+/** Most imported sessions kept (counted apart from live ones); beyond it the earliest imported go first. */
+export const MAX_IMPORTED_SESSIONS = MAX_SESSIONS;
+/** `tabId` of a store that shows no tab, only imported recordings (chrome.tabs.TAB_ID_NONE). */
+export const NO_TAB = -1;
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+/** `offline`: a store with no tab (NO_TAB), which never connects. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** A recording written by the panel: frames also say their Chrome frame id, and losses are stated. */
+export interface ExportedSession extends RecordedSession {
+  /** Chrome's frame id (0: the top frame), so an import shows frames as the panel did. */
+  frameId: number;
+  /** Earliest messages the panel no longer kept (see kept-messages.ts), and their events. */
+  evictedMessages?: number;
+  evictedEvents?: number;
+}
+
+export interface ExportedRecording extends Recording {
+  sessions: ExportedSession[];
+  /** Why the recording is incomplete, when it is. */
+  notes?: string[];
+}
 
 export interface TabState {
   closed: boolean;
@@ -27,19 +50,25 @@ export interface TabState {
 export class PanelStore {
   readonly tabId: number;
   readonly #notifier: FrameNotifier;
+  /** Live sessions only: imported ones are in #imported, so a live page can never feed them. */
   readonly #sessions = new Map<string, Session>();
+  /** In import order. */
+  readonly #imported = new Map<string, Session>();
+  #imports = 0;
+  #importError: string | null = null;
   readonly #forgotten = new Map<string, PanelSubscribe['have']>();
   readonly #drops = new DropTally();
   #selected: string | null = null;
   #pinned = false;
   #newestTop: string | null = null;
-  #connection: ConnectionState = 'connecting';
+  #connection: ConnectionState;
   #tab: TabState = { closed: false };
   #lastInvalid: string | null = null;
 
   constructor(tabId: number, schedule: Schedule) {
     this.tabId = tabId;
     this.#notifier = new FrameNotifier(schedule);
+    this.#connection = tabId === NO_TAB ? 'offline' : 'connecting';
   }
 
   readonly subscribe = (listener: () => void): (() => void) => this.#notifier.subscribe(listener);
@@ -62,18 +91,18 @@ export class PanelStore {
     this.#notifier.changed();
   }
 
-  /** Sessions, newest first. */
+  /** Sessions, live and imported, newest first. */
   get sessions(): Session[] {
-    return [...this.#sessions.values()].sort((a, b) => b.startTime - a.startTime);
+    return [...this.#sessions.values(), ...this.#imported.values()].sort((a, b) => b.startTime - a.startTime);
   }
 
   get selected(): Session | undefined {
-    return this.#selected === null ? undefined : this.#sessions.get(this.#selected);
+    return this.#selected === null ? undefined : this.#find(this.#selected);
   }
 
   /** Shows a session. Picking anything but the newest page load pins it: new loads no longer take over. */
   select(id: string): void {
-    if (!this.#sessions.has(id)) return;
+    if (this.#find(id) === undefined) return;
     this.#selected = id;
     this.#pinned = id !== this.#newestTop;
     this.#notifier.changed();
@@ -95,8 +124,9 @@ export class PanelStore {
     return have;
   }
 
+  /** Losses of what is shown: the live connection's, or those the shown import's recording reveals. */
   get drops(): DropTotals {
-    return this.#drops.totals();
+    return (this.selected?.imported?.drops ?? this.#drops).totals();
   }
 
   /** Why the latest invalid message was rejected. */
@@ -104,10 +134,70 @@ export class PanelStore {
     return this.#lastInvalid;
   }
 
+  /** Events of the live sessions, or of the shown import's sessions. */
   get totalEvents(): number {
+    const shown = this.selected?.imported ?? null;
     let total = 0;
-    for (const session of this.#sessions.values()) total += session.events;
+    for (const session of shown === null ? this.#sessions.values() : this.#imported.values()) {
+      if (session.imported === shown) total += session.events;
+    }
     return total;
+  }
+
+  /** Why the latest import failed; null after a successful one or dismiss. */
+  get importError(): string | null {
+    return this.#importError;
+  }
+
+  /** Shows why reading a file failed before it reached importRecording; null dismisses. */
+  setImportError(message: string | null): void {
+    this.#importError = message;
+    this.#notifier.changed();
+  }
+
+  /**
+   * Loads a recording file's text as read-only sessions, fed through the same code as live
+   * messages, and shows its newest session. Returns false, and sets `importError`, when the file is no
+   * readable recording; then the store is left as it was.
+   */
+  importRecording(text: string, file: string): boolean {
+    const read = readRecording(text);
+    this.#importError = read.ok ? this.#load(read.recording, file) : read.error;
+    this.#notifier.changed();
+    return this.#importError === null;
+  }
+
+  /** A session (default: the shown one) as a recording of the messages kept for it, or null. */
+  exportSession(id = this.#selected, now = Date.now()): ExportedRecording | null {
+    const session = id === null ? undefined : this.#find(id);
+    if (session === undefined) return null;
+    const notes: string[] = [];
+    const sessions = [...session.frames.values()].map((frame): ExportedSession => {
+      const messages = frame.kept.list();
+      const { evictedMessages, evictedEvents } = frame.kept;
+      const entry: ExportedSession = {
+        session: session.agentSession,
+        frame: frame.frame,
+        url: frame.url ?? '',
+        startedAt: startOf(messages) ?? session.startTime,
+        messages,
+        frameId: frame.frameId,
+      };
+      if (evictedMessages === 0) return entry;
+      notes.push(
+        `Frame ${frame.frame}: the panel kept only its latest messages; ${evictedMessages} earlier messages ` +
+          `(${evictedEvents} events) are missing, so counts decoded from this recording start mid-session.`,
+      );
+      return { ...entry, evictedMessages, evictedEvents };
+    });
+    return {
+      format: RECORDING_FORMAT,
+      version: RECORDING_VERSION,
+      createdAt: new Date(now).toISOString(),
+      tool: `trackables/panel ${VERSION}`,
+      sessions,
+      ...(notes.length > 0 ? { notes } : {}),
+    };
   }
 
   get connection(): ConnectionState {
@@ -156,22 +246,66 @@ export class PanelStore {
     this.#drops.history(history.drops);
   }
 
-  #fromPage(origin: Origin, message: Exclude<PageToWorker, { kind: 'relay-dropped' }>, live: boolean): void {
+  #fromPage(origin: Origin, message: AgentMessage, live: boolean): void {
     if (this.#forgotten.has(message.session)) return;
     const session = this.#session(message.session, message.kind === 'hello' ? message.time : message.t0);
     const hadTop = session.hasTopFrame;
-    const frame = session.frame(message.frame, origin);
-    if (message.kind === 'hello') session.hello(frame, message);
-    else this.#batch(session, frame, message, live);
+    this.#feed(session, origin, message, live, this.#drops);
     if (!hadTop && session.hasTopFrame) this.#topFrameSeen(session);
   }
 
-  #batch(session: Session, frame: FrameInfo, batch: AgentBatch, live: boolean): void {
+  /** The one path every agent message takes into a session, live or imported. */
+  #feed(session: Session, origin: Origin, message: AgentMessage, live: boolean, drops: DropTally): void {
+    const frame = session.frame(message.frame, origin);
+    if (message.kind === 'hello') session.hello(frame, message);
+    else this.#batch(session, frame, message, live, drops);
+  }
+
+  #batch(session: Session, frame: FrameInfo, batch: AgentBatch, live: boolean, drops: DropTally): void {
     // Replays after a reconnect, and copies, carry seqs already applied.
     if (batch.seq <= frame.lastSeq) return;
-    if (batch.seq > frame.lastSeq + 1) this.#drops.gap(batch.seq - frame.lastSeq - 1);
-    this.#drops.batchApplied(batch.dropped, live);
+    if (batch.seq > frame.lastSeq + 1) drops.gap(batch.seq - frame.lastSeq - 1);
+    drops.batchApplied(batch.dropped, live);
     session.applyBatch(frame, batch);
+  }
+
+  #find(id: string): Session | undefined {
+    return this.#sessions.get(id) ?? this.#imported.get(id);
+  }
+
+  /** Adds a checked recording's sessions; returns why it could not, then having changed nothing. */
+  #load(recording: Recording, file: string): string | null {
+    const count = new Set(recording.sessions.map((entry) => entry.session)).size;
+    if (count === 0) return `Nothing to show: the recording ${file} holds no sessions`;
+    if (count > MAX_IMPORTED_SESSIONS) return `The recording ${file} holds ${count} sessions; the panel shows at most ${MAX_IMPORTED_SESSIONS}`;
+    const info: ImportInfo = { import: this.#imports + 1, file, drops: new DropTally() };
+    const loaded = new Map<string, Session>();
+    try {
+      for (const entry of recording.sessions) {
+        let session = loaded.get(entry.session);
+        if (session === undefined) {
+          session = new Session(`import-${info.import}/${entry.session}`, entry.startedAt, info, entry.session);
+          loaded.set(entry.session, session);
+        }
+        const origin = { tabId: this.tabId, frameId: frameIdOf(entry, session.frames.size) };
+        const frame = session.frame(entry.frame, origin);
+        for (const message of entry.messages) this.#feed(session, origin, message, false, info.drops);
+        // Its hello may have been evicted before the export; the entry still names the URL.
+        if (frame.url === undefined && entry.url !== '') frame.url = entry.url;
+      }
+    } catch (error) {
+      return `Could not load the recording ${file}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    this.#imports = info.import;
+    for (const session of loaded.values()) this.#imported.set(session.id, session);
+    for (const [id, session] of this.#imported) {
+      if (this.#imported.size <= MAX_IMPORTED_SESSIONS) break;
+      if (session.imported !== info) this.#imported.delete(id);
+    }
+    // Shown pinned: a page load in the inspected tab must not take the view away from the import.
+    this.#selected = [...loaded.values()].sort((a, b) => b.startTime - a.startTime)[0]!.id;
+    this.#pinned = true;
+    return null;
   }
 
   #session(id: string, time: number): Session {
@@ -206,4 +340,16 @@ export class PanelStore {
     );
     if (this.#forgotten.size > MAX_FORGOTTEN) this.#forgotten.delete(this.#forgotten.keys().next().value!);
   }
+}
+
+/** The Chrome frame id a recorded frame had: as exported by the panel, else the first frame is the top one. */
+function frameIdOf(entry: RecordedSession, index: number): number {
+  const frameId = (entry as Partial<ExportedSession>).frameId;
+  return typeof frameId === 'number' && Number.isInteger(frameId) && frameId >= 0 ? frameId : index;
+}
+
+/** The agent's start as its messages tell it: the hello's time, else the first batch's t0. */
+function startOf(messages: AgentMessage[]): number | undefined {
+  const first = messages.find((message) => message.kind === 'hello') ?? messages[0];
+  return first === undefined ? undefined : first.kind === 'hello' ? first.time : first.t0;
 }

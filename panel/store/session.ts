@@ -1,5 +1,7 @@
 import { forEachEvent } from '../../agent/protocol/decode.js';
 import { Op, OP_STRIDE, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
+import type { DropTally } from './drop-tally.js';
+import { KeptMessages } from './kept-messages.js';
 import { LiveSeries } from './live-series.js';
 
 /** Most instances remembered per frame; the oldest remembered is forgotten first. */
@@ -39,6 +41,18 @@ export interface FrameInfo {
   readonly instances: Map<number, InstanceRecord>;
   /** The serials of `instances`, oldest first: the eviction order. */
   readonly order: SerialQueue;
+  /** The hello and batches applied, for export. */
+  readonly kept: KeptMessages;
+}
+
+/** Where an imported session came from. */
+export interface ImportInfo {
+  /** Tells imports apart: 1, 2, 3… per store. */
+  readonly import: number;
+  /** The file's name. */
+  readonly file: string;
+  /** What the recording shows was lost, kept apart from the live connection's losses. */
+  readonly drops: DropTally;
 }
 
 /** What "Mark" remembers: live counts then, the baseline of the Δ column. */
@@ -58,10 +72,16 @@ export class Session {
   /** Events applied. */
   events = 0;
   mark: Mark | null = null;
+  /** Set for sessions loaded from a recording: read-only, never fed by the live connection. */
+  readonly imported: ImportInfo | null;
+  /** The agent's session id (`id` differs for imported sessions, to keep them apart from live ones). */
+  readonly agentSession: string;
 
-  constructor(id: string, startTime: number) {
+  constructor(id: string, startTime: number, imported: ImportInfo | null = null, agentSession = id) {
     this.id = id;
     this.startTime = startTime;
+    this.imported = imported;
+    this.agentSession = agentSession;
     // Every count is 0 when a session starts; this also gives the chart a span from the start.
     this.series.sample(startTime, this.types);
   }
@@ -85,13 +105,23 @@ export class Session {
   frame(frame: string, origin: Origin): FrameInfo {
     let info = this.frames.get(frame);
     if (info === undefined) {
-      info = { frame, frameId: origin.frameId, url: undefined, lastSeq: 0, instances: new Map(), order: new SerialQueue() };
+      info = {
+        frame,
+        frameId: origin.frameId,
+        url: undefined,
+        lastSeq: 0,
+        instances: new Map(),
+        order: new SerialQueue(),
+        kept: new KeptMessages(),
+      };
       this.frames.set(frame, info);
     }
     return info;
   }
 
   hello(frame: FrameInfo, hello: AgentHello): void {
+    // The agent repeats its hello on every relay handshake with the same content: one is kept.
+    if (frame.url === undefined) frame.kept.push(hello);
     frame.url = hello.url;
     this.startTime = Math.min(this.startTime, hello.time);
   }
@@ -133,6 +163,7 @@ export class Session {
       }
     });
     frame.lastSeq = batch.seq;
+    frame.kept.push(batch);
     this.events += batch.ops.length / OP_STRIDE;
     this.series.sample(lastTime, this.types);
   }

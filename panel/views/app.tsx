@@ -2,6 +2,7 @@ import { useLayoutEffect, useState } from 'react';
 import type { PanelStore } from '../store/panel-store.js';
 import { EmptyState } from './empty-state.js';
 import { LiveChart } from './live-chart.js';
+import { fileDropTarget, ImportError, RecordingControls } from './recording-controls.js';
 import { SessionPicker } from './session-picker.js';
 import { StatusBar } from './status-bar.js';
 import { useTheme } from './theme.js';
@@ -10,7 +11,7 @@ import { TypeTable } from './type-table.js';
 import { useStore } from './use-store.js';
 import './panel.css';
 
-/** The panel: session picker and tools, chart, table, status bar. */
+/** The panel (and the viewer): session picker and tools, chart, table, status bar; recording files can be dropped anywhere. */
 export function App({ store }: { store: PanelStore }) {
   useStore(store);
   const theme = useTheme();
@@ -23,12 +24,10 @@ export function App({ store }: { store: PanelStore }) {
 
   const session = store.selected;
   return (
-    <div className="app">
-      {session === undefined ? (
-        <EmptyState />
-      ) : (
-        <>
-          <header className="toolbar">
+    <div className="app" {...fileDropTarget(store)}>
+      <header className="toolbar">
+        {session !== undefined && (
+          <>
             <SessionPicker store={store} />
             <input
               type="search"
@@ -42,12 +41,18 @@ export function App({ store }: { store: PanelStore }) {
               Mark
             </button>
             {session.mark !== null && <span className="muted">Marked at {new Date(session.mark.time).toLocaleTimeString()}</span>}
-          </header>
-          <main className="content">
-            <LiveChart store={store} session={session} theme={theme} />
-            <TypeTable session={session} filter={filter} sort={sort} onSort={setSort} />
-          </main>
-        </>
+          </>
+        )}
+        <RecordingControls store={store} />
+      </header>
+      <ImportError store={store} />
+      {session === undefined ? (
+        <EmptyState viewer={store.connection === 'offline'} />
+      ) : (
+        <main className="content">
+          <LiveChart store={store} session={session} theme={theme} />
+          <TypeTable session={session} filter={filter} sort={sort} onSort={setSort} />
+        </main>
       )}
       <StatusBar store={store} />
     </div>

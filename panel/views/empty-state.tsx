@@ -1,5 +1,16 @@
-/** What to do when no agent has reported from the inspected page. */
-export function EmptyState() {
+/** What to do when there is nothing to show: no agent reported from the inspected page, or (viewer) no recording opened. */
+export function EmptyState({ viewer }: { viewer: boolean }) {
+  if (viewer) {
+    return (
+      <section className="empty" aria-labelledby="empty-title">
+        <h2 id="empty-title">No recording opened</h2>
+        <p>
+          Open a Trackables recording (a <code>.json</code> file written by the panel's Export, <code>npm run record</code> or{' '}
+          <code>attachTrackables(page).record()</code>) with Import, or drop it here.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="empty" aria-labelledby="empty-title">
       <h2 id="empty-title">No Trackables agent seen on this page yet</h2>

@@ -2,6 +2,9 @@ import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
 
 function describe(session: Session): string {
+  if (session.imported !== null) {
+    return `imported: ${session.url ?? '(no URL recorded)'} — ${new Date(session.startTime).toLocaleTimeString()} — ${session.imported.file}`;
+  }
   const time = new Date(session.startTime).toLocaleTimeString();
   const frames = [...session.frames.values()];
   const where = session.hasTopFrame ? 'top frame' : `iframe${frames.length === 1 ? ` #${frames[0]!.frameId}` : ''}`;

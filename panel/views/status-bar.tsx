@@ -9,7 +9,7 @@ const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
   gaps: 'Missing batches',
 };
 
-const CONNECTION_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…' } as const;
+const CONNECTION_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Viewer: no live connection' } as const;
 
 /** Connection, event total, and every drop counter: losses are never silent. */
 export function StatusBar({ store }: { store: PanelStore }) {

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchEncoder } from '../../agent/protocol/encode.js';
+import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { checkRecording } from '../../agent/protocol/recording.js';
+import { MAX_KEPT_MESSAGES_PER_FRAME } from './kept-messages.js';
+import { MAX_IMPORTED_SESSIONS, NO_TAB, PanelStore } from './panel-store.js';
+import type { Session } from './session.js';
+
+const TAB = 7;
+
+function makeStore(tabId = TAB): PanelStore {
+  return new PanelStore(tabId, () => {});
+}
+
+type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
+
+function batch(session: string, seq: number, events: Event[], { frame = 'f1', dropped = 0 } = {}): AgentBatch {
+  let clock = 1_000 + seq;
+  const encoder = new BatchEncoder(() => clock++, 1);
+  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
+  return encoder.take(session, frame, seq, dropped)!;
+}
+
+function hello(session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello {
+  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url, time };
+}
+
+function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
+  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
+}
+
+function counts(session: Session | undefined): Record<string, { live: number; allocated: number; retired: number; peak: number }> {
+  assert.ok(session, 'a session is shown');
+  return Object.fromEntries([...session.types.values()].map(({ type, live, allocated, retired, peak }) => [type, { live, allocated, retired, peak }]));
+}
+
+/** A live session s1: a top frame and an iframe, with every kind of event, and a repeated hello. */
+function liveStore(): PanelStore {
+  const store = makeStore();
+  store.receive(relay(hello('s1', 'http://app.test/')));
+  store.receive(relay(hello('s1', 'http://app.test/frame', { frame: 'f2', time: 1_010 }), 3));
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'Widget'], ['attached', 2, 'Widget'], ['attached', 3, 'Store', '{"a":1}']])));
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'Ad']], { frame: 'f2' }), 3));
+  store.receive(relay(hello('s1', 'http://app.test/')));
+  store.receive(relay(batch('s1', 2, [['detached', 1, 'Widget'], ['destroyed', 2, 'Widget'], ['updated', 3, 'Store', '{"a":2}']], { dropped: 2 })));
+  return store;
+}
+
+test('export then import gives the same counts, per type, in a new session marked imported', () => {
+  const live = liveStore();
+  const recording = live.exportSession(undefined, Date.UTC(2026, 10, 24));
+  assert.ok(recording);
+  assert.equal(recording.createdAt, '2026-11-24T00:00:00.000Z');
+  const checked = checkRecording(JSON.parse(JSON.stringify(recording)));
+  assert.equal(checked.ok ? null : checked.reason, null);
+  // One hello kept per frame although the agent said it twice.
+  assert.deepEqual(recording.sessions.map((entry) => [entry.frame, entry.frameId, entry.url, entry.messages.map((m) => m.kind)]), [
+    ['f1', 0, 'http://app.test/', ['hello', 'batch', 'batch']],
+    ['f2', 3, 'http://app.test/frame', ['hello', 'batch']],
+  ]);
+  assert.equal(recording.notes, undefined);
+
+  const viewer = makeStore(NO_TAB);
+  assert.equal(viewer.connection, 'offline');
+  assert.equal(viewer.importRecording(JSON.stringify(recording), 'rec.json'), true);
+  assert.equal(viewer.importError, null);
+  const imported = viewer.selected;
+  assert.deepEqual(counts(imported), counts(live.selected));
+  assert.deepEqual(imported?.imported?.file, 'rec.json');
+  assert.equal(imported?.url, 'http://app.test/');
+  assert.equal(imported?.hasTopFrame, true);
+  assert.equal(imported?.events, live.selected?.events);
+  assert.equal(viewer.totalEvents, live.totalEvents);
+  assert.equal(viewer.drops.agentEvents, 2);
+
+  // Exporting the imported session gives the same messages back.
+  const again = viewer.exportSession();
+  assert.deepEqual(again?.sessions, recording.sessions);
+});
+
+test('imported sessions stay apart from live ones: live messages never feed them, and the view stays on the import', () => {
+  const store = liveStore();
+  const before = counts(store.selected);
+  const recording = store.exportSession()!;
+  assert.equal(store.importRecording(JSON.stringify(recording), 'same-session.json'), true);
+  assert.equal(store.sessions.length, 2);
+  const imported = store.selected!;
+  assert.notEqual(imported.id, 's1');
+  assert.deepEqual(store.have(), [
+    { session: 's1', frame: 'f1', seq: 2 },
+    { session: 's1', frame: 'f2', seq: 1 },
+  ]);
+
+  // More of the live session, and a new page load: neither changes the import nor takes the view.
+  store.receive(relay(batch('s1', 3, [['attached', 9, 'Widget']])));
+  store.receive(relay(hello('s2', 'http://app.test/')));
+  assert.equal(store.selected, imported);
+  assert.deepEqual(counts(imported), before);
+  store.select('s1');
+  assert.equal(counts(store.selected)['Widget']?.allocated, 3);
+  // Live events only: the import's 7 are not added.
+  assert.equal(store.totalEvents, 8);
+  assert.equal(imported.events, 7);
+});
+
+test('a file of another version, broken JSON, or not a recording gives a clear error and changes nothing', () => {
+  const store = liveStore();
+  const good = store.exportSession()!;
+  const cases: [text: string, error: RegExp][] = [
+    [JSON.stringify({ ...good, version: 2 }), /^This file is a Trackables recording of version 2; this panel reads version 1$/],
+    ['{"format": "trackables-recording", "version": 1,', /^Broken file: JSON parse error: /],
+    ['[1, 2]', /^Not a Trackables recording: the file holds an array, not an object$/],
+    [JSON.stringify({ hello: 'world' }), /^Not a Trackables recording: "format" is missing, not "trackables-recording"$/],
+    [JSON.stringify({ ...good, sessions: [{ ...good.sessions[0], messages: [{ kind: 'batch' }] }] }), /^Not a valid Trackables recording: sessions\.0: messages\.0: /],
+    [JSON.stringify({ ...good, sessions: [] }), /^Nothing to show: the recording bad\.json holds no sessions$/],
+  ];
+  for (const [text, error] of cases) {
+    const sessions = store.sessions;
+    const selected = store.selected;
+    assert.equal(store.importRecording(text, 'bad.json'), false);
+    assert.match(store.importError ?? '', error);
+    assert.deepEqual(store.sessions, sessions);
+    assert.equal(store.selected, selected);
+  }
+  assert.equal(store.importRecording(JSON.stringify(good), 'good.json'), true);
+  assert.equal(store.importError, null, 'a successful import clears the error');
+});
+
+test('a recording of another tool without frame ids: its first frame is the top frame', () => {
+  const store = makeStore(NO_TAB);
+  const recording = {
+    format: 'trackables-recording',
+    version: 1,
+    createdAt: '2026-11-24T00:00:00.000Z',
+    tool: 'trackables/playwright 0.1.0',
+    extra: 'kept or ignored, never rejected',
+    sessions: [
+      { session: 'a', frame: 'top', url: 'http://app.test/', startedAt: 1_000, messages: [batch('a', 1, [['attached', 1, 'W']], { frame: 'top' })] },
+      { session: 'a', frame: 'ad', url: 'http://ads.test/', startedAt: 1_001, messages: [batch('a', 2, [['attached', 2, 'W']], { frame: 'ad' })] },
+    ],
+  };
+  assert.equal(store.importRecording(JSON.stringify(recording), 'pw.json'), true);
+  const session = store.selected!;
+  assert.deepEqual([...session.frames.values()].map((frame) => [frame.frameId, frame.url]), [[0, 'http://app.test/'], [1, 'http://ads.test/']]);
+  assert.equal(session.url, 'http://app.test/', 'the URL comes from the entry when no hello was recorded');
+  // The ad frame's first batch is seq 2: one batch missing, shown in the import's drops only.
+  assert.equal(store.drops.gaps, 1);
+});
+
+test('kept messages are bounded; an export of a session that lost its start says so', () => {
+  const store = makeStore();
+  store.receive(relay(hello('s1', 'http://app.test/')));
+  const total = MAX_KEPT_MESSAGES_PER_FRAME + 10;
+  for (let seq = 1; seq <= total; seq++) store.receive(relay(batch('s1', seq, [['attached', seq, 'W']])));
+  const recording = store.exportSession()!;
+  const [entry] = recording.sessions;
+  assert.equal(entry?.messages.length, MAX_KEPT_MESSAGES_PER_FRAME);
+  // The hello and the first ten batches went.
+  assert.equal(entry?.evictedMessages, 11);
+  assert.equal(entry?.evictedEvents, 10);
+  assert.match(recording.notes?.[0] ?? '', /11 earlier messages \(10 events\) are missing/);
+  assert.equal(entry?.url, 'http://app.test/');
+});
+
+test('imported sessions are bounded apart from live ones: the earliest imported go first', () => {
+  const store = makeStore(NO_TAB);
+  const one = (session: string) => ({
+    format: 'trackables-recording',
+    version: 1,
+    createdAt: '',
+    tool: 'test',
+    sessions: [{ session, frame: 'f1', url: '', startedAt: 1_000, messages: [batch(session, 1, [['attached', 1, 'W']])] }],
+  });
+  for (let index = 0; index <= MAX_IMPORTED_SESSIONS; index++) assert.equal(store.importRecording(JSON.stringify(one(`s${index}`)), `${index}.json`), true);
+  assert.equal(store.sessions.length, MAX_IMPORTED_SESSIONS);
+  assert.ok(!store.sessions.some((session) => session.agentSession === 's0'));
+  const tooMany = { ...one('x'), sessions: Array.from({ length: MAX_IMPORTED_SESSIONS + 1 }, (_, i) => one(`x${i}`).sessions[0]) };
+  assert.equal(store.importRecording(JSON.stringify(tooMany), 'many.json'), false);
+  assert.match(store.importError ?? '', /holds 21 sessions; the panel shows at most 20/);
+});
