@@ -2,12 +2,9 @@
 // One server and one browser per worker; a fresh context and page per test.
 import { test as base, chromium, type Browser } from '@playwright/test';
 import { startStaticServer } from '../scripts/static-server.js';
+import { BASE_ARGS, CHROMIUM } from './harness.js';
 
 export { expect } from '@playwright/test';
-
-/** Debian's Chromium, kept from dialling out (the machine has no network). */
-export const CHROMIUM = '/usr/bin/chromium';
-export const QUIET_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export const test = base.extend<object, { demoUrl: string; plainBrowser: Browser }>({
   demoUrl: [
@@ -20,7 +17,7 @@ export const test = base.extend<object, { demoUrl: string; plainBrowser: Browser
   ],
   plainBrowser: [
     async ({}, use) => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_ARGS });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
       await use(browser);
       await browser.close();
     },

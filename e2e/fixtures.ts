@@ -83,7 +83,7 @@ class WorkerWatch {
   private constructor(
     readonly session: CDPSession,
     readonly page: Page,
-    private readonly prefix: string,
+    prefix: string,
   ) {
     session.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: VersionInfo[] }) => {
       for (const version of versions) if (version.scriptURL.startsWith(prefix)) this.#versions.set(version.versionId, version);

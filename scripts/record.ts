@@ -4,8 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { attachTrackables } from '../agent/playwright/index.js';
+import { BASE_ARGS, CHROMIUM } from '../e2e/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const USAGE = 'usage: npm run record -- <url> [--seconds N] [--out file]';
 
 const { values, positionals } = parseArgs({
@@ -26,7 +26,7 @@ const out = values.out ?? `trackables-${new Date().toISOString().replace(/[:.]/g
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: BASE_ARGS,
 });
 try {
   const page = await browser.newPage();

@@ -5,10 +5,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { extensionIdOf, showTrackablesPanel } from '../e2e/harness.js';
+import { CHROMIUM, extensionIdOf, showTrackablesPanel } from '../e2e/harness.js';
 import { startStaticServer } from './static-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const port = Number(process.env.PORT ?? 5757);
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });

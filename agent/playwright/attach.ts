@@ -128,8 +128,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
   const sessions = new Map<string, Session>();
   const recordings = new Set<Map<string, AgentMessage[]>>();
   const markers = new Map<number, () => void>();
-  const stats: AttachmentStats = { messages: 0, events: 0, invalidMessages: 0, types: 0 };
-  const typeNames = new Set<string>();
+  const stats = { messages: 0, events: 0, invalidMessages: 0 };
   let nextMarker = 0;
   let cdp: CDPSession | undefined;
   let detached = false;
@@ -153,11 +152,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
     session.state.apply(message);
     stats.messages++;
-    if (message.kind === 'batch') {
-      stats.events += message.ops.length / OP_STRIDE;
-      for (let i = 0; i < message.ops.length; i += OP_STRIDE) typeNames.add(message.strings[message.ops[i]! >> 2]!);
-      stats.types = typeNames.size;
-    }
+    if (message.kind === 'batch') stats.events += message.ops.length / OP_STRIDE;
     for (const recording of recordings) {
       let messages = recording.get(key);
       if (messages === undefined) recording.set(key, (messages = []));
@@ -260,7 +255,10 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     },
 
     stats() {
-      return { ...stats };
+      // Derived when asked: each session's state already knows the type names it decoded.
+      const typeNames = new Set<string>();
+      for (const { state } of sessions.values()) for (const name of state.typeNames()) typeNames.add(name);
+      return { ...stats, types: typeNames.size };
     },
 
     async detach() {

@@ -104,8 +104,8 @@ export class SessionState {
   }
 
   /** Type names seen so far. */
-  get typeCount(): number {
-    return this.#types.size;
+  typeNames(): IterableIterator<string> {
+    return this.#types.keys();
   }
 }
 

@@ -53,10 +53,12 @@ export function installRelay(config: RelayConfig): void {
     }
     if (data.source !== config.agentSource) return;
     send({ kind: 'message', data });
-    // Answer each agent's first hello only: the agent sends hello again on every ready.
+    // Answer each agent's first hello only: an agent says hello again when it hears a ready.
     if (data.kind === 'hello') {
       const agent = `${String(data.session)} ${String(data.frame)}`;
       if (answered.has(agent)) return;
+      // Bounded like the content script's: a page that invents sessions cannot grow it.
+      if (answered.size >= 64) answered.clear();
       answered.add(agent);
       page.postMessage(ready, '*');
     }

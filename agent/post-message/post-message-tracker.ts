@@ -135,7 +135,7 @@ export class PostMessageTracker implements TrackerProtocol {
   readonly #encoder = new BatchEncoder(clock);
   readonly #buffer: BatchBuffer;
   /** Previews of object bundles seen in the open batch, by identity. */
-  readonly #previews = new Map<object, string | undefined>();
+  readonly #previews = new Map<object, string>();
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
   #lastType: TrackedClass | null = null;
   #lastName = '';
@@ -209,6 +209,7 @@ export class PostMessageTracker implements TrackerProtocol {
    */
   flush(): void {
     try {
+      // `seq` and `dropped` are placeholders: #post numbers a batch when it actually goes out.
       const batch = this.#encoder.take(this.session, this.frame, 1, 0);
       this.#previews.clear();
       if (batch === null) return;
@@ -273,9 +274,12 @@ export class PostMessageTracker implements TrackerProtocol {
 
   #preview(bundle: unknown): string | undefined {
     if ((typeof bundle !== 'object' && typeof bundle !== 'function') || bundle === null) return toBundleJson(bundle, this.#bundleLimits);
-    if (this.#previews.has(bundle)) return this.#previews.get(bundle);
-    const preview = toBundleJson(bundle, this.#bundleLimits);
-    this.#previews.set(bundle, preview);
+    // One lookup: the preview of an object is always a string (undefined only for no bundle).
+    let preview = this.#previews.get(bundle);
+    if (preview === undefined) {
+      preview = toBundleJson(bundle, this.#bundleLimits)!;
+      this.#previews.set(bundle, preview);
+    }
     return preview;
   }
 

@@ -47,7 +47,7 @@ interface AgentEnvelope {
   frame: string;
 }
 
-/** The agent announces itself; sent at start and again whenever a relay says it is ready. */
+/** The agent announces itself; sent at start and again when the first relay's ready arrives. */
 export interface AgentHello extends AgentEnvelope {
   kind: 'hello';
   /** Agent package version. */

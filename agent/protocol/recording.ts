@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { AgentMessage } from './messages.js';
-import { checkAgentMessage, type Checked } from './validate.js';
+import { checkAgentMessage, issueReason, type Checked } from './validate.js';
 
 /*
  * A recording: what the agents of a page posted, written out as raw protocol messages, so
@@ -72,9 +72,8 @@ export function checkRecording(data: unknown): Checked<Recording> {
     const result = v.safeParse(recording, data);
     if (result.success) return { ok: true, message: data as Recording };
     const issue = result.issues[0];
-    const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
     const detail = issue.message === BAD_MESSAGE ? messageProblem(issue.input) : null;
-    return { ok: false, reason: `${path ? `${path}: ` : ''}${detail ?? issue.message}` };
+    return { ok: false, reason: issueReason(issue, detail ?? issue.message) };
   } catch (error) {
     return { ok: false, reason: `unreadable recording: ${error instanceof Error ? error.message : String(error)}` };
   }

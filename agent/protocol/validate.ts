@@ -110,14 +110,18 @@ const workerToPanel = v.variant('kind', [
 
 export type Checked<T> = { ok: true; message: T } | { ok: false; reason: string };
 
+/** A failed check's reason: `message`, after the issue's path (`ops`, `sessions.0.url`) if any. */
+export function issueReason(issue: v.BaseIssue<unknown>, message = issue.message): string {
+  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  return path ? `${path}: ${message}` : message;
+}
+
 function checker<T>(schema: v.GenericSchema): (data: unknown) => Checked<T> {
   return (data) => {
     try {
       const result = v.safeParse(schema, data);
       if (result.success) return { ok: true, message: data as T };
-      const issue = result.issues[0];
-      const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
-      return { ok: false, reason: path ? `${path}: ${issue.message}` : issue.message };
+      return { ok: false, reason: issueReason(result.issues[0]) };
     } catch (error) {
       // Getters or Proxies in hostile input can throw while being read.
       return { ok: false, reason: `unreadable message: ${error instanceof Error ? error.message : String(error)}` };

@@ -55,7 +55,7 @@
       if (instance === undefined) throw new Error(`no kept ${name} #${index}`);
       instance.setDataBundle(bundle);
     },
-    /** What the in-page Tracker counts, by type name: { allocated (live), deallocated }. */
+    /** What the in-page Tracker counts, by type name: { live (its allocated), retired (its deallocated) }. */
     localCounts() {
       return Object.fromEntries(
         local.snapshot().types.map((t) => [t.name, { live: t.allocated, retired: t.deallocated }]),

@@ -61,8 +61,8 @@ export class PageRelay {
   }
 
   /**
-   * The agent says hello at start and again after each ready, so answering the same agent twice
-   * would make the two ping-pong forever: each (session, frame) gets one ready.
+   * An agent says hello again when it hears a ready (ours stops listening after the first; an
+   * agent that kept listening would ping-pong with us forever): each (session, frame) gets one.
    */
   private answer(hello: AgentHello): void {
     const key = `${hello.session}\n${hello.frame}`;
