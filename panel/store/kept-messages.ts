@@ -11,7 +11,8 @@ export const MAX_KEPT_EVENTS_PER_FRAME = 100_000;
  * counted, since a recording missing its start decodes to different counts.
  */
 export class KeptMessages {
-  #messages: AgentMessage[] = [];
+  // Evicted slots are cleared at once: a kept reference would hold a whole batch until compaction.
+  #messages: (AgentMessage | undefined)[] = [];
   #head = 0;
   #events = 0;
   evictedMessages = 0;
@@ -21,7 +22,8 @@ export class KeptMessages {
     this.#messages.push(message);
     this.#events += events(message);
     while (this.#messages.length - this.#head > MAX_KEPT_MESSAGES_PER_FRAME || this.#events > MAX_KEPT_EVENTS_PER_FRAME) {
-      const evicted = this.#messages[this.#head++]!;
+      const evicted = this.#messages[this.#head]!;
+      this.#messages[this.#head++] = undefined;
       this.#events -= events(evicted);
       this.evictedMessages++;
       this.evictedEvents += events(evicted);
@@ -35,7 +37,7 @@ export class KeptMessages {
 
   /** The kept messages, oldest first. */
   list(): AgentMessage[] {
-    return this.#messages.slice(this.#head);
+    return this.#messages.slice(this.#head) as AgentMessage[];
   }
 }
 
