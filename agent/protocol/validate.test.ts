@@ -174,6 +174,32 @@ test('hostile objects (throwing getters, revoked or throwing Proxies) are reject
   assertRejected(checkAgentMessage(revoked), /^unreadable message: /);
 });
 
+/** An array whose element reads are counted, to see how much of it a checker walked. */
+function countingArray(array: unknown[]): { array: unknown[]; reads: () => number } {
+  let reads = 0;
+  const proxy = new Proxy(array, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return { array: proxy, reads: () => reads };
+}
+
+test('huge or wrong arrays are rejected without walking them (a sparse array is cheap to post)', () => {
+  // 10 million holes: walked, each would be an issue object (gigabytes); found out by length.
+  const sparse = countingArray(new Array(10_000_000));
+  assertRejected(checkAgentMessage({ ...batch(), strings: sparse.array }), /^strings: /);
+  assert.equal(sparse.reads(), 0);
+  const opsSparse = countingArray(new Array(10_000_000));
+  assertRejected(checkAgentMessage({ ...batch(), ops: opsSparse.array }), /^ops: /);
+  assert.equal(opsSparse.reads(), 0);
+  // Within the bound but wrong throughout: the first bad element ends the check.
+  const numbers = countingArray(new Array(MAX_STRINGS_PER_BATCH).fill(0));
+  assertRejected(checkAgentMessage({ ...batch(), strings: numbers.array }), /^strings\.0: /);
+  assert.equal(numbers.reads(), 1);
+});
+
 test('isTaggedAs checks the source tag without ever throwing', () => {
   assert.equal(isTaggedAs(batch(), AGENT_SOURCE), true);
   assert.equal(isTaggedAs(batch(), RELAY_SOURCE), false);

@@ -74,6 +74,23 @@ test('ignores other windows and untagged messages; counts tagged but invalid one
   ]);
 });
 
+test('a valid message that JSON cannot carry is dropped and counted, and blocks nothing after it', () => {
+  const page = setup();
+  const cycle: Record<string, unknown> = {};
+  cycle['self'] = cycle;
+  // Extra fields pass validation whatever they hold; a page can post a BigInt or a cycle in one.
+  page.post({ ...batch('s', 1), extra: 1n });
+  page.post({ ...hello('s'), extra: cycle });
+  page.post(batch('s', 2));
+  assert.deepEqual(page.sent(), [
+    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    batch('s', 2),
+  ]);
+  assert.equal(page.ports.length, 1, 'one port carried all of it');
+  assert.deepEqual(page.toPage, [], 'a hello that cannot be relayed is not answered');
+});
+
 test('answers a hello with ready, once per agent so the two never ping-pong', () => {
   const page = setup();
   page.post(hello('s', 'top'));

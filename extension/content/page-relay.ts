@@ -1,4 +1,4 @@
-import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentHello, type RelayReady } from '../../agent/protocol/messages.js';
+import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
 import { checkAgentMessage, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
@@ -21,6 +21,30 @@ const READY: RelayReady = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 're
  * frame per load; the cap only keeps a page that invents sessions from growing this set.
  */
 const ANSWERED_LIMIT = 64;
+
+/** The fields the validator checked, per kind: strings, numbers and arrays of them. */
+const CHECKED_FIELDS: Record<AgentMessage['kind'], ReadonlySet<string>> = {
+  hello: new Set(['source', 'v', 'session', 'frame', 'kind', 'agent', 'url', 'time']),
+  batch: new Set(['source', 'v', 'session', 'frame', 'kind', 'seq', 't0', 'dropped', 'strings', 'ops']),
+};
+
+/**
+ * Whether a port can carry `message`. Chrome serializes port messages as JSON and throws on what
+ * JSON cannot hold (a BigInt, a cycle), and a message the port refuses would stay first in the
+ * buffer and block every message after it. Only unknown extra fields can hold such values, so
+ * only they are tried, not the up to 400,000 numbers of `ops`.
+ */
+function carriable(message: AgentMessage): boolean {
+  const checked = CHECKED_FIELDS[message.kind];
+  try {
+    for (const key of Object.keys(message)) {
+      if (!checked.has(key)) JSON.stringify((message as unknown as Record<string, unknown>)[key]);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The content script's job: take agent messages from its own window, validate them, and relay
@@ -51,7 +75,7 @@ export class PageRelay {
   onWindowMessage(source: unknown, data: unknown): void {
     if (this.stopped || source !== this.host.self || !isTaggedAs(data, AGENT_SOURCE)) return;
     const checked = checkAgentMessage(data);
-    if (!checked.ok) {
+    if (!checked.ok || !carriable(checked.message)) {
       this.buffer.countInvalid();
     } else {
       if (checked.message.kind === 'hello') this.answer(checked.message);
