@@ -5,7 +5,7 @@ import { VERSION } from '../../agent/version.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
 import { readRecording } from './read-recording.js';
-import { Session, type FrameInfo, type ImportInfo } from './session.js';
+import { Session, type FrameInfo, type ImportInfo, type InstanceRecord } from './session.js';
 
 /** Most sessions kept; beyond it the oldest one not on screen is forgotten. */
 export const MAX_SESSIONS = 20;
@@ -34,6 +34,17 @@ export interface ExportedRecording extends Recording {
   notes?: string[];
 }
 
+/** An instance picked for the bundle inspector. */
+export interface InstanceSelection {
+  readonly session: string;
+  readonly frame: string;
+  readonly serial: number;
+}
+
+export interface SelectedInstance extends InstanceSelection {
+  readonly record: InstanceRecord;
+}
+
 export interface TabState {
   closed: boolean;
   /** Where the tab last navigated, when the worker said so. */
@@ -59,6 +70,7 @@ export class PanelStore {
   readonly #forgotten = new Map<string, PanelSubscribe['have']>();
   readonly #drops = new DropTally();
   #selected: string | null = null;
+  #instance: InstanceSelection | null = null;
   #pinned = false;
   #newestTop: string | null = null;
   #connection: ConnectionState;
@@ -106,6 +118,23 @@ export class PanelStore {
     this.#selected = id;
     this.#pinned = id !== this.#newestTop;
     this.#notifier.changed();
+  }
+
+  /**
+   * Picks an instance for the inspector. Named apart from `select`, which picks the shown session.
+   * Selecting what the store does not remember clears the selection.
+   */
+  selectInstance(session: string, frame: string, serial: number): void {
+    this.#instance = this.#find(session)?.instance(frame, serial) === undefined ? null : { session, frame, serial };
+    this.#notifier.changed();
+  }
+
+  /** The picked instance while it is still remembered (instances are evicted, sessions forgotten). */
+  selectedInstance(): SelectedInstance | undefined {
+    if (this.#instance === null) return undefined;
+    const { session, frame, serial } = this.#instance;
+    const record = this.#find(session)?.instance(frame, serial);
+    return record === undefined ? undefined : { session, frame, serial, record };
   }
 
   /** Sets the Δ baseline of the shown session to its current counts. */

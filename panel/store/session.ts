@@ -2,10 +2,17 @@ import { forEachEvent } from '../../agent/protocol/decode.js';
 import { Op, OP_STRIDE, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
+import { CollectionSeries } from './collections.js';
 import { LiveSeries } from './live-series.js';
 
 /** Most instances remembered per frame; the oldest remembered is forgotten first. */
 export const MAX_INSTANCES_PER_FRAME = 10_000;
+/**
+ * Bundle history entries kept per instance (the attach, then updates); older ones are forgotten
+ * first. With MAX_INSTANCES_PER_FRAME this bounds a frame to 200,000 entries, each holding a
+ * string the batch already held.
+ */
+export const MAX_BUNDLE_HISTORY = 20;
 
 /** Counts for one type, named as the page names it. Same rules as the agent's Tracker. */
 export interface TypeStats {
@@ -27,6 +34,24 @@ export interface InstanceRecord {
   destroyed?: number;
   /** JSON text of the latest bundle (see bundle-preview.ts). */
   bundle?: string;
+  /**
+   * Its bundle over time once it was updated (read it with bundleHistory): made on the first
+   * update, so the many instances never updated cost nothing more.
+   */
+  history?: BundleEntry[];
+  /**
+   * Epoch ms of the detach, if detached. Attaching again (to a tracker that reports here) makes a
+   * new record, so there is at most one.
+   */
+  detached?: number;
+}
+
+export interface BundleEntry {
+  /** Epoch ms of the event. */
+  readonly time: number;
+  readonly op: 'attached' | 'updated';
+  /** JSON text of the bundle; undefined when the instance had none. */
+  readonly bundle: string | undefined;
 }
 
 /** One window (realm) running the agent, as seen within a session. */
@@ -69,8 +94,12 @@ export class Session {
   readonly frames = new Map<string, FrameInfo>();
   readonly types = new Map<string, TypeStats>();
   readonly series = new LiveSeries();
+  /** Live counts right after each garbage collection the events reveal, for leak suspects. */
+  readonly collections = new CollectionSeries();
   /** Events applied. */
   events = 0;
+  /** Attach events applied. */
+  attaches = 0;
   mark: Mark | null = null;
   /** Set for sessions loaded from a recording: read-only, never fed by the live connection. */
   readonly imported: ImportInfo | null;
@@ -132,6 +161,7 @@ export class Session {
     let row: TypeStats | undefined;
     let lastType: string | undefined;
     let lastTime = batch.t0;
+    let collectedAt: number | undefined;
     forEachEvent(batch, (op, serial, type, time, bundle) => {
       // Events come in runs of one type: skip the Map lookup for the rest of a run.
       if (type !== lastType || row === undefined) {
@@ -141,21 +171,31 @@ export class Session {
       lastTime = time;
       switch (op) {
         case Op.attached:
+          this.attaches++;
           row.allocated++;
           if (++row.live > row.peak) row.peak = row.live;
           remember(frame, serial, bundle === undefined ? { type, created: time } : { type, created: time, bundle });
           break;
-        case Op.detached:
+        case Op.detached: {
           row.live--;
+          const record = instances.get(serial);
+          if (record !== undefined) record.detached = time;
           break;
+        }
         case Op.updated: {
           const record = instances.get(serial);
-          if (record !== undefined && bundle !== undefined) record.bundle = bundle;
+          if (record !== undefined && bundle !== undefined) {
+            const history = (record.history ??= bundleHistory(record));
+            history.push({ time, op: 'updated', bundle });
+            if (history.length > MAX_BUNDLE_HISTORY) history.shift();
+            record.bundle = bundle;
+          }
           break;
         }
         case Op.destroyed: {
           row.live--;
           row.retired++;
+          collectedAt ??= time;
           const record = instances.get(serial);
           if (record !== undefined) record.destroyed = time;
           break;
@@ -166,6 +206,39 @@ export class Session {
     frame.kept.push(batch);
     this.events += batch.ops.length / OP_STRIDE;
     this.series.sample(lastTime, this.types);
+    if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
+  }
+
+  /** The remembered instance `serial` of `frame`, if any. */
+  instance(frame: string, serial: number): InstanceRecord | undefined {
+    return this.frames.get(frame)?.instances.get(serial);
+  }
+
+  /** Remembered instances of `type` still attached and not destroyed, oldest first. */
+  liveInstances(type: string): LiveInstance[] {
+    const live: LiveInstance[] = [];
+    for (const frame of this.frames.values()) {
+      for (const [serial, record] of frame.instances) {
+        if (record.type === type && record.destroyed === undefined && record.detached === undefined) live.push({ frame: frame.frame, serial, record });
+      }
+    }
+    return live.sort((a, b) => a.record.created - b.record.created || a.serial - b.serial);
+  }
+
+  /**
+   * Instances detached more than `minMs` before `now` with no destroyed event since, oldest
+   * detach first. Trackers hear of a collection only while attached, so some of these may be
+   * gone already: the list says "not known to be collected", which is what a leak looks like.
+   */
+  detachedAlive(now: number, minMs: number): LiveInstance[] {
+    const found: LiveInstance[] = [];
+    for (const frame of this.frames.values()) {
+      for (const [serial, record] of frame.instances) {
+        const detached = record.detached;
+        if (detached !== undefined && record.destroyed === undefined && now - detached > minMs) found.push({ frame: frame.frame, serial, record });
+      }
+    }
+    return found.sort((a, b) => a.record.detached! - b.record.detached! || a.serial - b.serial);
   }
 
   setMark(time: number): void {
@@ -187,6 +260,18 @@ export class Session {
     }
     return row;
   }
+}
+
+/** A remembered instance with where it lives. */
+export interface LiveInstance {
+  readonly frame: string;
+  readonly serial: number;
+  readonly record: InstanceRecord;
+}
+
+/** An instance's bundle over time, oldest first: the attach, then each update (the last MAX_BUNDLE_HISTORY). */
+export function bundleHistory(record: InstanceRecord): BundleEntry[] {
+  return record.history ?? [{ time: record.created, op: 'attached', bundle: record.bundle }];
 }
 
 function remember(frame: FrameInfo, serial: number, record: InstanceRecord): void {

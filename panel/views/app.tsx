@@ -1,6 +1,11 @@
-import { useLayoutEffect, useState } from 'react';
-import type { PanelStore } from '../store/panel-store.js';
+import { useLayoutEffect, useState, type KeyboardEvent } from 'react';
+import { NO_TAB, type PanelStore } from '../store/panel-store.js';
+import type { Session } from '../store/session.js';
+import { BundleInspector } from './bundle-inspector.js';
+import { CollectGarbage } from './collect-garbage.js';
 import { EmptyState } from './empty-state.js';
+import { InstanceList } from './instance-list.js';
+import { LeakSuspects } from './leak-suspects.js';
 import { LiveChart } from './live-chart.js';
 import { fileDropTarget, ImportError, RecordingControls } from './recording-controls.js';
 import { SessionPicker } from './session-picker.js';
@@ -9,14 +14,23 @@ import { useTheme } from './theme.js';
 import { DEFAULT_SORT, type Sort } from './type-rows.js';
 import { TypeTable } from './type-table.js';
 import { useStore } from './use-store.js';
+import type { Theme } from './theme.js';
 import './panel.css';
 
-/** The panel (and the viewer): session picker and tools, chart, table, status bar; recording files can be dropped anywhere. */
+const VIEWS = [
+  { id: 'types', label: 'Types' },
+  { id: 'leaks', label: 'Leak suspects' },
+] as const;
+type View = (typeof VIEWS)[number]['id'];
+
+/** The panel (and the viewer): session picker and tools, views, status bar; recording files can be dropped anywhere. */
 export function App({ store }: { store: PanelStore }) {
   useStore(store);
   const theme = useTheme();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
+  const [view, setView] = useState<View>('types');
+  const [selectedType, setSelectedType] = useState<string | null>(null);
   // A layout effect runs before the chart's effect, which reads the theme's colours.
   useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -41,6 +55,7 @@ export function App({ store }: { store: PanelStore }) {
               Mark
             </button>
             {session.mark !== null && <span className="muted">Marked at {new Date(session.mark.time).toLocaleTimeString()}</span>}
+            {store.tabId !== NO_TAB && session.imported === null && <CollectGarbage tabId={store.tabId} />}
           </>
         )}
         <RecordingControls store={store} />
@@ -50,11 +65,70 @@ export function App({ store }: { store: PanelStore }) {
         <EmptyState viewer={store.connection === 'offline'} />
       ) : (
         <main className="content">
-          <LiveChart store={store} session={session} theme={theme} />
-          <TypeTable session={session} filter={filter} sort={sort} onSort={setSort} />
+          <ViewTabs view={view} onView={setView} />
+          {view === 'types' ? (
+            <div className="view" role="tabpanel" id="view-types" aria-labelledby="tab-types">
+              <LiveChart store={store} session={session} theme={theme} />
+              <div className="split">
+                <TypeTable session={session} filter={filter} sort={sort} onSort={setSort} selectedType={selectedType} onSelectType={setSelectedType} />
+                {selectedType !== null && <Details store={store} session={session} type={selectedType} theme={theme} />}
+              </div>
+            </div>
+          ) : (
+            <div className="view split" role="tabpanel" id="view-leaks" aria-labelledby="tab-leaks">
+              <LeakSuspects store={store} session={session} />
+              <aside className="details">
+                <BundleInspector store={store} theme={theme} />
+              </aside>
+            </div>
+          )}
         </main>
       )}
       <StatusBar store={store} />
+    </div>
+  );
+}
+
+function Details({ store, session, type, theme }: { store: PanelStore; session: Session; type: string; theme: Theme }) {
+  return (
+    <aside className="details">
+      <InstanceList store={store} session={session} type={type} />
+      <BundleInspector store={store} theme={theme} />
+    </aside>
+  );
+}
+
+/** WAI-ARIA tabs: arrow keys, Home and End move between tabs and show the one reached. */
+function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }) {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const index = VIEWS.findIndex((entry) => entry.id === view);
+    const next =
+      event.key === 'ArrowRight' ? (index + 1) % VIEWS.length
+      : event.key === 'ArrowLeft' ? (index - 1 + VIEWS.length) % VIEWS.length
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? VIEWS.length - 1
+      : null;
+    if (next === null) return;
+    event.preventDefault();
+    onView(VIEWS[next]!.id);
+    document.getElementById(`tab-${VIEWS[next]!.id}`)?.focus();
+  };
+  return (
+    <div className="view-tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+      {VIEWS.map((entry) => (
+        <button
+          key={entry.id}
+          type="button"
+          role="tab"
+          id={`tab-${entry.id}`}
+          aria-selected={entry.id === view}
+          aria-controls={`view-${entry.id}`}
+          tabIndex={entry.id === view ? 0 : -1}
+          onClick={() => onView(entry.id)}
+        >
+          {entry.label}
+        </button>
+      ))}
     </div>
   );
 }

@@ -24,13 +24,17 @@ interface Props {
   filter: string;
   sort: Sort;
   onSort: (sort: Sort) => void;
+  /** The type whose instances are listed, if any. */
+  selectedType: string | null;
+  onSelectType: (type: string) => void;
 }
 
 /**
  * Instances per type. Test contract: each body row is `<tr data-type="{type}">`, each number
  * cell has `data-col` and the plain integer as its text (the + of a positive Δ is CSS).
+ * Clicking a row lists its instances; the type name is a button so the keyboard (Enter) can too.
  */
-export function TypeTable({ session, filter, sort, onSort }: Props) {
+export function TypeTable({ session, filter, sort, onSort, selectedType, onSelectType }: Props) {
   const rows = typeRows(session, filter, sort);
   const header = (key: SortKey) => (
     <th key={key} scope="col" aria-sort={sort.key === key ? sort.direction : 'none'} className={key === 'type' ? 'name' : 'number'}>
@@ -53,9 +57,11 @@ export function TypeTable({ session, filter, sort, onSort }: Props) {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.type} data-type={row.type}>
+            <tr key={row.type} data-type={row.type} className={row.type === selectedType ? 'selected' : undefined} onClick={() => onSelectType(row.type)}>
               <th scope="row" className="name">
-                {row.type}
+                <button type="button" className="type-button" aria-pressed={row.type === selectedType} title="Show the live instances of this type">
+                  {row.type}
+                </button>
               </th>
               {NUMBER_COLUMNS.map((column) => (
                 <td key={column} data-col={column} className={column === 'delta' ? deltaClass(row.delta) : 'number'}>

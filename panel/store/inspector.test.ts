@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchEncoder } from '../../agent/protocol/encode.js';
+import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch } from '../../agent/protocol/messages.js';
+import { CollectionSeries, leakSuspects, MAX_COLLECTIONS } from './collections.js';
+import { PanelStore } from './panel-store.js';
+import { bundleHistory, MAX_BUNDLE_HISTORY } from './session.js';
+
+const TAB = 3;
+type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
+
+function batch(seq: number, events: Event[], t0: number): AgentBatch {
+  let clock = t0;
+  const encoder = new BatchEncoder(() => clock++, 1);
+  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
+  return encoder.take('s1', 'f1', seq, 0)!;
+}
+
+function storeWith(...batches: AgentBatch[]): PanelStore {
+  const store = new PanelStore(TAB, () => {});
+  for (const message of batches) store.receive({ kind: 'relay', origin: { tabId: TAB, frameId: 0 }, message });
+  return store;
+}
+
+test('an instance keeps its attach and latest updates, bounded, and can be selected', () => {
+  const once = storeWith(batch(1, [['attached', 1, 'W', '{"a":1}'], ['updated', 1, 'W', '{"a":2}']], 1_000));
+  assert.deepEqual(bundleHistory(once.selected!.instance('f1', 1)!), [
+    { time: 1_000, op: 'attached', bundle: '{"a":1}' },
+    { time: 1_001, op: 'updated', bundle: '{"a":2}' },
+  ]);
+
+  const updates: Event[] = Array.from({ length: MAX_BUNDLE_HISTORY + 5 }, (_, i) => ['updated', 1, 'W', `{"n":${i}}`]);
+  const store = storeWith(batch(1, [['attached', 1, 'W', '{"n":-1}'], ...updates], 1_000));
+  const record = store.selected!.instance('f1', 1)!;
+  const history = bundleHistory(record);
+  assert.equal(history.length, MAX_BUNDLE_HISTORY);
+  assert.equal(history.at(-1)!.bundle, `{"n":${MAX_BUNDLE_HISTORY + 4}}`);
+  assert.equal(history[0]!.op, 'updated');
+  assert.equal(record.bundle, history.at(-1)!.bundle);
+
+  assert.equal(store.selectedInstance(), undefined);
+  store.selectInstance('s1', 'f1', 1);
+  assert.equal(store.selectedInstance()?.record, record);
+  store.selectInstance('s1', 'f1', 99);
+  assert.equal(store.selectedInstance(), undefined, 'an unknown instance clears the selection');
+});
+
+test('live instances of a type leave out detached and destroyed ones; detached ones are listed once old enough', () => {
+  const store = storeWith(
+    batch(1, [['attached', 1, 'W'], ['attached', 2, 'W'], ['attached', 3, 'W'], ['attached', 4, 'S']], 1_000),
+    batch(2, [['detached', 2, 'W'], ['destroyed', 3, 'W']], 2_000),
+  );
+  const session = store.selected!;
+  assert.deepEqual(session.liveInstances('W').map((i) => i.serial), [1]);
+  assert.equal(session.instance('f1', 2)!.detached, 2_000);
+  assert.deepEqual(session.detachedAlive(2_000 + 5_000, 10_000), []);
+  assert.deepEqual(session.detachedAlive(2_000 + 10_001, 10_000).map((i) => i.serial), [2]);
+});
+
+test('a batch with destroyed events samples live counts; batches with no attach between make one collection', () => {
+  const store = storeWith(
+    batch(1, [['attached', 1, 'Leak'], ['attached', 2, 'Temp']], 1_000),
+    batch(2, [['destroyed', 2, 'Temp']], 2_000),
+    batch(3, [['attached', 3, 'Leak'], ['attached', 4, 'Temp'], ['attached', 5, 'Temp']], 3_000),
+    batch(4, [['destroyed', 4, 'Temp']], 4_000),
+    batch(5, [['destroyed', 5, 'Temp']], 9_000),
+    batch(6, [['attached', 6, 'Leak'], ['attached', 7, 'Temp'], ['destroyed', 7, 'Temp']], 10_000),
+  );
+  const { collections } = store.selected!;
+  // Batches 4 and 5 had no attach between them: one collection, sampled after the last. A
+  // collection is timed by its first destroyed event (the test clock ticks once an event).
+  assert.deepEqual(collections.times, [2_000, 4_000, 10_002]);
+  assert.deepEqual(collections.values.get('Leak'), [1, 2, 3]);
+  assert.deepEqual(collections.values.get('Temp'), [0, 0, 0]);
+});
+
+test('leak suspects: steady risers first, then by growth', () => {
+  const series = new CollectionSeries();
+  // Each sample with attaches between, as a growing count needs.
+  const sample = (time: number, counts: Record<string, number>) =>
+    series.collected(time, time, new Map(Object.entries(counts).map(([type, live]) => [type, { live }])));
+  sample(1_000, { Leak: 1, Jumpy: 5, Flat: 3 });
+  sample(2_000, { Leak: 2, Jumpy: 9, Flat: 3 });
+  sample(3_000, { Leak: 3, Jumpy: 8, Flat: 3, New: 1 });
+  const ranked = leakSuspects(series);
+  assert.deepEqual(ranked.map((s) => [s.type, s.rises, s.growth]), [['Leak', 2, 2], ['New', 1, 1], ['Jumpy', 0, 3], ['Flat', 0, 0]]);
+  assert.deepEqual(ranked[3]!.counts, [3, 3, 3]);
+  assert.deepEqual(series.values.get('New'), [0, 0, 1]);
+
+  for (let i = 0; i < MAX_COLLECTIONS; i++) sample(10_000 + i * 1_000, { Leak: 10 + i });
+  assert.equal(series.times.length, MAX_COLLECTIONS);
+  assert.equal(series.values.get('Leak')!.length, MAX_COLLECTIONS);
+});

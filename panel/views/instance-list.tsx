@@ -1,0 +1,77 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import { parseBundle } from '../../agent/protocol/bundle-preview.js';
+import type { PanelStore } from '../store/panel-store.js';
+import type { LiveInstance, Session } from '../store/session.js';
+import { previewLine } from './bundle-display.js';
+
+const ROW_HEIGHT = 22;
+
+interface Props {
+  store: PanelStore;
+  session: Session;
+  type: string;
+}
+
+/**
+ * The live instances of one type, oldest first. Virtualized: a frame may remember 10,000.
+ * Test contract: each row is a button `[data-serial]` inside `[aria-label="Live instances of {type}"]`.
+ */
+export function InstanceList({ store, session, type }: Props) {
+  const instances = session.liveInstances(type);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: instances.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const selected = store.selectedInstance();
+  const now = Date.now();
+  const row = (instance: LiveInstance) => {
+    const isSelected = selected?.session === session.id && selected.frame === instance.frame && selected.serial === instance.serial;
+    const { created, bundle } = instance.record;
+    return (
+      <button
+        type="button"
+        className={isSelected ? 'instance selected' : 'instance'}
+        aria-pressed={isSelected}
+        data-serial={instance.serial}
+        onClick={() => store.selectInstance(session.id, instance.frame, instance.serial)}
+      >
+        <span className="serial">#{instance.serial}</span>
+        <span className="muted">{new Date(created).toLocaleTimeString()}</span>
+        <span className="muted">{formatAge(now - created)}</span>
+        <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
+      </button>
+    );
+  };
+  return (
+    <section className="instances" aria-label={`Live instances of ${type}`}>
+      <h2>
+        {type} <span className="muted">{instances.length} live</span>
+      </h2>
+      {instances.length === 0 ? (
+        <p className="muted table-note">No live instance of {type} is remembered.</p>
+      ) : (
+        <div ref={scroller} className="instance-scroll">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => (
+              <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+                {row(instances[item.index]!)}
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** "4 s", "3 min", "2 h": how long an instance has lived, for a glance. */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}

@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import { parseBundle } from '../../agent/protocol/bundle-preview.js';
+import { leakSuspects, SUSPECT_WINDOW } from '../store/collections.js';
+import type { PanelStore } from '../store/panel-store.js';
+import type { Session } from '../store/session.js';
+import { previewLine } from './bundle-display.js';
+import { formatAge } from './instance-list.js';
+
+/** Detached this long (ms) with no collection reported is worth a look. */
+export const DETACHED_ALIVE_MS = 30_000;
+/** How often the detached list is recomputed while nothing else changes, since it depends on time. */
+const REFRESH_MS = 5_000;
+
+function useNow(every: number): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), every);
+    return () => clearInterval(timer);
+  }, [every]);
+  return now;
+}
+
+/**
+ * Types ranked by how steadily their live count rose across garbage collections, and instances
+ * detached long ago that no collection has reported. Test contract: `table[aria-label="Leak
+ * suspects"]` has one `tr[data-type]` per type in rank order, `td[data-col="rises"]` holding an integer.
+ */
+export function LeakSuspects({ store, session }: { store: PanelStore; session: Session }) {
+  const now = useNow(REFRESH_MS);
+  const suspects = leakSuspects(session.collections);
+  const collections = session.collections.times.length;
+  const detached = session.detachedAlive(now, DETACHED_ALIVE_MS);
+  return (
+    <div className="leaks">
+      <p className="muted table-note" data-testid="collections">
+        {collections === 0
+          ? 'No garbage collection seen yet: counts are compared right after collections (batches with destroyed instances). Use “Collect garbage”, or wait for the page to collect.'
+          : `${collections} collection${collections === 1 ? '' : 's'} seen; ranked by rises in a row over the last ${SUSPECT_WINDOW}.`}
+      </p>
+      {suspects.length > 0 && (
+        <table aria-label="Leak suspects" className="types leak-table">
+          <thead>
+            <tr>
+              <th scope="col" className="name">Type</th>
+              <th scope="col" className="number" title="Collections in a row, up to the latest, after which more were alive than after the one before">Rises in a row</th>
+              <th scope="col" className="number" title={`Live after the latest collection minus after the first of the last ${SUSPECT_WINDOW}`}>Growth</th>
+              <th scope="col" className="number">Live after last GC</th>
+              <th scope="col">Trend</th>
+            </tr>
+          </thead>
+          <tbody>
+            {suspects.map((suspect) => (
+              <tr key={suspect.type} data-type={suspect.type} className={suspect.rises > 0 ? 'suspect' : undefined}>
+                <th scope="row" className="name">{suspect.type}</th>
+                <td className="number" data-col="rises">{suspect.rises}</td>
+                <td className="number" data-col="growth">{suspect.growth}</td>
+                <td className="number" data-col="live">{suspect.counts.at(-1)}</td>
+                <td><Sparkline values={suspect.counts} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <section aria-label="Detached but alive">
+        <h2>Detached over {DETACHED_ALIVE_MS / 1000} s ago, not reported collected</h2>
+        {detached.length === 0 ? (
+          <p className="muted table-note">None.</p>
+        ) : (
+          <ul className="detached">
+            {detached.map(({ frame, serial, record }) => (
+              <li key={`${frame}/${serial}`}>
+                <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
+                  <span className="serial">{record.type} #{serial}</span>
+                  <span className="muted">detached {formatAge(now - record.detached!)} ago</span>
+                  <span className="preview">{record.bundle === undefined ? '' : previewLine(parseBundle(record.bundle))}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+const WIDTH = 80;
+const HEIGHT = 18;
+
+/** A tiny line of counts, scaled to its own range. */
+function Sparkline({ values }: { values: readonly number[] }) {
+  const min = Math.min(...values);
+  const range = Math.max(...values) - min || 1;
+  const step = values.length > 1 ? WIDTH / (values.length - 1) : 0;
+  const points = values.map((value, i) => `${(i * step).toFixed(1)},${(HEIGHT - 1 - ((value - min) / range) * (HEIGHT - 2)).toFixed(1)}`).join(' ');
+  return (
+    <svg className="sparkline" width={WIDTH} height={HEIGHT} role="img" aria-label={`Live after each collection: ${values.join(', ')}`}>
+      <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
+    </svg>
+  );
+}
