@@ -9,6 +9,10 @@ const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
   gaps: 'Missing batches',
 };
 
+// One loss can show in two counters; the tooltip says so rather than guessing which caused a gap.
+const GAPS_TITLE =
+  'Batches whose sequence numbers never arrived, whatever the cause: includes batches counted as dropped by the relay or evicted from history.';
+
 const CONNECTION_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Viewer: no live connection' } as const;
 
 /** Connection, event total, and every drop counter: losses are never silent. */
@@ -27,7 +31,7 @@ export function StatusBar({ store }: { store: PanelStore }) {
         <span
           key={key}
           className={drops[key] > 0 ? 'drop nonzero' : 'drop'}
-          title={key === 'invalidMessages' && store.lastInvalid !== null ? `Latest: ${store.lastInvalid}` : undefined}
+          title={key === 'gaps' ? GAPS_TITLE : key === 'invalidMessages' && store.lastInvalid !== null ? `Latest: ${store.lastInvalid}` : undefined}
         >
           {DROP_LABELS[key]} <strong data-drop={key}>{drops[key]}</strong>
         </span>
