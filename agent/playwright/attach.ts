@@ -1,5 +1,5 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
-import { AGENT_SOURCE, OP_STRIDE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentMessage } from '../protocol/messages.js';
+import { AGENT_SOURCE, OP_STRIDE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage } from '../protocol/validate.js';
 import { VERSION } from '../version.js';
@@ -144,7 +144,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
       return;
     }
     const message = checked.message;
-    const key = `${message.session} ${message.frame}`;
+    const key = streamKey(message.session, message.frame);
     let session = sessions.get(key);
     if (session === undefined) {
       session = { state: new SessionState(message.session, message.frame), mainFrame: source.frame === page.mainFrame() };

@@ -169,3 +169,11 @@ export interface WorkerTabEvent {
 }
 
 export type WorkerToPanel = WorkerRelay | WorkerHistory | WorkerTabEvent;
+
+/**
+ * One string naming a (session, frame) stream, for maps and sets. The length prefix keeps it
+ * unambiguous whatever characters the page put in its ids.
+ */
+export function streamKey(session: string, frame: string): string {
+  return `${session.length}:${session}${frame}`;
+}

@@ -1,4 +1,4 @@
-import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
+import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
 import { checkAgentMessage, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
@@ -89,7 +89,7 @@ export class PageRelay {
    * agent that kept listening would ping-pong with us forever): each (session, frame) gets one.
    */
   private answer(hello: AgentHello): void {
-    const key = `${hello.session}\n${hello.frame}`;
+    const key = streamKey(hello.session, hello.frame);
     if (this.answered.has(key)) return;
     if (this.answered.size >= ANSWERED_LIMIT) this.answered.clear();
     this.answered.add(key);

@@ -1,4 +1,4 @@
-import type { AgentBatch, AgentHello, DropCounters, Origin, PanelSubscribe, RelayDropped, WorkerHistory } from '../../agent/protocol/messages.js';
+import { streamKey, type AgentBatch, type AgentHello, type DropCounters, type Origin, type PanelSubscribe, type RelayDropped, type WorkerHistory } from '../../agent/protocol/messages.js';
 
 /**
  * Bounds of the worker's history (all tabs together, since chrome.storage.session's 10 MiB quota
@@ -81,7 +81,6 @@ function noDrops(): DropCounters {
   return { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
 }
 
-const sessionKey = (session: string, frame: string): string => `${session}\n${frame}`;
 
 /**
  * Every tab's relayed messages since the worker's storage was last cleared, bounded (see the
@@ -105,8 +104,8 @@ export class History {
    */
   addHello(origin: Origin, hello: AgentHello): 'repeated' | 'navigated' | 'kept' {
     const tab = this.tab(origin.tabId);
-    const key = sessionKey(hello.session, hello.frame);
-    if (tab.hellos.some(({ entry }) => sessionKey(entry.message.session, entry.message.frame) === key)) return 'repeated';
+    const key = streamKey(hello.session, hello.frame);
+    if (tab.hellos.some(({ entry }) => streamKey(entry.message.session, entry.message.frame) === key)) return 'repeated';
     const navigated = origin.frameId === 0 && this.topSession(tab) !== hello.session;
     const item = { entry: { origin, message: hello }, bytes: jsonBytes({ origin, message: hello }) };
     tab.hellos.push(item);
@@ -173,11 +172,11 @@ export class History {
   replay(tabId: number, have: PanelSubscribe['have']): WorkerHistory {
     const tab = this.tabs.get(tabId);
     if (!tab) return { kind: 'history', tabId, entries: [], drops: noDrops() };
-    const known = new Map(have.map(({ session, frame, seq }) => [sessionKey(session, frame), seq]));
+    const known = new Map(have.map(({ session, frame, seq }) => [streamKey(session, frame), seq]));
     const entries: WorkerHistory['entries'] = tab.hellos.map(({ entry }) => entry);
     for (const chunk of tab.chunks) {
       for (const { entry } of chunk.items) {
-        if (entry.message.seq > (known.get(sessionKey(entry.message.session, entry.message.frame)) ?? 0)) entries.push(entry);
+        if (entry.message.seq > (known.get(streamKey(entry.message.session, entry.message.frame)) ?? 0)) entries.push(entry);
       }
     }
     return { kind: 'history', tabId, entries, drops: { ...tab.drops } };
@@ -247,7 +246,7 @@ export class History {
 
   /** Records `batch` as the latest of its (session, frame); false if it is not newer. */
   private takeSeq(tab: Tab, batch: AgentBatch): boolean {
-    const key = sessionKey(batch.session, batch.frame);
+    const key = streamKey(batch.session, batch.frame);
     const last = tab.lastSeq.get(key);
     if (last !== undefined && batch.seq <= last) return false;
     // Re-inserted so the map's order is by last use: a tab has about one agent per frame and
