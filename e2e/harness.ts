@@ -148,17 +148,17 @@ export async function showTrackablesPanel(userDataDir: string, extensionId: stri
   });
   const panelId = `chrome-extension://${extensionId}Trackables`;
   await devtools.waitForFunction(
-      (id) => {
-        type Legacy = {
-          InspectorView: { InspectorView: { maybeGetInspectorViewInstance(): { tabbedPane: { tabIds(): string[] } } | null } };
-        };
-        const legacy = (globalThis as Record<string, unknown>)['__trackablesLegacyUI'] as Legacy;
-        const view = legacy.InspectorView.InspectorView.maybeGetInspectorViewInstance();
-        return view?.tabbedPane.tabIds().includes(id) ?? false;
-      },
-      panelId,
-      { timeout: 30_000 },
-    );
+    (id) => {
+      type Legacy = {
+        InspectorView: { InspectorView: { maybeGetInspectorViewInstance(): { tabbedPane: { tabIds(): string[] } } | null } };
+      };
+      const legacy = (globalThis as Record<string, unknown>)['__trackablesLegacyUI'] as Legacy;
+      const view = legacy.InspectorView.InspectorView.maybeGetInspectorViewInstance();
+      return view?.tabbedPane.tabIds().includes(id) ?? false;
+    },
+    panelId,
+    { timeout: 30_000 },
+  );
   await devtools.evaluate((id) => {
     (globalThis as unknown as { InspectorFrontendAPI: { showPanel(id: string): void } }).InspectorFrontendAPI.showPanel(id);
   }, panelId);
