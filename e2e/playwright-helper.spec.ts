@@ -108,7 +108,8 @@ test('messages that fail validation are dropped and counted, not counted as even
   const trackables = await attachTrackables(page);
   await page.goto(demoUrl);
   await page.evaluate(() =>
-    window.postMessage({ source: 'trackables-agent', v: 1, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, strings: [], ops: [9, 1, 0, -1] }, '*'),
+    // Current version and shape, but its event names a type the batch does not carry.
+    window.postMessage({ source: 'trackables-agent', v: 2, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 1, strings: [], ops: '#$##' }, '*'),
   );
   await trackables.settle();
   expect(trackables.stats().invalidMessages).toBe(1);

@@ -94,7 +94,7 @@ test('a broken file, another version, or not a recording shows why, and keeps wh
 
   const recording = {
     format: 'trackables-recording',
-    version: 1,
+    version: 2,
     createdAt: '2026-11-24T00:00:00.000Z',
     tool: 'e2e',
     sessions: [
@@ -104,9 +104,9 @@ test('a broken file, another version, or not a recording shows why, and keeps wh
         url: 'http://app.test/',
         startedAt: 1_795_000_000_000,
         messages: [
-          { source: 'trackables-agent', v: 1, kind: 'hello', session: 's1', frame: 'f1', agent: '0.1.0', url: 'http://app.test/', time: 1_795_000_000_000 },
-          // Widget attached twice, one of them destroyed; times are µs offsets from t0.
-          { source: 'trackables-agent', v: 1, kind: 'batch', session: 's1', frame: 'f1', seq: 1, t0: 1_795_000_000_001, dropped: 0, strings: ['Widget'], ops: [0, 1, 0, -1, 0, 2, 5, -1, 3, 1, 9, -1] },
+          { source: 'trackables-agent', v: 2, kind: 'hello', session: 's1', frame: 'f1', agent: '0.1.0', url: 'http://app.test/', time: 1_795_000_000_000 },
+          // Widget #1 and #2 attached, #1 destroyed (serial back by 1), 5 µs and 4 µs apart.
+          { source: 'trackables-agent', v: 2, kind: 'batch', session: 's1', frame: 'f1', seq: 1, t0: 1_795_000_000_001, dropped: 0, events: 3, strings: ['Widget'], ops: '#$##' + '#$(#' + "*$'#" },
         ],
       },
     ],
@@ -117,8 +117,8 @@ test('a broken file, another version, or not a recording shows why, and keeps wh
   await expect(viewer.locator(IMPORT_ERROR)).toHaveCount(0);
   await expectTable(viewer, expected);
 
-  await importText(viewer, 'v2.json', JSON.stringify({ ...recording, version: 2 }));
-  await expect(viewer.locator(IMPORT_ERROR)).toHaveText('This file is a Trackables recording of version 2; this panel reads version 1');
+  await importText(viewer, 'v1.json', JSON.stringify({ ...recording, version: 1 }));
+  await expect(viewer.locator(IMPORT_ERROR)).toHaveText('This file is a Trackables recording of version 1; this panel reads version 2');
   await importText(viewer, 'other.json', JSON.stringify({ format: 'something-else' }));
   await expect(viewer.locator(IMPORT_ERROR)).toHaveText('Not a Trackables recording: "format" is "something-else", not "trackables-recording"');
   await expectTable(viewer, expected);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { encodeOps } from '../agent/protocol/encode.js';
 import { AGENT_SOURCE, PROTOCOL_VERSION, type PanelSubscribe, type WorkerToPanel } from '../agent/protocol/messages.js';
 import { checkPanelSubscribe } from '../agent/protocol/validate.js';
 import { backoff, keepConnected, MAX_BACKOFF_MS, type PanelPort, type Timers } from './connection.js';
@@ -54,7 +55,7 @@ function batchRelay(seq: number): WorkerToPanel {
   return {
     kind: 'relay',
     origin: { tabId: TAB, frameId: 0 },
-    message: { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's1', frame: 'f1', seq, t0: 1, dropped: 0, strings: ['A'], ops: [0, seq, 0, -1] },
+    message: { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's1', frame: 'f1', seq, t0: 1, dropped: 0, strings: ['A'], ...encodeOps([0, seq, 0, -1]) },
   };
 }
 

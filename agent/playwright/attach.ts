@@ -1,5 +1,5 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
-import { AGENT_SOURCE, OP_STRIDE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
+import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage } from '../protocol/validate.js';
 import { VERSION } from '../version.js';
@@ -152,7 +152,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
     session.state.apply(message);
     stats.messages++;
-    if (message.kind === 'batch') stats.events += message.ops.length / OP_STRIDE;
+    if (message.kind === 'batch') stats.events += message.events;
     for (const recording of recordings) {
       let messages = recording.get(key);
       if (messages === undefined) recording.set(key, (messages = []));

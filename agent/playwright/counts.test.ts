@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BatchEncoder } from '../protocol/encode.js';
-import { Op, type AgentBatch, type AgentHello } from '../protocol/messages.js';
+import { Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello } from '../protocol/messages.js';
 import { checkRecording, RECORDING_FORMAT, RECORDING_VERSION } from '../protocol/recording.js';
 import { findLeaks, formatLeakReport, SessionState } from './counts.js';
 
@@ -14,7 +14,7 @@ function batch(seq: number, events: [Op, number, string, unknown?][]): AgentBatc
   return encoder.take(SESSION, FRAME, seq, 0)!;
 }
 
-const hello: AgentHello = { source: 'trackables-agent', v: 1, kind: 'hello', session: SESSION, frame: FRAME, agent: '0.1.0', url: 'http://x/', time: 5 };
+const hello: AgentHello = { source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'hello', session: SESSION, frame: FRAME, agent: '0.1.0', url: 'http://x/', time: 5 };
 
 test('counts follow attached, detached and destroyed; serials keep the latest bundle', () => {
   const state = new SessionState(SESSION, FRAME);
@@ -106,11 +106,11 @@ test('checkRecording accepts a recording and names the first bad message', () =>
   };
   assert.equal(checkRecording(recording).ok, true);
   const bad = structuredClone(recording);
-  (bad.sessions[0]!.messages[1] as AgentBatch).ops[1] = -1;
-  assert.deepEqual(checkRecording(bad), { ok: false, reason: 'sessions.0: messages.1: ops: malformed event encoding' });
+  (bad.sessions[0]!.messages[1] as AgentBatch).ops = '####';
+  assert.deepEqual(checkRecording(bad), { ok: false, reason: 'sessions.0: messages.1: ops: event 0: serial out of range' });
   const foreign = structuredClone(recording);
   foreign.sessions[0]!.messages[0] = { ...hello, session: 'other' };
   assert.equal(checkRecording(foreign).ok, false);
-  assert.equal(checkRecording({ ...recording, version: 2 }).ok, false);
+  assert.equal(checkRecording({ ...recording, version: RECORDING_VERSION + 1 }).ok, false);
   assert.equal(checkRecording(null).ok, false);
 });

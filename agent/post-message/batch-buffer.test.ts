@@ -5,64 +5,46 @@ import { BatchEncoder } from '../protocol/encode.js';
 import { Op, type AgentBatch } from '../protocol/messages.js';
 import { BatchBuffer } from './batch-buffer.js';
 
-/** A batch of attached events for `serials`, at time `t0` (the clock stands still within it). */
-function batch(t0: number, serials: number[], type = 'T', bundle?: string): AgentBatch {
-  const encoder = new BatchEncoder(() => t0);
-  for (const serial of serials) encoder.add(Op.attached, serial, type, bundle);
+function batch(serials: number[], bundle?: string): AgentBatch {
+  const encoder = new BatchEncoder(() => 1000);
+  for (const serial of serials) encoder.add(Op.attached, serial, 'T', bundle);
   return encoder.take('s', 'f', 1, 0)!;
 }
 
-const events = (batches: AgentBatch[]) => batches.flatMap(decodeBatch);
-
 describe('BatchBuffer', () => {
-  it('merges small batches into one, keeping every event, its type, bundle and time', () => {
-    const buffer = new BatchBuffer({ maxEvents: 100, maxChars: 1_000, mergeUpTo: 10 });
-    const input = [batch(1000, [1, 2], 'A'), batch(1000.5, [3], 'B', '{"x":1}'), batch(2000.25, [4], 'A', '{"x":1}')];
-    const expected = events(input);
-    for (const item of input) assert.equal(buffer.push(item), 0);
+  it('keeps batches in order with running totals of events and characters', () => {
+    const buffer = new BatchBuffer();
+    buffer.push(batch([1, 2]));
+    buffer.push(batch([3], 'abc'));
+    assert.equal(buffer.events, 3);
+    assert.equal(buffer.chars, 'T'.length + 'T'.length + 'abc'.length);
     const drained = buffer.drain();
-    assert.equal(drained.length, 1);
-    assert.deepEqual(drained[0]!.strings, ['A', 'B', '{"x":1}']);
-    assert.deepEqual(events(drained), expected);
+    assert.deepEqual(drained.flatMap(decodeBatch).map((event) => event.serial), [1, 2, 3]);
     assert.equal(buffer.events, 0);
+    assert.equal(buffer.chars, 0);
+    assert.deepEqual(buffer.drain(), []);
   });
 
-  it('starts a new chunk past mergeUpTo and drops whole oldest chunks past maxEvents', () => {
-    const buffer = new BatchBuffer({ maxEvents: 6, maxChars: 1_000, mergeUpTo: 3 });
-    assert.equal(buffer.push(batch(1, [1, 2, 3])), 0);
-    assert.equal(buffer.push(batch(2, [4, 5, 6])), 0);
-    assert.equal(buffer.push(batch(3, [7])), 3);
-    assert.equal(buffer.events, 4);
-    assert.deepEqual(
-      events(buffer.drain()).map((event) => event.serial),
-      [4, 5, 6, 7],
-    );
+  it('drops the oldest batch, returning its events, and stays usable when empty', () => {
+    const buffer = new BatchBuffer();
+    buffer.push(batch([1, 2, 3], 'xx'));
+    buffer.push(batch([4]));
+    assert.equal(buffer.dropOldest(), 3);
+    assert.equal(buffer.events, 1);
+    assert.equal(buffer.chars, 1);
+    assert.equal(buffer.dropOldest(), 1);
+    assert.equal(buffer.dropOldest(), 0);
+    buffer.push(batch([5]));
+    assert.deepEqual(buffer.drain().flatMap(decodeBatch).map((event) => event.serial), [5]);
   });
 
-  it('trims a single chunk above maxEvents to its newest events', () => {
-    const buffer = new BatchBuffer({ maxEvents: 2, maxChars: 1_000, mergeUpTo: 1 });
-    assert.equal(buffer.push(batch(1, [1, 2, 3, 4, 5])), 3);
-    assert.deepEqual(
-      events(buffer.drain()).map((event) => event.serial),
-      [4, 5],
-    );
-  });
-
-  it('drops chunks past maxChars, counting their events', () => {
-    const buffer = new BatchBuffer({ maxEvents: 100, maxChars: 20, mergeUpTo: 1 });
-    assert.equal(buffer.push(batch(1, [1], 'T', 'a'.repeat(10))), 0);
-    assert.equal(buffer.push(batch(2, [2], 'T', 'b'.repeat(10))), 1);
-    assert.equal(buffer.push(batch(3, [3], 'T', 'c'.repeat(30))), 2);
-    assert.equal(buffer.events, 0);
-  });
-
-  it('keeps memory bounded over a long run of one-event batches', () => {
-    const buffer = new BatchBuffer({ maxEvents: 1_000, maxChars: 1e6, mergeUpTo: 250 });
-    let dropped = 0;
-    for (let serial = 1; serial <= 100_000; serial++) dropped += buffer.push(batch(serial, [serial]));
-    const kept = events(buffer.drain()).map((event) => event.serial);
-    assert.equal(dropped + kept.length, 100_000);
-    assert.ok(kept.length > 750 && kept.length <= 1_000);
-    assert.deepEqual(kept, Array.from({ length: kept.length }, (_, i) => 100_001 - kept.length + i));
+  it('keeps its queue compact over a long run of pushes and drops', () => {
+    const buffer = new BatchBuffer();
+    for (let serial = 1; serial <= 10_000; serial++) {
+      buffer.push(batch([serial]));
+      if (buffer.events > 100) buffer.dropOldest();
+    }
+    const kept = buffer.drain().flatMap(decodeBatch).map((event) => event.serial);
+    assert.deepEqual(kept, Array.from({ length: 100 }, (_, i) => 9_901 + i));
   });
 });

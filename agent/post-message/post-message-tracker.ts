@@ -3,7 +3,6 @@ import {
   AGENT_SOURCE,
   MAX_EVENTS_PER_BATCH,
   MAX_STRINGS_PER_BATCH,
-  OP_STRIDE,
   Op,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
@@ -133,7 +132,15 @@ export class PostMessageTracker implements TrackerProtocol {
   readonly #maxBatchEvents: number;
   readonly #bundleLimits: BundleLimits | undefined;
   readonly #encoder = new BatchEncoder(clock);
-  readonly #buffer: BatchBuffer;
+  readonly #buffer = new BatchBuffer();
+  readonly #bufferEvents: number;
+  readonly #bufferChars: number;
+  /**
+   * While no relay listens, the open batch is closed at these sizes (a quarter of the bounds, at
+   * most a batch), so dropping a whole oldest batch never costs more than a quarter of what is kept.
+   */
+  readonly #closeAtEvents: number;
+  readonly #closeAtChars: number;
   /** Previews of object bundles seen in the open batch, by identity. */
   readonly #previews = new Map<object, string>();
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
@@ -157,12 +164,10 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#flushAfter = typeof options.flush === 'number' && options.flush >= 0 ? options.flush : 'microtask';
     this.#maxBatchEvents = count(options.maxBatchEvents, DEFAULT_MAX_BATCH_EVENTS, 1, LARGEST_BATCH);
     this.#bundleLimits = options.bundleLimits;
-    const bufferEvents = count(options.bufferEvents, DEFAULT_BUFFER_EVENTS, 0, Number.MAX_SAFE_INTEGER);
-    this.#buffer = new BatchBuffer({
-      maxEvents: bufferEvents,
-      maxChars: count(options.bufferChars, DEFAULT_BUFFER_CHARS, 0, Number.MAX_SAFE_INTEGER),
-      mergeUpTo: Math.min(this.#maxBatchEvents, Math.max(1, Math.ceil(bufferEvents / 4))),
-    });
+    this.#bufferEvents = count(options.bufferEvents, DEFAULT_BUFFER_EVENTS, 0, Number.MAX_SAFE_INTEGER);
+    this.#bufferChars = count(options.bufferChars, DEFAULT_BUFFER_CHARS, 0, Number.MAX_SAFE_INTEGER);
+    this.#closeAtEvents = Math.min(this.#maxBatchEvents, Math.max(1, Math.ceil(this.#bufferEvents / 4)));
+    this.#closeAtChars = Math.max(1, Math.ceil(this.#bufferChars / 4));
     this.#hello = {
       source: AGENT_SOURCE,
       v: PROTOCOL_VERSION,
@@ -214,7 +219,7 @@ export class PostMessageTracker implements TrackerProtocol {
       this.#previews.clear();
       if (batch === null) return;
       if (this.#connected) this.#post(batch);
-      else this.#dropped(this.#buffer.push(batch));
+      else this.#buffer.push(batch);
     } catch (error) {
       reportTrackerError(error);
     }
@@ -251,7 +256,7 @@ export class PostMessageTracker implements TrackerProtocol {
       connected: this.#connected,
       postedBatches: this.#postedBatches,
       postedEvents: this.#postedEvents,
-      bufferedEvents: this.#buffer.events,
+      bufferedEvents: this.#buffer.events + this.#encoder.size,
       droppedEvents: this.#droppedEvents,
       postErrors: this.#postErrors,
     };
@@ -264,11 +269,34 @@ export class PostMessageTracker implements TrackerProtocol {
         this.#lastName = trackingNameOf(type);
         this.#lastType = type;
       }
-      this.#encoder.add(op, serial, this.#lastName, bundle === undefined ? undefined : this.#preview(bundle));
-      if (this.#encoder.size >= this.#maxBatchEvents) this.flush();
-      else if (!this.#scheduled) this.#schedule();
+      const encoder = this.#encoder;
+      encoder.add(op, serial, this.#lastName, bundle === undefined ? undefined : this.#preview(bundle));
+      if (!this.#connected) this.#bound();
+      else if (encoder.size >= this.#maxBatchEvents) this.flush();
+      if (!this.#scheduled) this.#schedule();
     } catch (error) {
       reportTrackerError(error);
+    }
+  }
+
+  /**
+   * While no relay listens, the open batch stays open across tasks (one batch per task would make
+   * the buffer mostly envelopes for a page that creates an object per task), and the buffer
+   * with it stays within its bounds: the oldest whole batches go first.
+   */
+  #bound(): void {
+    const encoder = this.#encoder;
+    const buffer = this.#buffer;
+    if (encoder.size >= this.#closeAtEvents || encoder.chars >= this.#closeAtChars) this.flush();
+    while (buffer.events + encoder.size > this.#bufferEvents || buffer.chars + encoder.chars > this.#bufferChars) {
+      if (buffer.events > 0) {
+        this.#dropped(buffer.dropOldest());
+      } else {
+        // The open batch alone is past a bound (one huge bundle, or bounds of 0).
+        this.#dropped(encoder.size);
+        encoder.take(this.session, this.frame, 1, 0);
+        break;
+      }
     }
   }
 
@@ -295,7 +323,10 @@ export class PostMessageTracker implements TrackerProtocol {
   readonly #scheduledFlush = (): void => {
     this.#scheduled = false;
     this.#timer = undefined;
-    this.flush();
+    // A later task may change an object bundle: preview it again then.
+    this.#previews.clear();
+    this.#encoder.nextTask();
+    if (this.#connected) this.flush();
   };
 
   #onMessage(event: MessageEventLike): void {
@@ -319,7 +350,7 @@ export class PostMessageTracker implements TrackerProtocol {
   }
 
   #post(batch: AgentBatch): void {
-    const events = batch.ops.length / OP_STRIDE;
+    const events = batch.events;
     batch.seq = this.#seq + 1;
     batch.dropped = this.#unreported;
     if (this.#send(batch)) {

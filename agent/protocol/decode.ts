@@ -1,4 +1,4 @@
-import { NO_BUNDLE, OP_NAMES, OP_STRIDE, type AgentBatch, type Op, type OpName } from './messages.js';
+import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_NAMES, type AgentBatch, type Op, type OpName } from './messages.js';
 
 /** One decoded lifecycle event. */
 export interface LifecycleEvent {
@@ -21,10 +21,29 @@ export function forEachEvent(
   visit: (op: Op, serial: number, type: string, time: number, bundle: string | undefined) => void,
 ): void {
   const { ops, strings, t0 } = batch;
-  for (let i = 0; i < ops.length; i += OP_STRIDE) {
-    const typeOp = ops[i]!;
-    const bundle = ops[i + 3]!;
-    visit((typeOp & 3) as Op, ops[i + 1]!, strings[typeOp >> 2]!, t0 + ops[i + 2]! / 1000, bundle === NO_BUNDLE ? undefined : strings[bundle]);
+  const length = ops.length;
+  let at = 0;
+  let serial = 0;
+  let offset = 0;
+  // The four numbers of an event, inlined: a closure per number halves the decoding rate. Digit
+  // values are added in parentheses: `n * 32 + c` alone could pass 2^53 and round.
+  while (at < length) {
+    let head = 0;
+    let c = ops.charCodeAt(at++);
+    for (; c >= MORE_DIGIT; c = ops.charCodeAt(at++)) head = head * DIGIT_BASE + (c - MORE_DIGIT);
+    head = head * DIGIT_BASE + (c - LAST_DIGIT);
+    let step = 0;
+    for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) step = step * DIGIT_BASE + (c - MORE_DIGIT);
+    step = step * DIGIT_BASE + (c - LAST_DIGIT);
+    serial += head & 4 ? -step : step;
+    step = 0;
+    for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) step = step * DIGIT_BASE + (c - MORE_DIGIT);
+    offset += step * DIGIT_BASE + (c - LAST_DIGIT);
+    let bundle = 0;
+    for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) bundle = bundle * DIGIT_BASE + (c - MORE_DIGIT);
+    bundle = bundle * DIGIT_BASE + (c - LAST_DIGIT);
+    // head < 8 × MAX_STRINGS_PER_BATCH (validated), so bit operators are exact.
+    visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, bundle === 0 ? undefined : strings[bundle - 1]);
   }
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeBatch, forEachEvent, type LifecycleEvent } from './decode.js';
-import { BatchEncoder } from './encode.js';
-import { AGENT_SOURCE, NO_BUNDLE, OP_NAMES, OP_STRIDE, Op, PROTOCOL_VERSION, type AgentBatch } from './messages.js';
+import { BatchEncoder, encodeOps } from './encode.js';
+import { AGENT_SOURCE, OP_NAMES, Op, PROTOCOL_VERSION, type AgentBatch } from './messages.js';
 import { checkAgentMessage } from './validate.js';
 
 /** A clock that advances by `step` ms per reading and counts its readings. */
@@ -70,8 +70,10 @@ test('take stamps the envelope and passes validation unchanged', () => {
     seq: 42,
     t0: 1000,
     dropped: 17,
+    events: 1,
     strings: ['T'],
-    ops: [0 * 4 + Op.attached, 5, 0, NO_BUNDLE],
+    // Type 0 attached, serial up by 5, time +0, no bundle: one digit each ('#' is 0).
+    ops: '#(##',
   });
   const checked = checkAgentMessage(batch);
   assert.ok(checked.ok);
@@ -87,7 +89,7 @@ test('type names and bundle texts are interned once per batch', () => {
   encoder.add(Op.updated, 1, 'Odd', 'Odd');
   const batch = take(encoder);
   assert.deepEqual(batch.strings, ['Odd', '"common"', 'Even']);
-  assert.equal(batch.ops.length, 101 * OP_STRIDE);
+  assert.equal(batch.events, 101);
   // A bundle text equal to a type name shares its slot; decoding still tells them apart.
   const { op, serial, type, bundle } = decodeBatch(batch).at(-1)!;
   assert.deepEqual({ op, serial, type, bundle }, { op: 'updated', serial: 1, type: 'Odd', bundle: 'Odd' });
@@ -123,7 +125,6 @@ test('times are non-decreasing and within the range of clock readings', () => {
   // Offsets are whole microseconds: half a microsecond of rounding either way.
   assert.ok(times[0]! >= readings[0]! - 0.0005);
   assert.ok(times.at(-1)! <= readings.at(-1)! + 0.0005);
-  for (let i = 2; i < batch.ops.length; i += OP_STRIDE) assert.ok(Number.isInteger(batch.ops[i]));
 });
 
 test('a clock reading before t0 is clamped: no event is earlier than the batch start', () => {
@@ -149,10 +150,60 @@ test('take returns null when empty and resets: the next batch starts afresh', ()
   encoder.add(Op.destroyed, 9, 'Second', undefined);
   const second = take(encoder, 2);
   assert.deepEqual(second.strings, ['Second'], 'strings of the previous batch are not carried over');
-  assert.deepEqual(second.ops, [0 * 4 + Op.destroyed, 9, 0, NO_BUNDLE]);
+  assert.deepEqual(second.ops, encodeOps([0 * 4 + Op.destroyed, 9, 0, -1]).ops);
   assert.equal(second.t0, 11, 'a new batch reads the clock again');
 
   // The first batch is not touched by later adds (it may still be queued for posting).
   assert.deepEqual(first.strings, ['First', '"a"', '"b"']);
   assert.deepEqual(decodeBatch(first).map((e) => [e.op, e.bundle]), [['attached', '"a"'], ['updated', '"b"']]);
+});
+
+test('every safe integer and every step back or forward survives the string encoding', () => {
+  const serials = [1, 2, 31, 32, 33, 1023, 1024, 1025, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, 5, 1];
+  const numbers: number[] = [];
+  let offset = 0;
+  serials.forEach((serial, i) => {
+    offset += [0, 1, 31, 32, 1e6, 2 ** 40][i % 6]!;
+    numbers.push((i % 3) * 4 + (i % 4), serial, offset, i % 2 ? -1 : i % 3);
+  });
+  const { ops, events } = encodeOps(numbers);
+  assert.equal(events, serials.length);
+  assert.match(ops, /^[#-B\]-|]+$/, 'printable ASCII without quote or backslash');
+  const batch: AgentBatch = {
+    source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0,
+    events, strings: ['A', 'B', 'C'], ops,
+  };
+  assert.ok(checkAgentMessage(batch).ok);
+  const decoded = decodeBatch(batch);
+  assert.deepEqual(decoded.map((e) => e.serial), serials);
+  assert.deepEqual(
+    decoded.map((e) => [OP_NAMES.indexOf(e.op), e.type, e.time * 1000, e.bundle]),
+    serials.map((_, i) => [i % 4, 'ABC'[i % 3], numbers[i * 4 + 2], i % 2 ? undefined : 'ABC'[i % 3]]),
+  );
+});
+
+test('encodeOps refuses what the encoding cannot carry', () => {
+  assert.throws(() => encodeOps([0, 1, 5, -1, 0, 2, 4, -1]), /event 1/);
+  assert.throws(() => encodeOps([0, 1.5, 0, -1]), RangeError);
+  assert.throws(() => encodeOps([0, 1, 0, -2]), RangeError);
+});
+
+test('nextTask makes the next event read the clock', () => {
+  const clock = fakeClock(100, 1);
+  const encoder = new BatchEncoder(clock.now, 64);
+  encoder.add(Op.attached, 1, 'T', undefined);
+  encoder.add(Op.attached, 2, 'T', undefined);
+  encoder.nextTask();
+  encoder.add(Op.attached, 3, 'T', undefined);
+  assert.deepEqual(decodeBatch(take(encoder)).map((e) => e.time), [100, 100, 101]);
+  assert.equal(clock.readings.length, 2);
+});
+
+test('chars counts the open batch\'s interned strings once each', () => {
+  const encoder = new BatchEncoder(fakeClock(0, 1).now);
+  encoder.add(Op.attached, 1, 'Type', '"bundle"');
+  encoder.add(Op.updated, 1, 'Type', '"bundle"');
+  assert.equal(encoder.chars, 'Type'.length + '"bundle"'.length);
+  take(encoder);
+  assert.equal(encoder.chars, 0);
 });

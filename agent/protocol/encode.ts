@@ -1,20 +1,73 @@
-import { AGENT_SOURCE, NO_BUNDLE, OP_STRIDE, PROTOCOL_VERSION, type AgentBatch, type Op } from './messages.js';
+import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, type AgentBatch, type Op } from './messages.js';
+
+/** Writes the digits of `AgentBatch.ops` into a reused byte buffer (see messages.ts). */
+class OpsWriter {
+  #bytes = new Uint8Array(4096);
+  #length = 0;
+  readonly #digits: number[] = [];
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends a non-negative safe integer. */
+  write(value: number): void {
+    // 11 digits hold any safe integer.
+    if (this.#length + 11 > this.#bytes.length) this.#grow();
+    const bytes = this.#bytes;
+    if (value < DIGIT_BASE) {
+      bytes[this.#length++] = LAST_DIGIT + value;
+    } else if (value < DIGIT_BASE * DIGIT_BASE) {
+      bytes[this.#length++] = MORE_DIGIT + (value >> 5);
+      bytes[this.#length++] = LAST_DIGIT + (value & 31);
+    } else {
+      // Arithmetic, not bit operators: serials and offsets may pass 2^31.
+      const digits = this.#digits;
+      digits.length = 0;
+      for (; value >= DIGIT_BASE; value = (value - (value % DIGIT_BASE)) / DIGIT_BASE) digits.push(value % DIGIT_BASE);
+      bytes[this.#length++] = MORE_DIGIT + value;
+      for (let i = digits.length - 1; i > 0; i--) bytes[this.#length++] = MORE_DIGIT + digits[i]!;
+      bytes[this.#length++] = LAST_DIGIT + digits[0]!;
+    }
+  }
+
+  /** The digits written so far as a string; the writer starts empty again. */
+  take(): string {
+    let text = '';
+    // In slices: an argument list has a length limit.
+    for (let at = 0; at < this.#length; at += 8192) {
+      text += String.fromCharCode.apply(null, this.#bytes.subarray(at, Math.min(this.#length, at + 8192)) as unknown as number[]);
+    }
+    this.#length = 0;
+    return text;
+  }
+
+  #grow(): void {
+    const bytes = new Uint8Array(this.#bytes.length * 2);
+    bytes.set(this.#bytes);
+    this.#bytes = bytes;
+  }
+}
 
 /**
  * Builds the `strings` and `ops` of an AgentBatch, one event at a time, without allocating per
- * event. The clock is read when a batch starts and then once every `readClockEvery` events:
- * events in between share the last reading (the clock read is the largest per-event cost;
- * events of one task are microseconds apart anyway).
+ * event. The clock is read when a batch starts, at the first event after `nextTask()`, and then
+ * once every `readClockEvery` events: events in between share the last reading (the clock read is
+ * the largest per-event cost; events of one task are microseconds apart anyway).
  */
 export class BatchEncoder {
   readonly #clock: () => number;
   readonly #readClockEvery: number;
-  #ops: number[] = [];
+  readonly #ops = new OpsWriter();
+  #events = 0;
   #strings: string[] = [];
   #index = new Map<string, number>();
+  #chars = 0;
   #t0 = 0;
   #offset = 0;
   #sinceRead = 0;
+  #lastSerial = 0;
+  #lastOffset = 0;
 
   /** `clock` returns epoch milliseconds with sub-millisecond precision. */
   constructor(clock: () => number, readClockEvery = 64) {
@@ -24,24 +77,43 @@ export class BatchEncoder {
 
   /** Events in the open batch. */
   get size(): number {
-    return this.#ops.length / OP_STRIDE;
+    return this.#events;
+  }
+
+  /** Characters of the open batch's strings (type names, bundle texts). */
+  get chars(): number {
+    return this.#chars;
   }
 
   add(op: Op, serial: number, type: string, bundleJson: string | undefined): void {
-    if (this.#ops.length === 0) {
+    if (this.#events === 0) {
       this.#t0 = this.#clock();
       this.#offset = 0;
       this.#sinceRead = 0;
     } else if (++this.#sinceRead >= this.#readClockEvery) {
-      this.#offset = Math.max(0, Math.round((this.#clock() - this.#t0) * 1000));
+      // Never before the previous event: a clock may step back a little, and ops holds no negative change.
+      this.#offset = Math.max(this.#offset, Math.round((this.#clock() - this.#t0) * 1000));
       this.#sinceRead = 0;
     }
-    this.#ops.push(this.#intern(type) * 4 + op, serial, this.#offset, bundleJson === undefined ? NO_BUNDLE : this.#intern(bundleJson));
+    this.#events++;
+    const ops = this.#ops;
+    const back = serial < this.#lastSerial;
+    ops.write(this.#intern(type) * 8 + (back ? 4 : 0) + op);
+    ops.write(back ? this.#lastSerial - serial : serial - this.#lastSerial);
+    ops.write(this.#offset - this.#lastOffset);
+    ops.write(bundleJson === undefined ? 0 : this.#intern(bundleJson) + 1);
+    this.#lastSerial = serial;
+    this.#lastOffset = this.#offset;
+  }
+
+  /** The next event reads the clock: events of separate tasks never share a reading. */
+  nextTask(): void {
+    this.#sinceRead = this.#readClockEvery;
   }
 
   /** Closes the open batch and returns it (or null when empty); the next `add` starts a new one. */
   take(session: string, frame: string, seq: number, dropped: number): AgentBatch | null {
-    if (this.#ops.length === 0) return null;
+    if (this.#events === 0) return null;
     const batch: AgentBatch = {
       source: AGENT_SOURCE,
       v: PROTOCOL_VERSION,
@@ -51,12 +123,16 @@ export class BatchEncoder {
       seq,
       t0: this.#t0,
       dropped,
+      events: this.#events,
       strings: this.#strings,
-      ops: this.#ops,
+      ops: this.#ops.take(),
     };
-    this.#ops = [];
+    this.#events = 0;
     this.#strings = [];
     this.#index = new Map();
+    this.#chars = 0;
+    this.#lastSerial = 0;
+    this.#lastOffset = 0;
     return batch;
   }
 
@@ -65,7 +141,33 @@ export class BatchEncoder {
     if (index === undefined) {
       index = this.#strings.push(text) - 1;
       this.#index.set(text, index);
+      this.#chars += text.length;
     }
     return index;
   }
+}
+
+/**
+ * The `ops` and `events` of a batch from events given as numbers, OP_STRIDE per event:
+ * `[typeIndex * 4 + op, serial, microseconds since t0, bundleIndex or -1]`, times never going
+ * back. For tests, tools and hand-made batches; the agent itself uses BatchEncoder.
+ */
+export function encodeOps(events: readonly number[]): { events: number; ops: string } {
+  const ops = new OpsWriter();
+  let lastSerial = 0;
+  let lastOffset = 0;
+  for (let i = 0; i + OP_STRIDE <= events.length; i += OP_STRIDE) {
+    const [typeOp, serial, offset, bundle] = [events[i]!, events[i + 1]!, events[i + 2]!, events[i + 3]!];
+    if (![typeOp, serial, offset, bundle + 1, offset - lastOffset].every((n) => Number.isSafeInteger(n) && n >= 0)) {
+      throw new RangeError(`encodeOps: event ${i / OP_STRIDE} is not encodable (negative, fractional, or earlier than the one before)`);
+    }
+    const back = serial < lastSerial;
+    ops.write((typeOp >> 2) * 8 + (back ? 4 : 0) + (typeOp & 3));
+    ops.write(back ? lastSerial - serial : serial - lastSerial);
+    ops.write(offset - lastOffset);
+    ops.write(bundle + 1);
+    lastSerial = serial;
+    lastOffset = offset;
+  }
+  return { events: Math.floor(events.length / OP_STRIDE), ops: ops.take() };
 }

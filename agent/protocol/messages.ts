@@ -7,12 +7,13 @@
  * messages unchanged (plus its own RelayDropped notices) and keeps them until the worker
  * acknowledges them as stored (WorkerAck); the service worker wraps them per tab for panels
  * (WorkerToPanel). Everything crossing an extension port must be JSON-serializable:
- * Chrome serializes port messages as JSON, so there are no typed arrays here.
+ * Chrome serializes port messages as JSON, so there are no typed arrays here, and a batch's
+ * events travel as one ASCII string (see AgentBatch) rather than an array of numbers.
  * docs/protocol.md describes the same in prose.
  */
 
 /** Bumped on any incompatible change; receivers drop messages of other versions (counted). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** `source` tag of messages the agent posts into its window. */
 export const AGENT_SOURCE = 'trackables-agent';
@@ -31,11 +32,16 @@ export type OpName = (typeof OP_NAMES)[number];
 
 /** Numbers per event in `AgentBatch.ops`. */
 export const OP_STRIDE = 4;
-/** `bundle` slot value for "no bundle" (undefined). */
-export const NO_BUNDLE = -1;
+/** Digit characters of `AgentBatch.ops`: a number's last digit, then the digits before it. */
+export const LAST_DIGIT = 0x23; // '#' … 'B'
+export const MORE_DIGIT = 0x5d; // ']' … '|'
+/** Values per digit: each digit character carries 5 bits. */
+export const DIGIT_BASE = 32;
 /** Upper bounds the validator enforces; the agent flushes long before reaching them. */
 export const MAX_EVENTS_PER_BATCH = 100_000;
 export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;
+/** Characters of `ops` at most: 11 digits carry any safe integer, OP_STRIDE numbers per event. */
+export const MAX_OPS_LENGTH = MAX_EVENTS_PER_BATCH * OP_STRIDE * 11;
 export const MAX_ID_LENGTH = 64;
 
 interface AgentEnvelope {
@@ -60,13 +66,25 @@ export interface AgentHello extends AgentEnvelope {
 
 /**
  * A batch of lifecycle events, compactly encoded (after React DevTools' operations arrays):
- * strings (type names, bundle JSON texts) are sent once per batch in `strings`, events are
- * numbers in `ops`, OP_STRIDE per event:
+ * strings (type names, bundle JSON texts) are sent once per batch in `strings`, and each event
+ * is OP_STRIDE non-negative integers in `ops`:
  *
- *   [typeIndex * 4 + op, serial, microseconds since t0, bundleIndex or NO_BUNDLE]
+ *   typeIndex * 8 + (4 if the serial is lower than the previous event's, else 0) + op,
+ *   how far the serial moved from the previous event's,
+ *   the time's change from the previous event's, in microseconds (never negative),
+ *   bundleIndex + 1, or 0 for no bundle
  *
- * `typeIndex` and `bundleIndex` index `strings`. A bundle string is the JSON text of the bundle
- * made safe (see bundle-preview.ts). Each batch stands alone, so losing one loses only its events.
+ * (the first event's "previous" serial and time are 0 and t0). `typeIndex` and `bundleIndex`
+ * index `strings`; a bundle string is the JSON text of the bundle made safe (bundle-preview.ts).
+ *
+ * `ops` is one string, not an array: the page's structured clone, the content script's read and
+ * Chrome's JSON for the port then copy one flat string instead of handling 400,000 numbers, which
+ * is what kept the pipeline off the page's main-thread budget. Each number is written in base 32,
+ * most significant digit first: every digit but the last is a MORE_DIGIT character, the last a
+ * LAST_DIGIT one. All are printable ASCII, never `"` or `\`, so JSON and UTF-8 carry them 1:1.
+ * Consecutive serials and same-moment events make most events 4 characters.
+ *
+ * Each batch stands alone, so losing one loses only its events.
  */
 export interface AgentBatch extends AgentEnvelope {
   kind: 'batch';
@@ -76,8 +94,10 @@ export interface AgentBatch extends AgentEnvelope {
   t0: number;
   /** Events the agent dropped (buffer full) since the previous batch. */
   dropped: number;
+  /** Events in `ops`: counting them needs no decoding. */
+  events: number;
   strings: string[];
-  ops: number[];
+  ops: string;
 }
 
 export type AgentMessage = AgentHello | AgentBatch;

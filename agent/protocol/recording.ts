@@ -10,8 +10,11 @@ import { checkAgentMessage, issueReason, type Checked } from './validate.js';
 
 /** `format` of every recording file. */
 export const RECORDING_FORMAT = 'trackables-recording';
-/** Bumped on any incompatible change of the recording shape; readers reject other versions. */
-export const RECORDING_VERSION = 1;
+/**
+ * Bumped on any incompatible change of the recording's shape or of its messages' protocol version
+ * (2: protocol 2, whose batches carry `ops` as a string); readers reject other versions.
+ */
+export const RECORDING_VERSION = 2;
 
 /** One agent's messages: one page load (session) in one window (frame). */
 export interface RecordedSession {

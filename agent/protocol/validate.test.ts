@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeBatch } from './decode.js';
-import { BatchEncoder } from './encode.js';
+import { BatchEncoder, encodeOps } from './encode.js';
 import {
   AGENT_SOURCE,
   MAX_EVENTS_PER_BATCH,
   MAX_ID_LENGTH,
+  MAX_OPS_LENGTH,
   MAX_STRINGS_PER_BATCH,
-  NO_BUNDLE,
-  OP_STRIDE,
   Op,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
@@ -53,8 +52,17 @@ function batch(): AgentBatch {
     t0: 1_700_000_000_000.5,
     dropped: 0,
     strings: ['Session', '{"user":7}'],
-    ops: [0 * 4 + Op.attached, 1, 0, NO_BUNDLE, 0 * 4 + Op.updated, 1, 250, 1],
+    ...encodeOps([0 * 4 + Op.attached, 1, 0, -1, 0 * 4 + Op.updated, 1, 250, 1]),
   };
+}
+
+/** `ops` of one event given as its four encoded numbers (see AgentBatch), digits written by hand. */
+function digits(...values: number[]): string {
+  return values.map((value) => {
+    let text = String.fromCharCode(0x23 + (value % 32));
+    for (value = Math.floor(value / 32); value > 0; value = Math.floor(value / 32)) text = String.fromCharCode(0x5d + (value % 32)) + text;
+    return text;
+  }).join('');
 }
 
 function assertRejected(result: Checked<unknown>, reason?: RegExp): void {
@@ -84,10 +92,10 @@ test('unknown extra fields are allowed and passed on', () => {
 });
 
 test('an empty batch, and one at the event limit, are valid', () => {
-  assert.ok(checkAgentMessage({ ...batch(), strings: [], ops: [] }).ok);
-  const ops = new Array<number>(MAX_EVENTS_PER_BATCH * OP_STRIDE);
-  for (let i = 0; i < ops.length; i += OP_STRIDE) ops.splice(i, OP_STRIDE, Op.attached, i / OP_STRIDE + 1, i, NO_BUNDLE);
-  assert.ok(checkAgentMessage({ ...batch(), strings: ['T'], ops }).ok);
+  assert.ok(checkAgentMessage({ ...batch(), strings: [], events: 0, ops: '' }).ok);
+  const numbers: number[] = [];
+  for (let i = 0; i < MAX_EVENTS_PER_BATCH; i++) numbers.push(Op.attached, i + 1, i, -1);
+  assert.ok(checkAgentMessage({ ...batch(), strings: ['T'], ...encodeOps(numbers) }).ok);
 });
 
 test('malformed agent messages are rejected with a reason, never thrown', () => {
@@ -108,26 +116,26 @@ test('malformed agent messages are rejected with a reason, never thrown', () => 
     ['negative dropped', { ...batch(), dropped: -1 }, /^dropped: /],
     ['strings not an array', { ...batch(), strings: 'Session' }, /^strings: /],
     ['a string that is a number', { ...batch(), strings: ['Session', 7] }, /^strings\.1: /],
-    ['ops not an array', { ...batch(), ops: {} }, /^ops: /],
-    ['ops stride broken', { ...batch(), ops: [0, 1, 0, NO_BUNDLE, 0] }, /ops/],
-    ['type index out of range', { ...batch(), ops: [2 * 4, 1, 0, NO_BUNDLE] }, /ops/],
-    ['type index past 2^31 (wraps when shifted)', { ...batch(), ops: [2 ** 31, 1, 0, NO_BUNDLE] }, /ops/],
-    ['type index past 2^32', { ...batch(), ops: [2 ** 32 + 1, 1, 0, NO_BUNDLE] }, /ops/],
-    ['negative type op', { ...batch(), ops: [-1, 1, 0, NO_BUNDLE] }, /ops/],
-    ['fractional type op', { ...batch(), ops: [0.5, 1, 0, NO_BUNDLE] }, /ops/],
-    ['type op as a string', { ...batch(), ops: ['0', 1, 0, NO_BUNDLE] }, /ops/],
-    ['negative serial', { ...batch(), ops: [0, -3, 0, NO_BUNDLE] }, /ops/],
-    ['serial 0', { ...batch(), ops: [0, 0, 0, NO_BUNDLE] }, /ops/],
-    ['unsafe serial', { ...batch(), ops: [0, 2 ** 53, 0, NO_BUNDLE] }, /ops/],
-    ['negative time offset', { ...batch(), ops: [0, 1, -1, NO_BUNDLE] }, /ops/],
-    ['fractional time offset', { ...batch(), ops: [0, 1, 0.5, NO_BUNDLE] }, /ops/],
-    ['bundle index out of range', { ...batch(), ops: [0, 1, 0, 2] }, /ops/],
-    ['bundle index -2', { ...batch(), ops: [0, 1, 0, -2] }, /ops/],
-    ['bundle index fractional', { ...batch(), ops: [0, 1, 0, 0.5] }, /ops/],
-    ['bundle index null', { ...batch(), ops: [0, 1, 0, null] }, /ops/],
-    ['holes in ops', { ...batch(), ops: [0, 1, , NO_BUNDLE] }, /ops/],
-    ['too many events', { ...batch(), strings: ['T'], ops: new Array(MAX_EVENTS_PER_BATCH * OP_STRIDE + OP_STRIDE).fill(0) }, /^ops: /],
-    ['too many strings', { ...batch(), strings: new Array(MAX_STRINGS_PER_BATCH + 1).fill('s'), ops: [] }, /^strings: /],
+    ['ops not a string', { ...batch(), ops: [0, 1, 0, -1] }, /^ops: /],
+    ['ops too long', { ...batch(), ops: '#'.repeat(MAX_OPS_LENGTH + 1) }, /^ops: /],
+    ['events missing', { ...batch(), events: undefined }, /^events: /],
+    ['events fractional', { ...batch(), events: 1.5 }, /^events: /],
+    ['events past the limit', { ...batch(), events: MAX_EVENTS_PER_BATCH + 1 }, /^events: /],
+    ['fewer events than announced', { ...batch(), events: 3 }, /^ops: 2 events where 3/],
+    ['more events than announced', { ...batch(), events: 1 }, /^ops: more events/],
+    ['ends inside an event', { ...batch(), events: 1, ops: digits(0, 1, 0) }, /^ops: ends inside an event/],
+    ['ends inside a number', { ...batch(), events: 1, ops: digits(0, 1, 0) + ']' }, /^ops: ends inside a number/],
+    ['a character outside the digits', { ...batch(), events: 1, ops: digits(0, 1, 0) + '"' }, /^ops: unexpected character at 3/],
+    ['a backslash', { ...batch(), events: 1, ops: '\\###' }, /^ops: unexpected character at 0/],
+    ['a non-ASCII character', { ...batch(), events: 1, ops: '#\u0100##' }, /^ops: unexpected character/],
+    ['type index out of range', { ...batch(), events: 1, ops: digits(2 * 8, 1, 0, 0) }, /no type name/],
+    ['type index past 2^31', { ...batch(), events: 1, ops: digits(2 ** 31, 1, 0, 0) }, /no type name/],
+    ['a number past 2^53', { ...batch(), events: 1, ops: digits(0, 2 ** 53 + 2, 0, 0) }, /too large/],
+    ['serial 0', { ...batch(), events: 1, ops: digits(0, 0, 0, 0) }, /serial out of range/],
+    ['serial stepping below 1', { ...batch(), events: 2, ops: digits(0, 3, 0, 0) + digits(4, 3, 0, 0) }, /event 1: serial out of range/],
+    ['bundle index out of range', { ...batch(), events: 1, ops: digits(0, 1, 0, 3) }, /no bundle text/],
+    ['time past 2^53', { ...batch(), events: 2, ops: digits(0, 1, 2 ** 53 - 1, 0) + digits(0, 1, 2 ** 53 - 1, 0) }, /time out of range/],
+    ['too many strings', { ...batch(), strings: new Array(MAX_STRINGS_PER_BATCH + 1).fill('s'), events: 0, ops: '' }, /^strings: /],
     ['null', null],
     ['undefined', undefined],
     ['a string', 'hello'],
@@ -230,7 +238,7 @@ test('RelayReady and RelayDropped', () => {
     { ...dropped, events: 1.5 },
     { ...dropped, events: '3' },
     { ...dropped, source: AGENT_SOURCE },
-    { ...dropped, v: 2 },
+    { ...dropped, v: PROTOCOL_VERSION + 1 },
     { ...dropped, kind: 'dropped' },
     ready,
   ]) {
@@ -286,8 +294,8 @@ test('WorkerToPanel: relay, history and tab events, validated down to the relaye
     assert.equal(checked.message, message);
   }
   const invalid: unknown[] = [
-    { kind: 'relay', origin, message: { ...batch(), v: 2 } },
-    { kind: 'relay', origin, message: { ...batch(), ops: [9 * 4, 1, 0, NO_BUNDLE] } },
+    { kind: 'relay', origin, message: { ...batch(), v: PROTOCOL_VERSION - 1 } },
+    { kind: 'relay', origin, message: { ...batch(), events: 1, ops: digits(9 * 8, 1, 0, 0) } },
     { kind: 'relay', origin: { tabId: 3 }, message: batch() },
     { kind: 'relay', origin: { tabId: 3, frameId: 0.5 }, message: batch() },
     { kind: 'relay', origin },
@@ -358,11 +366,11 @@ test('property: encoded batches pass validation unchanged and decode to the even
   );
 });
 
-/** A random change to a valid batch: a field replaced, removed, or an ops/strings slot changed. */
+/** A random change to a valid batch: a field replaced, removed, an ops character or strings slot changed. */
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('field' as const), key: fc.constantFrom(...Object.keys(batch()), 'extra'), value: fc.anything() }),
   fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...Object.keys(batch())) }),
-  fc.record({ kind: fc.constant('op' as const), index: fc.nat(), value: fc.oneof(fc.anything(), fc.integer(), fc.maxSafeNat(), fc.double()) }),
+  fc.record({ kind: fc.constant('op' as const), index: fc.nat(), value: fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff })) }),
   fc.record({ kind: fc.constant('string' as const), index: fc.nat(), value: fc.anything() }),
   fc.record({ kind: fc.constant('truncate' as const), length: fc.nat() }),
 );
@@ -388,13 +396,16 @@ function mutate(original: Record<string, unknown>, change: Mutation): Record<str
       delete copy[change.key];
       break;
     case 'op':
-      if (Array.isArray(ops)) copy.ops = withSlot(ops, change.index, change.value);
+      if (typeof ops === 'string') {
+        const at = change.index % (ops.length + 1);
+        copy.ops = ops.slice(0, at) + String.fromCharCode(change.value) + ops.slice(at + 1);
+      }
       break;
     case 'string':
       if (Array.isArray(strings)) copy.strings = withSlot(strings, change.index, change.value);
       break;
     case 'truncate':
-      if (Array.isArray(ops)) copy.ops = ops.slice(0, change.length % (ops.length + 1));
+      if (typeof ops === 'string') copy.ops = ops.slice(0, change.length % (ops.length + 1));
       break;
   }
   return copy;

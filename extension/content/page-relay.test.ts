@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakePort } from '../test-support/fake-browser.js';
+import { PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
 import { batch, hello } from '../test-support/messages.js';
 import { PageRelay, type RelayHost } from './page-relay.js';
 import { RelayBuffer } from './relay-buffer.js';
 
-const READY = { source: 'trackables-relay', v: 1, kind: 'ready' };
+const READY = { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'ready' };
 
 /** A page window, the ports the relay opened, and what it posted into the page. */
 function setup(buffer?: RelayBuffer) {
@@ -64,12 +65,12 @@ test('ignores other windows and untagged messages; counts tagged but invalid one
   page.post('trackables-agent');
   page.post(null);
   assert.equal(page.ports.length, 0, 'nothing for Trackables: no port opened');
-  page.post({ ...batch('s', 1), v: 2 });
-  page.post({ ...batch('s', 1), ops: [0, 1, 2] });
+  page.post({ ...batch('s', 1), v: PROTOCOL_VERSION + 1 });
+  page.post({ ...batch('s', 1), ops: '#$' });
   page.post(batch('s', 1));
   assert.deepEqual(page.sent(), [
-    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
-    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
     batch('s', 1),
   ]);
 });
@@ -83,8 +84,8 @@ test('a valid message that JSON cannot carry is dropped and counted, and blocks 
   page.post({ ...hello('s'), extra: cycle });
   page.post(batch('s', 2));
   assert.deepEqual(page.sent(), [
-    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
-    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
+    { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 },
     batch('s', 2),
   ]);
   assert.equal(page.ports.length, 1, 'one port carried all of it');
@@ -166,7 +167,7 @@ test('buffers while no port takes messages, drops the oldest, then reports and s
   page.workerAway(false);
   page.post(batch('s', 5, 4));
   assert.deepEqual(page.ports.at(-1)!.posted, [
-    { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 2, events: 3, invalid: 0 },
+    { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 2, events: 3, invalid: 0 },
     batch('s', 4, 3),
     batch('s', 5, 4),
   ]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PageToWorker } from '../../agent/protocol/messages.js';
+import { PROTOCOL_VERSION, type PageToWorker } from '../../agent/protocol/messages.js';
 import { checkPageToWorker } from '../../agent/protocol/validate.js';
 import { batch, hello } from '../test-support/messages.js';
 import { RelayBuffer } from './relay-buffer.js';
@@ -11,7 +11,7 @@ function sent(buffer: RelayBuffer): PageToWorker[] {
   return messages;
 }
 
-const notice = (messages: number, events: number, invalid = 0) => ({ source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages, events, invalid });
+const notice = (messages: number, events: number, invalid = 0) => ({ source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages, events, invalid });
 
 test('sends in order, each message once per port', () => {
   const buffer = new RelayBuffer();

@@ -1,4 +1,4 @@
-import { OP_STRIDE, PROTOCOL_VERSION, RELAY_SOURCE, type AgentMessage, type PageToWorker } from '../../agent/protocol/messages.js';
+import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentMessage, type PageToWorker } from '../../agent/protocol/messages.js';
 
 /**
  * Bounds of the content script's buffer for messages the worker has not stored yet. Whichever is
@@ -14,7 +14,7 @@ export interface RelayBufferLimits {
 }
 
 function eventsIn(message: PageToWorker): number {
-  return message.kind === 'batch' ? message.ops.length / OP_STRIDE : 0;
+  return message.kind === 'batch' ? message.events : 0;
 }
 
 interface Held {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batch, hello } from '../test-support/messages.js';
+import { PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
 import { History } from './history.js';
 
 const top = (tabId: number) => ({ tabId, frameId: 0 });
@@ -51,8 +52,8 @@ test('a new top-frame session is a navigation; a repeated hello is kept once', (
 test('counts agent drops, relay drops and invalid messages per tab', () => {
   const history = new History();
   history.addBatch(top(1), batch('a', 1, 1, 'f1', 7));
-  history.addRelayDrops(1, { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 3, events: 30, invalid: 2 });
-  history.addRelayDrops(1, { source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 1, events: 0 });
+  history.addRelayDrops(1, { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 3, events: 30, invalid: 2 });
+  history.addRelayDrops(1, { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 1, events: 0 });
   history.countInvalid(1);
   history.countInvalid(2);
   assert.deepEqual(history.replay(1, []).drops, { agentEvents: 7, relayMessages: 4, historyMessages: 0, invalidMessages: 3 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { WorkerToPanel } from '../../agent/protocol/messages.js';
+import { PROTOCOL_VERSION, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
 import { PageRelay } from '../content/page-relay.js';
 import { RelayBuffer } from '../content/relay-buffer.js';
@@ -98,7 +98,7 @@ test('invalid page messages are counted, not relayed', async () => {
   received(watcher);
   const tab = page(router, 1);
   tab.deliver({ ...batch('a', 1), seq: 0 });
-  tab.deliver({ source: 'trackables-relay', v: 1, kind: 'ready' });
+  tab.deliver({ source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'ready' });
   tab.deliver('hello');
   assert.deepEqual(received(watcher), []);
   const later = panel(router, 1);
@@ -110,7 +110,7 @@ test('relay drop notices go live to panels and into the counters', async () => {
   const { router } = await worker();
   const watcher = panel(router, 1);
   received(watcher);
-  page(router, 1).deliver({ source: 'trackables-relay', v: 1, kind: 'relay-dropped', messages: 4, events: 40, invalid: 1 });
+  page(router, 1).deliver({ source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 4, events: 40, invalid: 1 });
   assert.deepEqual(seqs(received(watcher)), ['relay-dropped']);
   const [history] = received(panel(router, 1));
   assert.deepEqual(history?.kind === 'history' && history.drops, { agentEvents: 0, relayMessages: 4, historyMessages: 0, invalidMessages: 1 });

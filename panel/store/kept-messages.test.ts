@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { encodeOps } from '../../agent/protocol/encode.js';
 import { AGENT_SOURCE, PROTOCOL_VERSION, type AgentBatch } from '../../agent/protocol/messages.js';
 import { collected } from '../../agent/test-support/collect.js';
 import { KeptMessages, MAX_KEPT_EVENTS_PER_FRAME } from './kept-messages.js';
@@ -7,7 +8,7 @@ import { KeptMessages, MAX_KEPT_EVENTS_PER_FRAME } from './kept-messages.js';
 function batch(seq: number, events: number): AgentBatch {
   return {
     source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq, t0: 0, dropped: 0,
-    strings: ['T'], ops: Array.from({ length: events }, (_, i) => [0, seq * 1e6 + i + 1, 0, -1]).flat(),
+    strings: ['T'], ...encodeOps(Array.from({ length: events }, (_, i) => [0, seq * 1e6 + i + 1, 0, -1]).flat()),
   };
 }
 

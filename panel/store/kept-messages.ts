@@ -1,4 +1,4 @@
-import { OP_STRIDE, type AgentMessage } from '../../agent/protocol/messages.js';
+import type { AgentMessage } from '../../agent/protocol/messages.js';
 
 /** Most raw messages kept per frame for export; beyond it the oldest are evicted first. */
 export const MAX_KEPT_MESSAGES_PER_FRAME = 5_000;
@@ -42,5 +42,5 @@ export class KeptMessages {
 }
 
 function events(message: AgentMessage): number {
-  return message.kind === 'batch' ? message.ops.length / OP_STRIDE : 0;
+  return message.kind === 'batch' ? message.events : 0;
 }

@@ -39,7 +39,7 @@ function batch(session: string, seq: number, events: Event[], { frame = 'f1', dr
   const encoder = new BatchEncoder(() => clock++, 1);
   for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
   const built = encoder.take(session, frame, seq, dropped);
-  return built ?? { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session, frame, seq, t0, dropped, strings: [], ops: [] };
+  return built ?? { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session, frame, seq, t0, dropped, events: 0, strings: [], ops: '' };
 }
 
 function hello(session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello {
@@ -236,9 +236,9 @@ test('malformed messages are counted, never thrown, and change nothing else', ()
     'relay',
     { kind: 'relay' },
     { ...good, origin: { tabId: TAB } },
-    { ...good, message: { ...(good as { message: AgentBatch }).message, ops: [0, 1, 2] } },
-    { ...good, message: { ...(good as { message: AgentBatch }).message, ops: [99, 1, 0, -1] } },
-    { ...good, message: { ...(good as { message: AgentBatch }).message, v: 2 } },
+    { ...good, message: { ...(good as { message: AgentBatch }).message, ops: '#$' } },
+    { ...good, message: { ...(good as { message: AgentBatch }).message, ops: '|B$##' } },
+    { ...good, message: { ...(good as { message: AgentBatch }).message, v: PROTOCOL_VERSION + 1 } },
     { kind: 'history', tabId: TAB, entries: 'no', drops: NO_DROPS },
     { ...good, origin: { tabId: TAB + 1, frameId: 0 } },
     hostile,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BatchEncoder } from '../../agent/protocol/encode.js';
 import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
-import { checkRecording } from '../../agent/protocol/recording.js';
+import { checkRecording, RECORDING_VERSION } from '../../agent/protocol/recording.js';
 import { MAX_KEPT_MESSAGES_PER_FRAME } from './kept-messages.js';
 import { MAX_IMPORTED_SESSIONS, NO_TAB, PanelStore } from './panel-store.js';
 import type { Session } from './session.js';
@@ -108,8 +108,8 @@ test('a file of another version, broken JSON, or not a recording gives a clear e
   const store = liveStore();
   const good = store.exportSession()!;
   const cases: [text: string, error: RegExp][] = [
-    [JSON.stringify({ ...good, version: 2 }), /^This file is a Trackables recording of version 2; this panel reads version 1$/],
-    ['{"format": "trackables-recording", "version": 1,', /^Broken file: JSON parse error: /],
+    [JSON.stringify({ ...good, version: 1 }), /^This file is a Trackables recording of version 1; this panel reads version 2$/],
+    ['{"format": "trackables-recording", "version": 2,', /^Broken file: JSON parse error: /],
     ['[1, 2]', /^Not a Trackables recording: the file holds an array, not an object$/],
     [JSON.stringify({ hello: 'world' }), /^Not a Trackables recording: "format" is missing, not "trackables-recording"$/],
     [JSON.stringify({ ...good, sessions: [{ ...good.sessions[0], messages: [{ kind: 'batch' }] }] }), /^Not a valid Trackables recording: sessions\.0: messages\.0: /],
@@ -131,7 +131,7 @@ test('a recording of another tool without frame ids: its first frame is the top 
   const store = makeStore(NO_TAB);
   const recording = {
     format: 'trackables-recording',
-    version: 1,
+    version: RECORDING_VERSION,
     createdAt: '2026-11-24T00:00:00.000Z',
     tool: 'trackables/playwright 0.1.0',
     extra: 'kept or ignored, never rejected',
@@ -167,7 +167,7 @@ test('imported sessions are bounded apart from live ones: the earliest imported 
   const store = makeStore(NO_TAB);
   const one = (session: string) => ({
     format: 'trackables-recording',
-    version: 1,
+    version: RECORDING_VERSION,
     createdAt: '',
     tool: 'test',
     sessions: [{ session, frame: 'f1', url: '', startedAt: 1_000, messages: [batch(session, 1, [['attached', 1, 'W']])] }],

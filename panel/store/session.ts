@@ -1,5 +1,5 @@
 import { forEachEvent } from '../../agent/protocol/decode.js';
-import { Op, OP_STRIDE, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
+import { Op, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
 import { CollectionSeries } from './collections.js';
@@ -204,7 +204,7 @@ export class Session {
     });
     frame.lastSeq = batch.seq;
     frame.kept.push(batch);
-    this.events += batch.ops.length / OP_STRIDE;
+    this.events += batch.events;
     this.series.sample(lastTime, this.types);
     if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
   }
