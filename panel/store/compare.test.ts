@@ -13,7 +13,7 @@ type Event = [op: keyof typeof Op, serial: number, type: string];
 function batch(session: string, frame: string, seq: number, events: Event[]): AgentBatch {
   let clock = 1_000 + seq;
   const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type] of events) encoder.add(Op[op], serial, type);
+  for (const [op, serial, type] of events) encoder.add(Op[op], serial, type, undefined);
   return encoder.take(session, frame, seq, 0)!;
 }
 
@@ -112,8 +112,9 @@ test('the store compares the previous load with the shown one until the user pic
   const store = twoLoads();
   const [s2, s1] = store.sessions;
   assert.deepEqual(store.compared, { baseline: s1, target: s2 });
-  store.pickCompared('baseline', 's2');
-  store.pickCompared('target', 's1');
+  store.pickCompared({ baseline: 's2' });
+  assert.deepEqual(store.compared, { baseline: s2, target: s2 });
+  store.pickCompared({ target: 's1' });
   assert.deepEqual(store.compared, { baseline: s2, target: s1 });
   // Showing another session does not move a picked target.
   store.select('s2');

@@ -229,9 +229,9 @@ export class PanelStore {
     return comparedPair(this.sessions, this.selected, this.#comparePick);
   }
 
-  /** Picks the baseline or target of the comparison (an id not listed falls back to the default). */
-  pickCompared(side: keyof ComparePick, id: string): void {
-    this.#comparePick = { ...this.#comparePick, [side]: id };
+  /** Picks the baseline, the target or both of the comparison (an id not listed falls back to the default). */
+  pickCompared(pick: Partial<ComparePick>): void {
+    this.#comparePick = { ...this.#comparePick, ...pick };
     this.#notifier.changed();
   }
 
