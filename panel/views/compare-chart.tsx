@@ -67,12 +67,14 @@ export function CompareChart({ store, baseline, target, type, theme }: Props) {
   }, [store, baseline, target, type, theme]);
 
   return (
-    <aside className="details compare-chart" aria-label={`Live ${type} in both sessions`}>
+    <section className="compare-chart" aria-label={`Live ${type} in both sessions`}>
       <h2>
-        Live <code>{type}</code>: baseline and target from their start
+        Live <code>{type}</code> in the baseline and the target, from each session's start
       </h2>
-      <div className="plot" ref={plotRef} role="img" aria-label={`Live count of ${type} over time in the baseline and target sessions`} />
-      <div className="legend" ref={legendRef} />
-    </aside>
+      <div className="chart">
+        <div className="plot" ref={plotRef} role="img" aria-label={`Live count of ${type} over time in the baseline and target sessions`} />
+        <div className="legend" ref={legendRef} />
+      </div>
+    </section>
   );
 }

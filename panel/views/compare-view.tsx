@@ -76,70 +76,70 @@ export function CompareView({ store, filter, theme }: Props) {
   return (
     <div className="compare">
       <ComparePickers store={store} baseline={baseline} target={target} />
-      <div className="split">
-        <div className="table-scroll">
-          <table aria-label="Comparison by type" className="types compare-table">
-            <colgroup>
-              <col />
-            </colgroup>
-            {GROUPS.map((group) => (
-              <colgroup key={group.label} span={2} />
-            ))}
-            <thead>
-              <tr>
-                {header('type', 'Type', 'Type', 'name')}
-                {GROUPS.map((group) => (
-                  <th key={group.label} scope="colgroup" colSpan={2} className="group" title={group.hint}>
-                    {group.label}
-                  </th>
+      <div className="table-scroll">
+        <table aria-label="Comparison by type" className="types compare-table">
+          <colgroup>
+            <col />
+          </colgroup>
+          {GROUPS.map((group) => (
+            <colgroup key={group.label} span={2} />
+          ))}
+          <thead>
+            <tr>
+              {header('type', 'Type', 'Type', 'name')}
+              {GROUPS.map((group) => (
+                <th key={group.label} scope="colgroup" colSpan={2} className="group" title={group.hint}>
+                  {group.label}
+                </th>
+              ))}
+            </tr>
+            <tr>{COMPARE_COLUMNS.map((column) => header(column, HEADERS[column][0], HEADERS[column][1], 'number'))}</tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr
+                key={row.type}
+                data-type={row.type}
+                data-only={row.only ?? undefined}
+                className={row.type === selectedType ? 'selected' : undefined}
+                onClick={() => setSelectedType(row.type)}
+              >
+                <th scope="row" className="name">
+                  <button type="button" className="type-button" aria-pressed={row.type === selectedType} title="Chart the live count of this type in both sessions">
+                    {row.type}
+                  </button>
+                  {row.only !== null && (
+                    <span className="only-tag" title={`This type was not reported in the ${row.only === 'target' ? 'baseline' : 'target'} session`}>
+                      only in {row.only}
+                    </span>
+                  )}
+                </th>
+                {COMPARE_COLUMNS.map((column) => (
+                  <td key={column} data-col={column} className={cellClass(row, column)}>
+                    {absent(row, column) ? '—' : row[column]}
+                  </td>
                 ))}
               </tr>
-              <tr>{COMPARE_COLUMNS.map((column) => header(column, HEADERS[column][0], HEADERS[column][1], 'number'))}</tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr
-                  key={row.type}
-                  data-type={row.type}
-                  data-only={row.only ?? undefined}
-                  className={row.type === selectedType ? 'selected' : undefined}
-                  onClick={() => setSelectedType(row.type)}
-                >
-                  <th scope="row" className="name">
-                    <button type="button" className="type-button" aria-pressed={row.type === selectedType} title="Chart the live count of this type in both sessions">
-                      {row.type}
-                    </button>
-                    {row.only !== null && (
-                      <span className="only-tag" title={`This type was not reported in the ${row.only === 'target' ? 'baseline' : 'target'} session`}>
-                        only in {row.only}
-                      </span>
-                    )}
-                  </th>
-                  {COMPARE_COLUMNS.map((column) => (
-                    <td key={column} data-col={column} className={cellClass(row, column)}>
-                      {absent(row, column) ? '—' : row[column]}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {rows.length === 0 && (
-            <p className="muted table-note">{all.length === 0 ? 'Neither session reported instances.' : `No type matches “${filter}”.`}</p>
-          )}
-        </div>
-        {selectedType !== null && <CompareChart store={store} baseline={baseline} target={target} type={selectedType} theme={theme} />}
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && (
+          <p className="muted table-note">{all.length === 0 ? 'Neither session reported instances.' : `No type matches “${filter}”.`}</p>
+        )}
       </div>
+      {selectedType !== null && <CompareChart store={store} baseline={baseline} target={target} type={selectedType} theme={theme} />}
     </div>
   );
 }
 
 function ComparePickers({ store, baseline, target }: { store: PanelStore; baseline: Session; target: Session }) {
   const sessions = store.sessions;
+  // Both sides are picked at once: the side not changed stays as shown rather than following the default.
+  const pick = (side: 'baseline' | 'target', id: string): void => store.pickCompared({ baseline: baseline.id, target: target.id, [side]: id });
   const picker = (side: 'baseline' | 'target', session: Session) => (
     <label className="session-picker">
       {side === 'baseline' ? 'Baseline' : 'Target'}
-      <select data-testid={`compare-${side}`} value={session.id} onChange={(event) => store.pickCompared({ [side]: event.target.value })}>
+      <select data-testid={`compare-${side}`} value={session.id} onChange={(event) => pick(side, event.target.value)}>
         {sessions.map((listed) => (
           <option key={listed.id} value={listed.id}>
             {describeSession(listed)}
@@ -151,7 +151,7 @@ function ComparePickers({ store, baseline, target }: { store: PanelStore; baseli
   return (
     <div className="compare-pickers">
       {picker('baseline', baseline)}
-      <button type="button" onClick={() => store.pickCompared({ baseline: target.id, target: baseline.id })} title="Swap baseline and target">
+      <button type="button" onClick={() => store.pickCompared({ baseline: target.id, target: baseline.id })} aria-label="Swap baseline and target" title="Swap baseline and target">
         Swap
       </button>
       {picker('target', target)}
