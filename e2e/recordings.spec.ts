@@ -56,8 +56,9 @@ test('an exported session imports into the viewer and the panel with the same ta
   const columns = ['live', 'allocated', 'retired', 'peak'] as const;
   await expectTable(panel, expected, { columns, before: () => collectGarbage(page) });
 
-  const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('button', { name: 'Export' }).click()]);
-  expect(download.suggestedFilename()).toMatch(/^trackables-\d{4}-\d\d-\d\dT[\d-]+Z\.json$/);
+  await panel.getByRole('button', { name: 'Export' }).click();
+  const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('menuitem', { name: 'Export shown session' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^trackables-127\.0\.0\.1-\d+-\d{4}-\d\d-\d\dT[\d-]+Z\.json$/);
   // Read through the download's blob URL, not download.saveAs: the real-DevTools tests' second
   // CDP connection (harness.ts) redirects the browser's downloads into its own temporary folder,
   // deleted when it closes, so Playwright's copy of the file may be gone.

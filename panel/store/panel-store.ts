@@ -2,6 +2,7 @@ import type { AgentBatch, AgentMessage, Origin, PageToWorker, PanelSubscribe, Wo
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../../agent/protocol/recording.js';
 import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
 import { VERSION } from '../../agent/version.js';
+import { comparedPair, type ComparedPair, type ComparePick } from './compare.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
 import { readRecording } from './read-recording.js';
@@ -26,6 +27,11 @@ export interface ExportedSession extends RecordedSession {
   /** Earliest messages the panel no longer kept (see kept-messages.ts), and their events. */
   evictedMessages?: number;
   evictedEvents?: number;
+  /**
+   * In an export of all sessions: the panel's id of the listed session the entry belongs to. An
+   * imported copy of a live session has the same agent session id; this keeps the two apart.
+   */
+  panelSession?: string;
 }
 
 export interface ExportedRecording extends Recording {
@@ -76,6 +82,7 @@ export class PanelStore {
   #connection: ConnectionState;
   #tab: TabState = { closed: false };
   #lastInvalid: string | null = null;
+  #comparePick: ComparePick = { baseline: null, target: null };
 
   constructor(tabId: number, schedule: Schedule) {
     this.tabId = tabId;
@@ -201,32 +208,31 @@ export class PanelStore {
     const session = id === null ? undefined : this.#find(id);
     if (session === undefined) return null;
     const notes: string[] = [];
-    const sessions = [...session.frames.values()].map((frame): ExportedSession => {
-      const messages = frame.kept.list();
-      const { evictedMessages, evictedEvents } = frame.kept;
-      const entry: ExportedSession = {
-        session: session.agentSession,
-        frame: frame.frame,
-        url: frame.url ?? '',
-        startedAt: startOf(messages) ?? session.startTime,
-        messages,
-        frameId: frame.frameId,
-      };
-      if (evictedMessages === 0) return entry;
-      notes.push(
-        `Frame ${frame.frame}: the panel kept only its latest messages; ${evictedMessages} earlier messages ` +
-          `(${evictedEvents} events) are missing, so counts decoded from this recording start mid-session.`,
-      );
-      return { ...entry, evictedMessages, evictedEvents };
-    });
-    return {
-      format: RECORDING_FORMAT,
-      version: RECORDING_VERSION,
-      createdAt: new Date(now).toISOString(),
-      tool: `trackables/panel ${VERSION}`,
-      sessions,
-      ...(notes.length > 0 ? { notes } : {}),
-    };
+    return recording(exportedFrames(session, notes), notes, now);
+  }
+
+  /**
+   * Every listed session, live and imported, oldest first, as one recording: importing it lists
+   * each apart again (see `panelSession`). Null when no session is listed.
+   */
+  exportAll(now = Date.now()): ExportedRecording | null {
+    // Stable: sessions that started together stay in listed order.
+    const sessions = this.sessions.sort((a, b) => a.startTime - b.startTime);
+    if (sessions.length === 0) return null;
+    const notes: string[] = [];
+    const entries = sessions.flatMap((session) => exportedFrames(session, notes).map((entry) => ({ ...entry, panelSession: session.id })));
+    return recording(entries, notes, now);
+  }
+
+  /** The sessions the Compare view shows: the user's picks, or the previous session against the shown one. */
+  get compared(): ComparedPair {
+    return comparedPair(this.sessions, this.selected, this.#comparePick);
+  }
+
+  /** Picks the baseline, the target or both of the comparison (an id not listed falls back to the default). */
+  pickCompared(pick: Partial<ComparePick>): void {
+    this.#comparePick = { ...this.#comparePick, ...pick };
+    this.#notifier.changed();
   }
 
   get connection(): ConnectionState {
@@ -304,17 +310,18 @@ export class PanelStore {
 
   /** Adds a checked recording's sessions; returns why it could not, then having changed nothing. */
   #load(recording: Recording, file: string): string | null {
-    const count = new Set(recording.sessions.map((entry) => entry.session)).size;
+    const count = new Set(recording.sessions.map(listedAs)).size;
     if (count === 0) return `Nothing to show: the recording ${file} holds no sessions`;
     if (count > MAX_IMPORTED_SESSIONS) return `The recording ${file} holds ${count} sessions; the panel shows at most ${MAX_IMPORTED_SESSIONS}`;
     const info: ImportInfo = { import: this.#imports + 1, file, drops: new DropTally() };
     const loaded = new Map<string, Session>();
     try {
       for (const entry of recording.sessions) {
-        let session = loaded.get(entry.session);
+        const key = listedAs(entry);
+        let session = loaded.get(key);
         if (session === undefined) {
-          session = new Session(`import-${info.import}/${entry.session}`, entry.startedAt, info, entry.session);
-          loaded.set(entry.session, session);
+          session = new Session(`import-${info.import}/${key}`, entry.startedAt, info, entry.session);
+          loaded.set(key, session);
         }
         const origin = { tabId: this.tabId, frameId: frameIdOf(entry, session.frames.size) };
         const frame = session.frame(entry.frame, origin);
@@ -369,6 +376,45 @@ export class PanelStore {
     );
     if (this.#forgotten.size > MAX_FORGOTTEN) this.#forgotten.delete(this.#forgotten.keys().next().value!);
   }
+}
+
+/** One entry per frame of `session`, of the messages kept for it; adds to `notes` what they miss. */
+function exportedFrames(session: Session, notes: string[]): ExportedSession[] {
+  return [...session.frames.values()].map((frame): ExportedSession => {
+    const messages = frame.kept.list();
+    const { evictedMessages, evictedEvents } = frame.kept;
+    const entry: ExportedSession = {
+      session: session.agentSession,
+      frame: frame.frame,
+      url: frame.url ?? '',
+      startedAt: startOf(messages) ?? session.startTime,
+      messages,
+      frameId: frame.frameId,
+    };
+    if (evictedMessages === 0) return entry;
+    notes.push(
+      `Frame ${frame.frame}: the panel kept only its latest messages; ${evictedMessages} earlier messages ` +
+        `(${evictedEvents} events) are missing, so counts decoded from this recording start mid-session.`,
+    );
+    return { ...entry, evictedMessages, evictedEvents };
+  });
+}
+
+function recording(sessions: ExportedSession[], notes: string[], now: number): ExportedRecording {
+  return {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    createdAt: new Date(now).toISOString(),
+    tool: `trackables/panel ${VERSION}`,
+    sessions,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/** Which listed session an entry makes part of: its `panelSession` when the panel wrote one, else its agent session. */
+function listedAs(entry: RecordedSession): string {
+  const listed = (entry as Partial<ExportedSession>).panelSession;
+  return typeof listed === 'string' && listed !== '' ? listed : entry.session;
 }
 
 /** The Chrome frame id a recorded frame had: as exported by the panel, else the first frame is the top one. */

@@ -179,3 +179,47 @@ test('imported sessions are bounded apart from live ones: the earliest imported 
   assert.equal(store.importRecording(JSON.stringify(tooMany), 'many.json'), false);
   assert.match(store.importError ?? '', /holds 21 sessions; the panel shows at most 20/);
 });
+
+test('export all writes every listed session; importing it lists each apart again with the same counts', () => {
+  const store = liveStore();
+  store.receive(relay(hello('s2', 'http://app.test/', { time: 5_000 })));
+  store.receive(relay(batch('s2', 1, [['attached', 1, 'Store'], ['attached', 2, 'Store']])));
+  // An imported copy of s1 has the same agent session id as the live s1.
+  assert.equal(store.importRecording(JSON.stringify(store.exportSession('s1')), 's1.json'), true);
+  const listed = store.sessions;
+  assert.equal(listed.length, 3);
+
+  const all = store.exportAll(Date.UTC(2026, 10, 24));
+  assert.ok(all);
+  const checked = checkRecording(JSON.parse(JSON.stringify(all)));
+  assert.equal(checked.ok ? null : checked.reason, null);
+  // One entry per (session, frame), oldest session first; the import keeps its messages.
+  assert.deepEqual(
+    all.sessions.map((entry) => [entry.panelSession, entry.session, entry.frame]),
+    [
+      ['s1', 's1', 'f1'],
+      ['s1', 's1', 'f2'],
+      ['import-1/s1', 's1', 'f1'],
+      ['import-1/s1', 's1', 'f2'],
+      ['s2', 's2', 'f1'],
+    ],
+  );
+  const importedEntries = all.sessions.filter((entry) => entry.panelSession?.startsWith('import-'));
+  assert.deepEqual(importedEntries.map((entry) => entry.messages), store.exportSession('s1')!.sessions.map((entry) => entry.messages));
+
+  const viewer = makeStore(NO_TAB);
+  assert.equal(viewer.importRecording(JSON.stringify(all), 'all.json'), true);
+  const back = viewer.sessions;
+  assert.equal(back.length, 3);
+  assert.deepEqual(
+    back.map((session) => [session.agentSession, session.startTime, session.events, counts(session)]),
+    listed.map((session) => [session.agentSession, session.startTime, session.events, counts(session)]),
+  );
+  assert.ok(back.every((session) => session.imported?.file === 'all.json'));
+  assert.equal(viewer.selected, back[0], 'the newest session is shown');
+});
+
+test('export all of a store with no session is null; a shown-session export carries no panelSession', () => {
+  assert.equal(makeStore().exportAll(), null);
+  assert.ok(liveStore().exportSession()!.sessions.every((entry) => !('panelSession' in entry)));
+});

@@ -3,6 +3,7 @@ import { NO_TAB, type PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
 import { BundleInspector } from './bundle-inspector.js';
 import { CollectGarbage } from './collect-garbage.js';
+import { CompareView } from './compare-view.js';
 import { EmptyState } from './empty-state.js';
 import { InstanceList } from './instance-list.js';
 import { LeakSuspects } from './leak-suspects.js';
@@ -20,6 +21,7 @@ import './panel.css';
 const VIEWS = [
   { id: 'types', label: 'Types' },
   { id: 'leaks', label: 'Leak suspects' },
+  { id: 'compare', label: 'Compare' },
 ] as const;
 type View = (typeof VIEWS)[number]['id'];
 
@@ -74,12 +76,16 @@ export function App({ store }: { store: PanelStore }) {
                 {selectedType !== null && <Details store={store} session={session} type={selectedType} theme={theme} />}
               </div>
             </div>
-          ) : (
+          ) : view === 'leaks' ? (
             <div className="view split" role="tabpanel" id="view-leaks" aria-labelledby="tab-leaks">
               <LeakSuspects store={store} session={session} />
               <aside className="details">
                 <BundleInspector store={store} theme={theme} />
               </aside>
+            </div>
+          ) : (
+            <div className="view" role="tabpanel" id="view-compare" aria-labelledby="tab-compare">
+              <CompareView store={store} filter={filter} theme={theme} />
             </div>
           )}
         </main>

@@ -1,13 +1,6 @@
 import { useRef, type DragEvent } from 'react';
 import type { PanelStore } from '../store/panel-store.js';
-
-/** How long a downloaded file's object URL lives: the download reads the blob after click() returns. */
-const REVOKE_AFTER_MS = 60_000;
-
-/** `trackables-<session start>.json`, the start in UTC with characters file systems dislike replaced. */
-export function exportFileName(startTime: number): string {
-  return `trackables-${new Date(startTime).toISOString().replace(/[:.]/g, '-')}.json`;
-}
+import { ExportMenu } from './export-menu.js';
 
 /** Loads each file as a recording, in order; failures end up in the store's import error. */
 export async function importFiles(store: PanelStore, files: Iterable<File>): Promise<void> {
@@ -41,29 +34,13 @@ export function fileDropTarget(store: PanelStore) {
   };
 }
 
-/** Export of the shown session as a recording file, and import of recording files. */
+/** Export of sessions as a recording file, and import of recording files. */
 export function RecordingControls({ store }: { store: PanelStore }) {
   const input = useRef<HTMLInputElement>(null);
-  const session = store.selected;
-
-  const exportShown = (): void => {
-    const recording = session === undefined ? null : store.exportSession(session.id);
-    if (session === undefined || recording === null) return;
-    const url = URL.createObjectURL(new Blob([JSON.stringify(recording)], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = exportFileName(session.startTime);
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
-  };
 
   return (
     <div className="recording-controls">
-      <button type="button" onClick={exportShown} disabled={session === undefined} title="Save the shown session as a recording file">
-        Export
-      </button>
+      <ExportMenu store={store} />
       <button type="button" onClick={() => input.current?.click()} title="Open a recording file (or drop one on the panel)">
         Import
       </button>

@@ -1,7 +1,8 @@
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
 
-function describe(session: Session): string {
+/** How pickers name a session: when it started, its URL, and where it came from. */
+export function describeSession(session: Session): string {
   if (session.imported !== null) {
     return `imported: ${session.url ?? '(no URL recorded)'} — ${new Date(session.startTime).toLocaleTimeString()} — ${session.imported.file}`;
   }
@@ -26,7 +27,7 @@ export function SessionPicker({ store }: { store: PanelStore }) {
       >
         {sessions.map((session) => (
           <option key={session.id} value={session.id}>
-            {describe(session)}
+            {describeSession(session)}
           </option>
         ))}
       </select>

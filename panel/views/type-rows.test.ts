@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Session } from '../store/session.js';
-import { nextSort, typeRows, DEFAULT_SORT } from './type-rows.js';
+import { DEFAULT_SORT, matchesFilter, nextSort, sortRows, typeRows } from './type-rows.js';
 
 function session(live: Record<string, number>): Session {
   const s = new Session('s', 0);
@@ -32,4 +32,16 @@ test('clicking a header flips its direction; a new column starts at its useful e
   assert.deepEqual(nextSort(DEFAULT_SORT, 'live'), { key: 'live', direction: 'ascending' });
   assert.deepEqual(nextSort(DEFAULT_SORT, 'type'), { key: 'type', direction: 'ascending' });
   assert.deepEqual(nextSort({ key: 'type', direction: 'ascending' }, 'retired'), { key: 'retired', direction: 'descending' });
+});
+
+test('sortRows and matchesFilter serve other tables: the comparison sorts by any of its columns', () => {
+  const rows = [
+    { type: 'B', deltaLive: 2, targetLive: 0 },
+    { type: 'A', deltaLive: 2, targetLive: 7 },
+    { type: 'C', deltaLive: -1, targetLive: 3 },
+  ];
+  assert.deepEqual(sortRows([...rows], { key: 'deltaLive', direction: 'descending' }).map((r) => r.type), ['A', 'B', 'C']);
+  assert.deepEqual(sortRows([...rows], { key: 'targetLive', direction: 'ascending' }).map((r) => r.type), ['B', 'C', 'A']);
+  assert.deepEqual(nextSort<'type' | 'deltaLive'>({ key: 'type', direction: 'ascending' }, 'deltaLive'), { key: 'deltaLive', direction: 'descending' });
+  assert.deepEqual(rows.filter((r) => matchesFilter(r.type, ' b ')).map((r) => r.type), ['B']);
 });
