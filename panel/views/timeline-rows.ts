@@ -59,11 +59,3 @@ export function lineAt(rows: TimelineRows, index: number): TimelineLine | undefi
   const group = groups[low]!;
   return index === group.line ? { group, id: null } : { group, id: group.rows[index - group.line - 1]! };
 }
-
-/** The line showing row `id` of type `name`, if shown. */
-export function lineOf(rows: TimelineRows, name: string, id: number): number | undefined {
-  const group = rows.groups.find((candidate) => candidate.name === name);
-  if (group === undefined || group.collapsed) return undefined;
-  const index = group.rows.indexOf(id);
-  return index < 0 ? undefined : group.line + 1 + index;
-}
