@@ -138,6 +138,11 @@ test('rows out of arrival order are evicted by age, and never read back', () => 
   for (const [frame, serial] of [[a, 10], [b, 1], [a, 11], [b, 2], [a, 12], [b, 3]] as const) lifelines.attached(frame, serial, w, serial, undefined);
   assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`), ['b2', 'b3', 'a11', 'a12']);
   assert.equal(lifelines.evictedRows, 2);
+  // Sorted once read, the list no longer has the oldest at its front: evictions are filtered out.
+  for (let serial = 4; serial <= 2_000; serial++) lifelines.attached(serial % 2 === 0 ? a : b, serial, w, serial, undefined);
+  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`), ['b1997', 'a1998', 'b1999', 'a2000']);
+  assert.equal(lifelines.has(lifelines.find('b', 1_999)!), true);
+  assert.equal(lifelines.find('b', 3), undefined);
 });
 
 test('an imported recording gives the same lifelines as the live session it was exported from', () => {

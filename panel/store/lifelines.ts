@@ -191,8 +191,17 @@ export class Lifelines {
     return this.#bundle[id - this.#rowBase];
   }
 
+  /**
+   * Whether row `id` is kept. Ids read from `rows` before later events may have been evicted
+   * since: a view drawing from an older read skips those.
+   */
+  has(id: number): boolean {
+    return id >= this.#firstRow && id < this.#endRow;
+  }
+
   /** Calls `visit` with the time of each kept update mark of a row, oldest first. */
   forEachMark(id: number, visit: (time: number) => void): void {
+    if (!this.has(id)) return;
     for (let mark = this.#firstMark[id - this.#rowBase]!; mark !== NONE; mark = this.#markNext[mark - this.#markBase]!) {
       visit(this.#markTime[mark - this.#markBase]!);
     }
@@ -248,7 +257,7 @@ export class Lifelines {
     const serial = this.#serial[slot]!;
     const bySerial = this.#bySerial[frame]!;
     if (bySerial.get(serial) === id) bySerial.delete(serial);
-    this.#groups[this.#type[slot]!]!.evicted(id);
+    this.#groups[this.#type[slot]!]!.evicted(id, this.#firstRow);
     this.#bundle[slot] = undefined;
     this.evictedRows++;
   }
@@ -267,17 +276,17 @@ export class Lifelines {
     this.evictedMarks++;
   }
 
-  /** Compacts the evicted front away, or doubles the row arrays. */
+  /** Compacts the evicted front away, or doubles the row arrays (up to room for a quarter more than the bound). */
   #makeRoom(): void {
     const evicted = this.#firstRow - this.#rowBase;
-    if (evicted * 2 >= this.#capacity) {
+    if (evicted * 4 >= this.#capacity || this.#capacity >= roomFor(this.#maxRows)) {
       for (const column of this.#rowColumns()) column.copyWithin(0, evicted);
       this.#bundle.copyWithin(0, evicted);
       this.#bundle.length = this.#capacity - evicted;
       this.#rowBase = this.#firstRow;
       return;
     }
-    this.#capacity *= 2;
+    this.#capacity = Math.min(this.#capacity * 2, roomFor(this.#maxRows));
     this.#serial = grown(this.#serial, this.#capacity);
     this.#type = grown(this.#type, this.#capacity);
     this.#frame = grown(this.#frame, this.#capacity);
@@ -294,18 +303,26 @@ export class Lifelines {
 
   #makeMarkRoom(): void {
     const evicted = this.#firstMarkId - this.#markBase;
-    if (evicted * 2 >= this.#markCapacity) {
+    if (evicted * 4 >= this.#markCapacity || this.#markCapacity >= roomFor(this.#maxMarks)) {
       this.#markTime.copyWithin(0, evicted);
       this.#markRow.copyWithin(0, evicted);
       this.#markNext.copyWithin(0, evicted);
       this.#markBase = this.#firstMarkId;
       return;
     }
-    this.#markCapacity *= 2;
+    this.#markCapacity = Math.min(this.#markCapacity * 2, roomFor(this.#maxMarks));
     this.#markTime = grown(this.#markTime, this.#markCapacity);
     this.#markRow = grown(this.#markRow, this.#markCapacity);
     this.#markNext = grown(this.#markNext, this.#markCapacity);
   }
+}
+
+/**
+ * Array length for a bound: a quarter more, so a full buffer compacts (copies) once per quarter
+ * of the bound evicted, not on every eviction.
+ */
+function roomFor(bound: number): number {
+  return Math.ceil(bound * 1.25) + 1;
 }
 
 function grown<T extends Float64Array | Int32Array>(array: T, capacity: number): T {
@@ -344,21 +361,15 @@ class TypeRows {
     this.#ids[this.#end++] = id;
   }
 
-  evicted(id: number): void {
+  /** Row `id` was evicted; `firstRow` is now the oldest kept. */
+  evicted(id: number, firstRow: number): void {
     if (this.#head < this.#end && this.#ids[this.#head] === id) this.#head++;
-    else this.#stale++;
+    // Bounded even if never read: once stale ids are half the list, they go.
+    else if (++this.#stale * 2 > this.#end - this.#head) this.#dropStale(firstRow);
   }
 
   view(firstRow: number, serials: Float64Array, frames: Int32Array, base: number): Float64Array {
-    if (this.#stale > 0) {
-      let write = this.#head;
-      for (let read = this.#head; read < this.#end; read++) {
-        const id = this.#ids[read]!;
-        if (id >= firstRow) this.#ids[write++] = id;
-      }
-      this.#end = write;
-      this.#stale = 0;
-    }
+    if (this.#stale > 0) this.#dropStale(firstRow);
     const ids = this.#ids.subarray(this.#head, this.#end);
     if (!this.#sorted) {
       ids.sort((a, b) => serials[a - base]! - serials[b - base]! || frames[a - base]! - frames[b - base]!);
@@ -368,5 +379,15 @@ class TypeRows {
       this.#lastFrame = last === NONE ? -1 : frames[last]!;
     }
     return ids;
+  }
+
+  #dropStale(firstRow: number): void {
+    let write = this.#head;
+    for (let read = this.#head; read < this.#end; read++) {
+      const id = this.#ids[read]!;
+      if (id >= firstRow) this.#ids[write++] = id;
+    }
+    this.#end = write;
+    this.#stale = 0;
   }
 }

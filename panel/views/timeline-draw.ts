@@ -123,6 +123,7 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
       continue;
     }
     const id = entry.id;
+    if (!lifelines.has(id)) continue;
     if (id === selected) highlight.rect(0, y, width, LINE_PITCH);
     labels.push({ text: `#${lifelines.serial(id)}`, y, header: false });
     const barY = y + (LINE_PITCH - BAR_HEIGHT) / 2;
