@@ -21,6 +21,8 @@ test('leak suspects ranks a type that grows across collections above one that do
   // Keyboard: from the selected tab, the arrow key moves to, and shows, the next one.
   await panel.getByRole('tab', { name: 'Types' }).focus();
   await panel.keyboard.press('ArrowRight');
+  await expect(panel.getByRole('tab', { name: 'Timeline' })).toHaveAttribute('aria-selected', 'true');
+  await panel.keyboard.press('ArrowRight');
   await expect(panel.getByRole('tab', { name: 'Leak suspects' })).toHaveAttribute('aria-selected', 'true');
   await expect(panel.getByRole('tab', { name: 'Leak suspects' })).toBeFocused();
   await expect(panel.getByTestId('collections')).toContainText('No garbage collection seen yet');

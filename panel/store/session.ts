@@ -3,6 +3,7 @@ import { Op, type AgentBatch, type AgentHello, type Origin } from '../../agent/p
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
 import { CollectionSeries } from './collections.js';
+import { Lifelines } from './lifelines.js';
 import { LiveSeries } from './live-series.js';
 
 /** Most instances remembered per frame; the oldest remembered is forgotten first. */
@@ -96,6 +97,8 @@ export class Session {
   readonly series = new LiveSeries();
   /** Live counts right after each garbage collection the events reveal, for leak suspects. */
   readonly collections = new CollectionSeries();
+  /** Every instance's attach, detach, updates and destroy, for the timeline (bounded apart from `frames`' records). */
+  readonly lifelines = new Lifelines();
   /** Events applied. */
   events = 0;
   /** Attach events applied. */
@@ -158,6 +161,9 @@ export class Session {
   /** Applies a batch already known to be new (dedupe is the caller's job). */
   applyBatch(frame: FrameInfo, batch: AgentBatch): void {
     const instances = frame.instances;
+    const lifelines = this.lifelines;
+    const lane = lifelines.frameIndex(frame.frame);
+    let typeIndex = 0;
     let row: TypeStats | undefined;
     let lastType: string | undefined;
     let lastTime = batch.t0;
@@ -166,6 +172,7 @@ export class Session {
       // Events come in runs of one type: skip the Map lookup for the rest of a run.
       if (type !== lastType || row === undefined) {
         row = this.#row(type);
+        typeIndex = lifelines.typeIndex(type);
         lastType = type;
       }
       lastTime = time;
@@ -175,11 +182,13 @@ export class Session {
           row.allocated++;
           if (++row.live > row.peak) row.peak = row.live;
           remember(frame, serial, bundle === undefined ? { type, created: time } : { type, created: time, bundle });
+          lifelines.attached(lane, serial, typeIndex, time, bundle);
           break;
         case Op.detached: {
           row.live--;
           const record = instances.get(serial);
           if (record !== undefined) record.detached = time;
+          lifelines.detached(lane, serial, time);
           break;
         }
         case Op.updated: {
@@ -190,6 +199,7 @@ export class Session {
             if (history.length > MAX_BUNDLE_HISTORY) history.shift();
             record.bundle = bundle;
           }
+          lifelines.updated(lane, serial, time, bundle);
           break;
         }
         case Op.destroyed: {
@@ -198,6 +208,7 @@ export class Session {
           collectedAt ??= time;
           const record = instances.get(serial);
           if (record !== undefined) record.destroyed = time;
+          lifelines.destroyed(lane, serial, time);
           break;
         }
       }
@@ -209,9 +220,12 @@ export class Session {
     if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
   }
 
-  /** The remembered instance `serial` of `frame`, if any. */
+  /**
+   * The remembered instance `serial` of `frame`, if any; beyond the records' bound, what its
+   * lifeline still knows (without the bundle's earlier history).
+   */
   instance(frame: string, serial: number): InstanceRecord | undefined {
-    return this.frames.get(frame)?.instances.get(serial);
+    return this.frames.get(frame)?.instances.get(serial) ?? this.lifelines.record(frame, serial);
   }
 
   /** Remembered instances of `type` still attached and not destroyed, oldest first. */

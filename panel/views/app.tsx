@@ -12,6 +12,7 @@ import { fileDropTarget, ImportError, RecordingControls } from './recording-cont
 import { SessionPicker } from './session-picker.js';
 import { StatusBar } from './status-bar.js';
 import { useTheme } from './theme.js';
+import { Timeline } from './timeline.js';
 import { DEFAULT_SORT, type Sort } from './type-rows.js';
 import { TypeTable } from './type-table.js';
 import { useStore } from './use-store.js';
@@ -20,6 +21,7 @@ import './panel.css';
 
 const VIEWS = [
   { id: 'types', label: 'Types' },
+  { id: 'timeline', label: 'Timeline' },
   { id: 'leaks', label: 'Leak suspects' },
   { id: 'compare', label: 'Compare' },
 ] as const;
@@ -75,6 +77,13 @@ export function App({ store }: { store: PanelStore }) {
                 <TypeTable session={session} filter={filter} sort={sort} onSort={setSort} selectedType={selectedType} onSelectType={setSelectedType} />
                 {selectedType !== null && <Details store={store} session={session} type={selectedType} theme={theme} />}
               </div>
+            </div>
+          ) : view === 'timeline' ? (
+            <div className="view split" role="tabpanel" id="view-timeline" aria-labelledby="tab-timeline">
+              <Timeline store={store} session={session} filter={filter} theme={theme} />
+              <aside className="details">
+                <BundleInspector store={store} theme={theme} />
+              </aside>
             </div>
           ) : view === 'leaks' ? (
             <div className="view split" role="tabpanel" id="view-leaks" aria-labelledby="tab-leaks">

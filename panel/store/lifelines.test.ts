@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchEncoder } from '../../agent/protocol/encode.js';
+import { Op, type AgentBatch, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { Lifelines } from './lifelines.js';
+import { NO_TAB, PanelStore } from './panel-store.js';
+
+type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
+
+function batch(seq: number, events: Event[], { frame = 'f1', t0 = 1_000 } = {}): AgentBatch {
+  let clock = t0;
+  const encoder = new BatchEncoder(() => clock++, 1);
+  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
+  return encoder.take('s1', frame, seq, 0)!;
+}
+
+const relay = (message: AgentBatch, frameId = 0): WorkerToPanel => ({ kind: 'relay', origin: { tabId: 1, frameId }, message });
+
+/** Everything a lifeline holds, by type, in row order: what the timeline draws. */
+function dump(lifelines: Lifelines): Record<string, unknown[]> {
+  return Object.fromEntries(
+    lifelines.typeNames.map((name, type) => [
+      name,
+      [...lifelines.rows(type)].map((id) => {
+        const marks: number[] = [];
+        lifelines.forEachMark(id, (time) => marks.push(time));
+        return {
+          frame: lifelines.frame(id),
+          serial: lifelines.serial(id),
+          created: lifelines.created(id),
+          detached: lifelines.detachedAt(id),
+          destroyed: lifelines.destroyedAt(id),
+          bundle: lifelines.bundle(id),
+          marks,
+        };
+      }),
+    ]),
+  );
+}
+
+test('a lifeline holds its attach, detach, updates and destroy; rows are grouped by type in serial order', () => {
+  const store = new PanelStore(1, () => {});
+  store.receive(relay(batch(1, [['attached', 1, 'W'], ['attached', 2, 'S', '{"a":1}'], ['attached', 3, 'W']], { t0: 1_000 })));
+  store.receive(relay(batch(2, [['updated', 2, 'S', '{"a":2}'], ['detached', 1, 'W'], ['updated', 2, 'S', '{"a":3}'], ['destroyed', 3, 'W']], { t0: 2_000 })));
+  // Events of instances never seen attached (a recording started mid-session) are ignored.
+  store.receive(relay(batch(3, [['destroyed', 99, 'W'], ['updated', 98, 'W', '{}'], ['detached', 97, 'S']], { t0: 3_000 })));
+  const lifelines = store.selected!.lifelines;
+  assert.deepEqual(dump(lifelines), {
+    W: [
+      { frame: 'f1', serial: 1, created: 1_000, detached: 2_001, destroyed: NaN, bundle: undefined, marks: [] },
+      { frame: 'f1', serial: 3, created: 1_002, detached: NaN, destroyed: 2_003, bundle: undefined, marks: [] },
+    ],
+    S: [{ frame: 'f1', serial: 2, created: 1_001, detached: NaN, destroyed: NaN, bundle: '{"a":3}', marks: [2_000, 2_002] }],
+  });
+  assert.equal(lifelines.size, 3);
+  assert.equal(lifelines.lastTime, 3_002);
+});
+
+test('frames interleaving serials are ordered by serial, then frame', () => {
+  const lifelines = new Lifelines();
+  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const w = lifelines.typeIndex('W');
+  lifelines.attached(a, 5, w, 1, undefined);
+  lifelines.attached(b, 1, w, 2, undefined);
+  lifelines.attached(a, 6, w, 3, undefined);
+  lifelines.attached(b, 5, w, 4, undefined);
+  const order = () => [...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`);
+  assert.deepEqual(order(), ['b1', 'a5', 'b5', 'a6']);
+  lifelines.attached(b, 2, w, 5, undefined);
+  assert.deepEqual(order(), ['b1', 'b2', 'a5', 'b5', 'a6']);
+});
+
+test('attaching again keeps the lifeline: live again, with the new bundle and a mark', () => {
+  const lifelines = new Lifelines();
+  const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
+  lifelines.attached(f, 1, w, 10, '{"v":1}');
+  lifelines.detached(f, 1, 20);
+  // A second detach (from another tracker) keeps the first time.
+  lifelines.detached(f, 1, 25);
+  assert.equal(lifelines.detachedAt(0), 20);
+  lifelines.attached(f, 1, w, 30, '{"v":2}');
+  assert.deepEqual(dump(lifelines)['W'], [{ frame: 'f', serial: 1, created: 10, detached: NaN, destroyed: NaN, bundle: '{"v":2}', marks: [30] }]);
+  assert.deepEqual(lifelines.record('f', 1), { type: 'W', created: 10, bundle: '{"v":2}', history: [{ time: 30, op: 'updated', bundle: '{"v":2}' }] });
+  assert.equal(lifelines.record('f', 2), undefined);
+});
+
+test('bounded: the oldest rows and marks go first, counted, and lookups forget them', () => {
+  const lifelines = new Lifelines(3_000, 5_000);
+  const f = lifelines.frameIndex('f');
+  const types = [lifelines.typeIndex('A'), lifelines.typeIndex('B')];
+  for (let serial = 1; serial <= 10_000; serial++) {
+    lifelines.attached(f, serial, types[serial % 2]!, serial, undefined);
+    lifelines.updated(f, serial, serial + 0.5, `{"s":${serial}}`);
+    // Updates of an evicted row are not marked: serial 1 goes when 3,001 arrives.
+    if (serial > 1) lifelines.updated(f, 1, serial, undefined);
+  }
+  assert.equal(lifelines.size, 3_000);
+  assert.equal(lifelines.evictedRows, 7_000);
+  assert.equal(lifelines.markCount, 5_000);
+  assert.equal(lifelines.evictedMarks, 10_000 + 2_999 - 5_000);
+  assert.equal(lifelines.find('f', 1), undefined);
+  assert.equal(lifelines.find('f', 7_000), undefined);
+  const kept = lifelines.find('f', 7_001)!;
+  assert.equal(lifelines.serial(kept), 7_001);
+  assert.equal(lifelines.bundle(kept), '{"s":7001}');
+  const a = [...lifelines.rows(types[0]!)].map((id) => lifelines.serial(id));
+  const b = [...lifelines.rows(types[1]!)].map((id) => lifelines.serial(id));
+  assert.equal(a.length + b.length, 3_000);
+  assert.deepEqual([a[0], a.at(-1), b[0], b.at(-1)], [7_002, 10_000, 7_001, 9_999]);
+});
+
+test('evicting marks unlinks the oldest of a kept row; its newer marks stay', () => {
+  const lifelines = new Lifelines(10, 4);
+  const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
+  lifelines.attached(f, 1, w, 0, undefined);
+  lifelines.attached(f, 2, w, 0, undefined);
+  for (let time = 1; time <= 6; time++) lifelines.updated(f, 1, time, undefined);
+  lifelines.updated(f, 2, 7, undefined);
+  const marks = (serial: number) => {
+    const times: number[] = [];
+    lifelines.forEachMark(lifelines.find('f', serial)!, (time) => times.push(time));
+    return times;
+  };
+  assert.deepEqual(marks(1), [4, 5, 6]);
+  assert.deepEqual(marks(2), [7]);
+  for (let time = 8; time <= 10; time++) lifelines.updated(f, 2, time, undefined);
+  assert.deepEqual(marks(1), []);
+  assert.deepEqual(marks(2), [7, 8, 9, 10]);
+  lifelines.updated(f, 1, 11, undefined);
+  assert.deepEqual(marks(1), [11]);
+  assert.equal(lifelines.evictedMarks, 7);
+});
+
+test('rows out of arrival order are evicted by age, and never read back', () => {
+  const lifelines = new Lifelines(4);
+  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const w = lifelines.typeIndex('W');
+  for (const [frame, serial] of [[a, 10], [b, 1], [a, 11], [b, 2], [a, 12], [b, 3]] as const) lifelines.attached(frame, serial, w, serial, undefined);
+  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`), ['b2', 'b3', 'a11', 'a12']);
+  assert.equal(lifelines.evictedRows, 2);
+  // Sorted once read, the list no longer has the oldest at its front: evictions are filtered out.
+  for (let serial = 4; serial <= 2_000; serial++) lifelines.attached(serial % 2 === 0 ? a : b, serial, w, serial, undefined);
+  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`), ['b1997', 'a1998', 'b1999', 'a2000']);
+  assert.equal(lifelines.has(lifelines.find('b', 1_999)!), true);
+  assert.equal(lifelines.find('b', 3), undefined);
+});
+
+test('an imported recording gives the same lifelines as the live session it was exported from', () => {
+  const live = new PanelStore(1, () => {});
+  live.receive(relay(batch(1, [['attached', 1, 'W', '{"a":1}'], ['attached', 2, 'S'], ['attached', 3, 'W']], { t0: 1_000 })));
+  live.receive(relay(batch(1, [['attached', 1, 'W'], ['updated', 1, 'W', '{"x":1}']], { frame: 'f2', t0: 1_500 }), 2));
+  live.receive(relay(batch(2, [['updated', 1, 'W', '{"a":2}'], ['detached', 2, 'S'], ['destroyed', 3, 'W'], ['attached', 2, 'S']], { t0: 2_000 })));
+  const recording = live.exportSession();
+  assert.ok(recording);
+  const viewer = new PanelStore(NO_TAB, () => {});
+  assert.equal(viewer.importRecording(JSON.stringify(recording), 'rec.json'), true);
+  assert.deepEqual(dump(viewer.selected!.lifelines), dump(live.selected!.lifelines));
+  assert.equal(dump(live.selected!.lifelines)['W']!.length, 3);
+});
+
+test('an instance beyond the session records is still selectable through its lifeline', () => {
+  const store = new PanelStore(1, () => {});
+  const events: Event[] = Array.from({ length: 10_001 }, (_, i) => ['attached', i + 1, 'W', `{"i":${i + 1}}`]);
+  store.receive(relay(batch(1, events)));
+  store.selectInstance('s1', 'f1', 1);
+  assert.deepEqual(store.selectedInstance()?.record, { type: 'W', created: 1_000, bundle: '{"i":1}' });
+});
