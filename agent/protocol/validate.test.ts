@@ -17,6 +17,7 @@ import {
 } from './messages.js';
 import {
   checkAgentMessage,
+  checkAgentMessageToRelay,
   checkPageToWorker,
   checkPanelSubscribe,
   checkRelayReady,
@@ -125,9 +126,9 @@ test('malformed agent messages are rejected with a reason, never thrown', () => 
     ['more events than announced', { ...batch(), events: 1 }, /^ops: more events/],
     ['ends inside an event', { ...batch(), events: 1, ops: digits(0, 1, 0) }, /^ops: ends inside an event/],
     ['ends inside a number', { ...batch(), events: 1, ops: digits(0, 1, 0) + ']' }, /^ops: ends inside a number/],
-    ['a character outside the digits', { ...batch(), events: 1, ops: digits(0, 1, 0) + '"' }, /^ops: unexpected character at 3/],
-    ['a backslash', { ...batch(), events: 1, ops: '\\###' }, /^ops: unexpected character at 0/],
-    ['a non-ASCII character', { ...batch(), events: 1, ops: '#\u0100##' }, /^ops: unexpected character/],
+    ['a character outside the digits', { ...batch(), events: 1, ops: digits(0, 1, 0) + '"' }, /^ops: expected only the digit characters/],
+    ['a backslash', { ...batch(), events: 1, ops: '\\###' }, /^ops: expected only the digit characters/],
+    ['a non-ASCII character', { ...batch(), events: 1, ops: '#\u0100##' }, /^ops: expected only the digit characters/],
     ['type index out of range', { ...batch(), events: 1, ops: digits(2 * 8, 1, 0, 0) }, /no type name/],
     ['type index past 2^31', { ...batch(), events: 1, ops: digits(2 ** 31, 1, 0, 0) }, /no type name/],
     ['a number past 2^53', { ...batch(), events: 1, ops: digits(0, 2 ** 53 + 2, 0, 0) }, /too large/],
@@ -153,6 +154,20 @@ test('malformed agent messages are rejected with a reason, never thrown', () => 
       assert.ok(result.reason.length > 0, `${what}: a rejection says why`);
       if (reason) assert.match(result.reason, reason, what);
     }
+  }
+});
+
+test('the content script\'s check leaves walking the events to the worker, and checks all else', () => {
+  const good = batch();
+  assert.equal(checkAgentMessageToRelay(good).ok, true);
+  assert.equal(checkAgentMessageToRelay(hello()).ok, true);
+  // Digits only, but no event can be read from them: relayed, then dropped by the worker.
+  const unreadable = { ...good, events: 1, ops: digits(9 * 8, 0, 0, 0) };
+  assert.equal(checkAgentMessageToRelay(unreadable).ok, true);
+  assertRejected(checkAgentMessage(unreadable), /^ops: event 0/);
+  assertRejected(checkPageToWorker(unreadable));
+  for (const bad of [{ ...good, ops: '~' }, { ...good, ops: [0, 1, 0, -1] }, { ...good, events: -1 }, { ...good, v: PROTOCOL_VERSION + 1 }, { ...good, strings: [1] }]) {
+    assertRejected(checkAgentMessageToRelay(bad));
   }
 });
 

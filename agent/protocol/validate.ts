@@ -39,25 +39,28 @@ const envelope = {
 
 const hello = v.looseObject({ ...envelope, kind: v.literal('hello'), agent: v.string(), url: v.string(), time });
 
-const batch = v.pipe(
-  v.looseObject({
-    ...envelope,
-    kind: v.literal('batch'),
-    seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
-    t0: time,
-    dropped: count,
-    events: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_EVENTS_PER_BATCH)),
-    // Length first: v.array walks every element before a maxLength after it could object, and
-    // a page can post a sparse array of 10 million holes for the price of a few bytes.
-    strings: v.pipe(
-      v.custom<unknown[]>(
-        (strings) => Array.isArray(strings) && strings.length <= MAX_STRINGS_PER_BATCH,
-        `expected an array of at most ${MAX_STRINGS_PER_BATCH} strings`,
-      ),
-      v.array(v.string()),
+const batchShape = v.looseObject({
+  ...envelope,
+  kind: v.literal('batch'),
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  t0: time,
+  dropped: count,
+  events: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_EVENTS_PER_BATCH)),
+  // Length first: v.array walks every element before a maxLength after it could object, and
+  // a page can post a sparse array of 10 million holes for the price of a few bytes.
+  strings: v.pipe(
+    v.custom<unknown[]>(
+      (strings) => Array.isArray(strings) && strings.length <= MAX_STRINGS_PER_BATCH,
+      `expected an array of at most ${MAX_STRINGS_PER_BATCH} strings`,
     ),
-    ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH)),
-  }),
+    v.array(v.string()),
+  ),
+  // Only digit characters: what the content script checks of `ops` (see checkAgentMessageToRelay).
+  ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[#-B\]-|]*$/, 'expected only the digit characters of docs/protocol.md')),
+});
+
+const batch = v.pipe(
+  batchShape,
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const { ops, events, strings } = dataset.value;
@@ -118,6 +121,7 @@ function opsProblem(ops: string, events: number, strings: number): string | null
 }
 
 const agentMessage = v.variant('kind', [hello, batch]);
+const agentMessageToRelay = v.variant('kind', [hello, batchShape]);
 
 const relayReady = v.looseObject({ source: v.literal(RELAY_SOURCE), v: v.literal(PROTOCOL_VERSION), kind: v.literal('ready') });
 const relayDropped = v.looseObject({
@@ -178,6 +182,13 @@ function checker<T>(schema: v.GenericSchema): (data: unknown) => Checked<T> {
 
 /** A message an agent posted into its window. */
 export const checkAgentMessage = checker<AgentMessage>(agentMessage);
+/**
+ * What the content script checks before relaying, on the page's main thread: every field of
+ * checkAgentMessage, but of `ops` only its length and characters. Walking the events (indexes in
+ * range, serials above 0) is left to the worker's checkPageToWorker, off the page's thread,
+ * which drops and counts what fails as the content script would have.
+ */
+export const checkAgentMessageToRelay = checker<AgentMessage>(agentMessageToRelay);
 /** The content script's answer to the agent. */
 export const checkRelayReady = checker<RelayReady>(relayReady);
 /** What a content script sends on its port. */

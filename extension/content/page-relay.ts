@@ -1,5 +1,5 @@
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
-import { checkAgentMessage, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
+import { checkAgentMessageToRelay, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
 
@@ -74,7 +74,7 @@ export class PageRelay {
 
   onWindowMessage(source: unknown, data: unknown): void {
     if (this.stopped || source !== this.host.self || !isTaggedAs(data, AGENT_SOURCE)) return;
-    const checked = checkAgentMessage(data);
+    const checked = checkAgentMessageToRelay(data);
     if (!checked.ok || !carriable(checked.message)) {
       this.buffer.countInvalid();
     } else {
