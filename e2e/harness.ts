@@ -21,7 +21,10 @@ export const BASE_ARGS = [
   '--no-first-run',
 ];
 
-export const EXTENSION_ARGS = [...BASE_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`];
+/** The build with the "debugger" permission (scripts/build.mjs), for the Collect garbage button. */
+export const EXTENSION_GC_DIR = join(root, 'dist', 'extension-gc');
+
+const extensionArgs = (dir: string) => [...BASE_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`];
 
 /** Serves the fixture pages at `/` and the built script-tag agent at `/agent/`. */
 export function startFixtureServer(): Promise<StaticServer> {
@@ -29,14 +32,14 @@ export function startFixtureServer(): Promise<StaticServer> {
 }
 
 /** Headless Chromium with the built extension (extensions need a persistent context). */
-export async function launchWithExtension(userDataDir: string, extraArgs: string[] = []): Promise<BrowserContext> {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run build\` first.`);
+export async function launchWithExtension(userDataDir: string, extraArgs: string[] = [], extensionDir = EXTENSION_DIR): Promise<BrowserContext> {
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built extension at ${extensionDir}: run \`npm run build\` first.`);
   }
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...EXTENSION_ARGS, ...extraArgs],
+    args: [...extensionArgs(extensionDir), ...extraArgs],
   });
 }
 

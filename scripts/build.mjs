@@ -1,6 +1,6 @@
 // `npm run build`: the agent's ESM + .d.ts (tsc), then every browser bundle (webpack).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: 'inherit', shell: false });
@@ -11,3 +11,13 @@ const bin = (name) => `node_modules/.bin/${name}`;
 rmSync('dist/agent/esm', { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.agent.json']);
 run(bin('webpack'), ['--mode', process.argv.includes('--dev') ? 'development' : 'production']);
+
+// The same extension with the "debugger" permission, for the panel's Collect garbage button.
+// Chrome grants "debugger" only at install (it cannot be optional), so it is a separate build to
+// load unpacked rather than a permission everyone's install would ask for.
+rmSync('dist/extension-gc', { recursive: true, force: true });
+cpSync('dist/extension', 'dist/extension-gc', { recursive: true });
+const manifest = JSON.parse(readFileSync('dist/extension-gc/manifest.json', 'utf8'));
+manifest.name = 'Trackables (with Collect garbage)';
+manifest.permissions = [...manifest.permissions, 'debugger'];
+writeFileSync('dist/extension-gc/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

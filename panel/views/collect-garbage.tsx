@@ -4,11 +4,12 @@ type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; time: numb
 
 /**
  * Forces a full GC in the inspected tab through the Chrome debugger protocol, so destroyed
- * events arrive now rather than whenever the page's heap next fills. That needs the "debugger" permission, which Chrome does not let an extension
- * ask for at run time (listed in optional_permissions it is dropped, and
- * chrome.permissions.request answers "Only permissions specified in the manifest may be
- * requested"); the extension does not ask for it at install either, so unless a build adds it
- * to "permissions", the button explains how to collect from DevTools instead.
+ * events arrive now rather than whenever the page's heap next fills. That needs the "debugger"
+ * permission, which Chrome does not let an extension ask for at run time (listed in
+ * optional_permissions it is dropped, and chrome.permissions.request answers "Only permissions
+ * specified in the manifest may be requested"). So the default build (dist/extension) explains
+ * how to collect from DevTools instead, and dist/extension-gc, the same extension with
+ * "debugger" in its permissions, collects.
  */
 export function CollectGarbage({ tabId }: { tabId: number }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
@@ -46,7 +47,8 @@ export function CollectGarbage({ tabId }: { tabId: number }) {
             <p>
               With it, the panel would attach Chrome's debugger to the inspected tab for a moment to ask for a full garbage collection, and
               Chrome would show its “started debugging this browser” bar meanwhile. Instead, collect from DevTools: the Memory panel's
-              “Collect garbage” button (the bin icon), or the Performance panel's.
+              “Collect garbage” button (the bin icon), or the Performance panel's. Or load the build that has the permission,
+              dist/extension-gc, in place of this one.
             </p>
           </div>
           <button type="button" onClick={() => setState({ kind: 'idle' })} aria-label="Dismiss">
