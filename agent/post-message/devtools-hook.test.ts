@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LookupResult } from '../instance-lookup.js';
-import { HOOK_NAME, registerWithHook, type DevToolsHook, type Finder } from './devtools-hook.js';
+import { DEVTOOLS_HOOK } from '../protocol/messages.js';
+import { registerWithHook, type DevToolsHook, type Finder } from './devtools-hook.js';
 
 const instance = { name: 'the instance' };
 /** Finds `instance` as serial 7 of type Widget. */
@@ -9,14 +10,14 @@ const finder: Finder = (serial, type): LookupResult =>
   serial === 7 && type === 'Widget' ? { status: 'found', instance } : { status: 'collected' };
 
 function hookOf(window: object): DevToolsHook {
-  return (window as Record<string, DevToolsHook>)[HOOK_NAME]!;
+  return (window as Record<string, DevToolsHook>)[DEVTOOLS_HOOK]!;
 }
 
 test('installs a non-enumerable, read-only hook that finds instances by session and serial', () => {
   const window = {};
   assert.notEqual(registerWithHook(window, 'session-a', finder), null);
   assert.deepEqual(Object.keys(window), []);
-  const descriptor = Object.getOwnPropertyDescriptor(window, HOOK_NAME)!;
+  const descriptor = Object.getOwnPropertyDescriptor(window, DEVTOOLS_HOOK)!;
   assert.equal(descriptor.enumerable, false);
   assert.equal(descriptor.writable, false);
   const hook = hookOf(window);
@@ -85,21 +86,21 @@ test('copies of the agent in one window share the hook; each removes only its ow
 
 test("leaves the page's own value under the hook's name alone, without throwing", () => {
   for (const value of [42, 'mine', null, { v: 1 }, { v: 2, register: () => () => {} }, () => {}]) {
-    const window: Record<string, unknown> = { [HOOK_NAME]: value };
+    const window: Record<string, unknown> = { [DEVTOOLS_HOOK]: value };
     assert.equal(registerWithHook(window, 's', finder), null);
-    assert.equal(window[HOOK_NAME], value);
+    assert.equal(window[DEVTOOLS_HOOK], value);
   }
-  const throwing = Object.defineProperty({}, HOOK_NAME, {
+  const throwing = Object.defineProperty({}, DEVTOOLS_HOOK, {
     get() {
       throw new Error('page getter');
     },
   });
   assert.equal(registerWithHook(throwing, 's', finder), null);
   assert.equal(registerWithHook(Object.freeze({}), 's', finder), null);
-  const brokenRegister = { [HOOK_NAME]: { v: 1, register: () => 'not a function' } };
+  const brokenRegister = { [DEVTOOLS_HOOK]: { v: 1, register: () => 'not a function' } };
   assert.equal(registerWithHook(brokenRegister, 's', finder), null);
   const throwingRegister = {
-    [HOOK_NAME]: {
+    [DEVTOOLS_HOOK]: {
       v: 1,
       register: () => {
         throw new Error('page register');

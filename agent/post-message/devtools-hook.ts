@@ -6,9 +6,7 @@
  * docs/protocol.md describes its shape, which copies of the agent of any version share.
  */
 import type { LookupResult } from '../instance-lookup.js';
-
-/** The property of the window the hook is installed as (non-enumerable, read-only). */
-export const HOOK_NAME = '__TRACKABLES_DEVTOOLS_HOOK__';
+import { DEVTOOLS_HOOK } from '../protocol/messages.js';
 
 /** Finds an instance of one agent session: the `lookUpInstance` of that copy of the agent. */
 export type Finder = (serial: number, type: string) => LookupResult;
@@ -70,17 +68,18 @@ function isHook(value: unknown): value is DevToolsHook {
 }
 
 /**
- * Registers an agent session with the hook of `window`, installing the hook when the window has
+ * Registers an agent session with the hook of `window` (its property DEVTOOLS_HOOK,
+ * non-enumerable and read-only), installing the hook when the window has
  * none (another copy of the agent may have installed it). Returns what unregisters it, or null
  * when the page holds something else under the hook's name (left alone) or the window refuses the
  * property. Never throws.
  */
 export function registerWithHook(window: object, session: string, finder: Finder): (() => void) | null {
   try {
-    let hook: unknown = (window as Record<string, unknown>)[HOOK_NAME];
+    let hook: unknown = (window as Record<string, unknown>)[DEVTOOLS_HOOK];
     if (hook === undefined) {
       hook = createHook();
-      Object.defineProperty(window, HOOK_NAME, { value: hook, configurable: true, enumerable: false, writable: false });
+      Object.defineProperty(window, DEVTOOLS_HOOK, { value: hook, configurable: true, enumerable: false, writable: false });
     }
     if (!isHook(hook)) return null;
     const unregister: unknown = hook.register(session, finder);

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { collectUntil } from '../test-support/collect.js';
 import { FakeWindow } from '../test-support/fake-window.js';
-import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
+import { AGENT_SOURCE, DEVTOOLS_HOOK, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
 import { parseBundle } from '../protocol/bundle-preview.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
 import { Tracker } from '../tracker.js';
 import type { TrackerProtocol } from '../tracker-protocol.js';
 import { VERSION } from '../version.js';
 import { findInstance, setInstanceLookup } from '../instance-lookup.js';
-import { HOOK_NAME, type DevToolsHook } from './devtools-hook.js';
+import type { DevToolsHook } from './devtools-hook.js';
 import { PostMessageTracker } from './post-message-tracker.js';
 
 class Session {}
@@ -455,7 +455,7 @@ describe('PostMessageTracker with real Trackables', () => {
 });
 
 describe('PostMessageTracker and the DevTools hook', () => {
-  const hookOf = (window: FakeWindow) => (window as unknown as Record<string, DevToolsHook>)[HOOK_NAME]!;
+  const hookOf = (window: FakeWindow) => (window as unknown as Record<string, DevToolsHook>)[DEVTOOLS_HOOK]!;
 
   it('registers its session with the hook of the window it posts into, until disposed', () => {
     class Panel extends Trackable {}
@@ -520,7 +520,7 @@ describe('PostMessageTracker and the DevTools hook', () => {
 
   it("streams as usual when the page holds its own value under the hook's name", () => {
     const window = new FakeWindow();
-    Object.defineProperty(window, HOOK_NAME, {
+    Object.defineProperty(window, DEVTOOLS_HOOK, {
       get() {
         throw new Error('the page getter');
       },
