@@ -50,8 +50,8 @@ async function frameReady(frame: Frame | null): Promise<Frame> {
 }
 
 // Uses DevTools internals (see openRealDevToolsPanel): one test walks every outcome.
-test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once collected; not kept; page reloaded', async (
-  { page, pageUrl, openRealDevToolsPanel, collectGarbage },
+test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once collected; not kept; page reloaded; imported', async (
+  { page, context, pageUrl, tabIdOf, openPanel, openRealDevToolsPanel, collectGarbage },
   testInfo,
 ) => {
   await page.goto(pageUrl('frames.html'));
@@ -81,22 +81,26 @@ test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once 
   const shot = await devtools.screenshot({ path: resolve(import.meta.dirname, '..', 'artifacts', 'reveal.png'), clip });
   await testInfo.attach('reveal', { body: shot, contentType: 'image/png' });
 
-  // Gone: the second Widget, dropped and collected (the first is held by the Console now).
-  const second = await selectInstance(panel, 'Widget', 1);
-  await page.evaluate(() => void window.kept.Widget.splice(1, 1));
-  const inspector = inspectorOf(panel);
+  // Gone: the same Widget, dropped and collected. The Console keeps what it logged alive until
+  // it is cleared, as Ctrl+L in the Console does (Runtime.discardConsoleEntries); the hook's
+  // WeakRef keeps nothing.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Runtime.discardConsoleEntries');
+  await cdp.detach();
+  await page.evaluate(() => void window.kept.Widget.splice(0, 1));
+  const heading = inspectorOf(panel).getByRole('heading', { level: 2 });
   await expect
     .poll(async () => {
       await collectGarbage(page);
-      return inspector.getByRole('heading', { level: 2 }).textContent();
+      return heading.textContent();
     })
     .toContain('collected');
   const answer = await page.evaluate(
     ([hook, serial]) => (window as unknown as Record<string, { find(...args: unknown[]): { status: string } }>)[hook]!.find(window.trackablesTracker.session, serial, 'Widget').status,
-    [DEVTOOLS_HOOK, second] as const,
+    [DEVTOOLS_HOOK, first] as const,
   );
   expect(answer).toBe('collected');
-  await expect(await revealExpecting(panel, 'collected')).toContainText(new RegExp(`^Gone: Widget #${second} was garbage-collected at \\d`));
+  await expect(await revealExpecting(panel, 'collected')).toContainText(new RegExp(`^Gone: Widget #${first} was garbage-collected at \\d`));
 
   // Not kept: the page did not turn object tracking on for Store.
   await selectInstance(panel, 'Store', 0);
@@ -119,6 +123,20 @@ test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once 
   await selectSession(panel, (session) => session.value === before);
   await selectInstance(panel, 'Widget', 0);
   await expect(await revealExpecting(panel, 'unknown-session')).toContainText('Page reloaded');
+
+  // An imported session (exported by the panel opened as a tab) has no page to ask.
+  const tab = await openPanel(await tabIdOf(page));
+  await page.evaluate(() => window.create('Widget', 1));
+  await expectTable(tab, { Widget: { live: 1, allocated: 1, retired: 0 } });
+  const [download] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('button', { name: 'Export' }).click()]);
+  // Through the blob URL: the DevTools connection redirects downloads to a folder of its own.
+  const recording = await tab.evaluate(async (href) => (await fetch(href)).text(), download.url());
+  await panel.locator('[data-testid="import-file"]').setInputFiles({ name: 'reloaded.json', mimeType: 'application/json', buffer: Buffer.from(recording) });
+  await expect(panel.locator('[data-testid="session-picker"] option:checked')).toHaveText(/^imported: /);
+  await selectInstance(panel, 'Widget', 0);
+  const button = inspectorOf(panel).getByRole('button', { name: 'Reveal in Console' });
+  await expect(button).toBeDisabled();
+  await expect(button).toHaveAttribute('title', /imported from a recording/);
 });
 
 test('outside DevTools the button is disabled and says why', async ({ page, pageUrl, tabIdOf, openPanel }) => {
