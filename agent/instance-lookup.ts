@@ -27,6 +27,7 @@ const lookups = new Map<TrackedClass, Lookup>();
  *   WeakRef and one Map entry per tracked instance of the type.
  *
  * ```ts
+ * setGlobalTracker(new Tracker());
  * setInstanceLookup(Session);
  * const session = new Session();
  * findInstance(session.getTrackerSerial()) === session; // true

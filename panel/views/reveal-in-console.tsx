@@ -14,12 +14,13 @@ type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; outcome: R
 export function RevealInConsole({ store, selected }: { store: PanelStore; selected: SelectedInstance }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const session = store.sessions.find((candidate) => candidate.id === selected.session);
+  if (session === undefined) return null;
   const window = inspectedWindow();
   const unavailable = whyUnavailable(store, session, window);
   const { record, serial } = selected;
 
   const onReveal = async (): Promise<void> => {
-    if (window === null || session === undefined) return;
+    if (window === null) return;
     // Known to be collected: there is nothing to ask the page.
     if (record.destroyed !== undefined) return setState({ kind: 'done', outcome: { kind: 'collected' } });
     const request: RevealRequest = { session: session.agentSession, serial, type: record.type };
@@ -37,22 +38,24 @@ export function RevealInConsole({ store, selected }: { store: PanelStore; select
       <button type="button" onClick={() => void onReveal()} disabled={unavailable !== null || state.kind === 'working'} title={unavailable ?? `Log this ${record.type} in the page's Console and inspect it`}>
         Reveal in Console
       </button>
-      {state.kind === 'done' && (
-        <span role="status" data-reveal={state.outcome.kind} className={state.outcome.kind === 'revealed' ? 'muted' : 'reveal-problem'}>
-          {outcomeText(state.outcome, record, serial)}
-        </span>
-      )}
+      {/* Always there, so screen readers announce what appears in it. */}
+      <span role="status">
+        {state.kind === 'done' && (
+          <span data-reveal={state.outcome.kind} className={state.outcome.kind === 'revealed' ? 'muted' : 'reveal-problem'}>
+            {outcomeText(state.outcome, record, serial)}
+          </span>
+        )}
+      </span>
     </div>
   );
 }
 
-function whyUnavailable(store: PanelStore, session: Session | undefined, window: InspectedWindow | null): string | null {
-  if (session !== undefined && session.imported !== null) return 'This session was imported from a recording: its objects are in no page.';
+function whyUnavailable(store: PanelStore, session: Session, window: InspectedWindow | null): string | null {
+  if (session.imported !== null) return 'This session was imported from a recording: its objects are in no page.';
   if (window === null) {
     return 'Revealing needs DevTools: chrome.devtools is only available inside DevTools. Open this panel from the Trackables tab of DevTools on the page.';
   }
-  if (window.tabId !== store.tabId) return 'This panel shows another tab than the one DevTools inspects.';
-  return session === undefined ? 'This session is no longer remembered.' : null;
+  return window.tabId === store.tabId ? null : 'This panel shows another tab than the one DevTools inspects.';
 }
 
 function outcomeText(outcome: RevealOutcome, record: InstanceRecord, serial: number): string {
