@@ -14,6 +14,7 @@ export {
 } from './trackable.js';
 export { trackingNameOf, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
 export { Tracker, type TrackedType, type TrackedTypeSnapshot } from './tracker.js';
+export { setInstanceLookup, findInstance } from './instance-lookup.js';
 export { VERSION, version } from './version.js';
 export {
   PostMessageTracker,

@@ -9,13 +9,22 @@ import { notifyDestroyed, type TrackedClass, type TrackerProtocol } from './trac
  * knows the type and the usual tracker from its closure. Only what differs from that is kept on
  * the side, by serial: the tracker after a `setTracker`, and the bundle while a tracker is
  * attached (the instance itself is gone when the callback runs).
+ *
+ * Instance lookup (instance-lookup.ts) adds one field: a type's serial → WeakRef table while
+ * lookup is on for it, shared by the type's registries, so a construction pays a null check on
+ * the registry record it already loaded, and the finalizer drops the entry.
  */
 
 interface Lifetimes {
   readonly type: TrackedClass;
   readonly tracker: TrackerProtocol | null;
   readonly registry: FinalizationRegistry<number>;
+  /** The type's instance table while lookup is on for it, else null. */
+  refs: InstanceRefs | null;
 }
+
+/** Live instances of one type by serial, weakly: a lookup table never keeps one alive. */
+export type InstanceRefs = Map<number, WeakRef<object>>;
 
 /** The tracker of a registered instance whose tracker changed since registration (null = none). */
 const trackerOverrides = new Map<number, TrackerProtocol | null>();
@@ -23,6 +32,8 @@ const trackerOverrides = new Map<number, TrackerProtocol | null>();
 const bundles = new Map<number, unknown>();
 
 const byType = new WeakMap<TrackedClass, Map<TrackerProtocol | null, Lifetimes>>();
+/** The instance table of each type with lookup on, for registries made later. */
+const refsByType = new WeakMap<TrackedClass, InstanceRefs>();
 // A cache on the class itself turns the common lookup into one property load. It may be found
 // through a superclass, hence the `type` check.
 const CACHE = Symbol('trackables.lifetimes');
@@ -45,6 +56,8 @@ function lifetimesFor(type: TrackedClass, tracker: TrackerProtocol | null): Life
 
 function createLifetimes(type: TrackedClass, tracker: TrackerProtocol | null): Lifetimes {
   const registry = new FinalizationRegistry<number>((serial) => {
+    const refs = lifetimes.refs;
+    if (refs !== null) refs.delete(serial);
     let current = tracker;
     if (trackerOverrides.size !== 0) {
       const override = trackerOverrides.get(serial);
@@ -60,12 +73,28 @@ function createLifetimes(type: TrackedClass, tracker: TrackerProtocol | null): L
     }
     if (current !== null) notifyDestroyed(current, serial, type, bundle);
   });
-  return { type, tracker, registry };
+  const lifetimes: Lifetimes = { type, tracker, registry, refs: refsByType.get(type) ?? null };
+  return lifetimes;
+}
+
+function register(lifetimes: Lifetimes, instance: object, serial: number): void {
+  lifetimes.registry.register(instance, serial);
+  if (lifetimes.refs !== null) lifetimes.refs.set(serial, new WeakRef(instance));
 }
 
 /** Watches a new instance created with `tracker` (not null) attached. */
 export function watchNew(instance: object, type: TrackedClass, serial: number, tracker: TrackerProtocol): void {
-  lifetimesFor(type, tracker).registry.register(instance, serial);
+  register(lifetimesFor(type, tracker), instance, serial);
+}
+
+/**
+ * Gives `type`'s registries an instance table (lookup on), or none (off). Instances registered
+ * from now on are added to it; earlier ones cannot be, since a registry cannot be enumerated.
+ */
+export function setInstanceRefs(type: TrackedClass, refs: InstanceRefs | null): void {
+  if (refs === null) refsByType.delete(type);
+  else refsByType.set(type, refs);
+  for (const lifetimes of byType.get(type)?.values() ?? []) lifetimes.refs = refs;
 }
 
 /**
@@ -86,7 +115,7 @@ export function trackerChanged(
     bundles.delete(serial);
     return;
   }
-  if (!wasWatched) lifetimesFor(type, null).registry.register(instance, serial);
+  if (!wasWatched) register(lifetimesFor(type, null), instance, serial);
   trackerOverrides.set(serial, tracker);
   if (bundle !== undefined) bundles.set(serial, bundle);
 }

@@ -22,6 +22,11 @@ export function setGlobalTracker(tracker: TrackerProtocol | null): void {
   globalTracker = tracker;
 }
 
+/** The serial given last (0 before the first instance): later instances have greater ones. */
+export function lastSerialGiven(): number {
+  return lastSerial;
+}
+
 /** The tracker new instances get, or null. */
 export function getGlobalTracker(): TrackerProtocol | null {
   return globalTracker;

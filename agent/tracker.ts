@@ -83,7 +83,9 @@ export class Tracker implements TrackerProtocol {
 
   /**
    * Turns listing of live instances of `type` on or off. Only instances attached, or whose
-   * bundle is set, from now on are listed; turning it off forgets the list.
+   * bundle is set, from now on are listed; turning it off forgets the list. The list holds
+   * serials and bundles, not instances: for the panel's "Reveal in Console", turn object
+   * tracking on through the `PostMessageTracker`, which calls this on its `forward` tracker too.
    */
   setObjectTracking(type: TrackedClass, enable = true): void {
     const entry = this.#entry(type);

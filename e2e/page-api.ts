@@ -10,5 +10,10 @@ declare global {
     startStream(name: AppType, everyMs?: number): void;
     streamed(): number;
     stopStream(): number;
+    trackObjects(name: AppType, enable?: boolean): void;
+    /** The instances create() keeps alive, per type, oldest first. */
+    kept: Record<AppType, object[]>;
+    /** The page's PostMessageTracker. */
+    trackablesTracker: { session: string };
   }
 }

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Trackable, Tracker, setGlobalTracker } from '../../dist/agent/esm/index.js';
+import { Trackable, Tracker, setGlobalTracker, setInstanceLookup } from '../../dist/agent/esm/index.js';
 import { gcNow, median, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
@@ -91,11 +91,23 @@ async function measure(variant: string): Promise<number> {
       setGlobalTracker(new Tracker());
       value = constructTracked();
       setGlobalTracker(null);
+    } else if (variant === 'lookup') {
+      setInstanceLookup(Tracked);
+      setGlobalTracker(new Tracker());
+      value = constructTracked();
+      setGlobalTracker(null);
+      setInstanceLookup(Tracked, false);
     } else if (variant === 'heap-plain') value = await heapPerInstance(true);
     else if (variant === 'heap-tracker') {
       setGlobalTracker(new Tracker());
       value = await heapPerInstance(false);
       setGlobalTracker(null);
+    } else if (variant === 'heap-lookup') {
+      setInstanceLookup(Tracked);
+      setGlobalTracker(new Tracker());
+      value = await heapPerInstance(false);
+      setGlobalTracker(null);
+      setInstanceLookup(Tracked, false);
     } else if (variant === 'destroyed') value = await destroyedPerSecond();
     else throw new Error(`unknown variant ${variant}`);
     await gcNow();
@@ -113,7 +125,7 @@ const variant = process.argv[2];
 if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
-  const variants = ['plain', 'none', 'tracker', 'heap-plain', 'heap-tracker', 'destroyed'];
+  const variants = ['plain', 'none', 'tracker', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
   const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
   for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(name));
   const value = (name: string) => median(samples.get(name)!);
@@ -123,10 +135,22 @@ if (variant !== undefined) {
     { what: 'construction, Trackable subclass, no tracker', value: ns(value('none')), ratio: value('none') / value('plain'), target: '≤ 1.3×' },
     { what: 'construction, Trackable subclass, built-in Tracker', value: ns(value('tracker')), ratio: value('tracker') / value('plain'), target: '≤ 2.2×' },
     {
+      what: 'construction, Trackable subclass, built-in Tracker, instance lookup on',
+      value: ns(value('lookup')),
+      ratio: value('lookup') / value('plain'),
+      target: '',
+    },
+    {
       what: 'extra bytes per live tracked instance (Tracker)',
       value: `${(value('heap-tracker') - value('heap-plain')).toFixed(0)} B (plain: ${value('heap-plain').toFixed(0)} B)`,
       ratio: value('heap-tracker') / value('heap-plain'),
       target: '≤ 100 B',
+    },
+    {
+      what: 'extra bytes per live tracked instance (Tracker, instance lookup on)',
+      value: `${(value('heap-lookup') - value('heap-plain')).toFixed(0)} B`,
+      ratio: value('heap-lookup') / value('heap-plain'),
+      target: '',
     },
     { what: 'destroyed notifications per second (forced GC + callbacks)', value: `${(value('destroyed') / 1e6).toFixed(2)} M/s`, ratio: null, target: '≥ 5 M/s' },
   ];

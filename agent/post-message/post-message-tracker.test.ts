@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { collectUntil } from '../test-support/collect.js';
 import { FakeWindow } from '../test-support/fake-window.js';
-import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
+import { AGENT_SOURCE, DEVTOOLS_HOOK, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
 import { parseBundle } from '../protocol/bundle-preview.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
 import { Tracker } from '../tracker.js';
 import type { TrackerProtocol } from '../tracker-protocol.js';
 import { VERSION } from '../version.js';
+import { findInstance, setInstanceLookup } from '../instance-lookup.js';
+import type { DevToolsHook } from './devtools-hook.js';
 import { PostMessageTracker } from './post-message-tracker.js';
 
 class Session {}
@@ -450,5 +452,84 @@ describe('PostMessageTracker with real Trackables', () => {
     ]);
     const seqs = window.batches().map((batch) => batch.seq);
     assert.deepEqual(seqs, range(1, seqs.length));
+  });
+});
+
+describe('PostMessageTracker and the DevTools hook', () => {
+  const hookOf = (window: FakeWindow) => (window as unknown as Record<string, DevToolsHook>)[DEVTOOLS_HOOK]!;
+
+  it('registers its session with the hook of the window it posts into, until disposed', () => {
+    class Panel extends Trackable {}
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    setGlobalTracker(tracker);
+    try {
+      tracker.setObjectTracking(Panel);
+      const panel = new Panel();
+      const serial = panel.getTrackerSerial();
+      assert.deepEqual(hookOf(window).find(tracker.session, serial, 'Panel'), { status: 'found', instance: panel });
+      assert.deepEqual(hookOf(window).find('another session', serial, 'Panel'), { status: 'unknown-session' });
+      tracker.dispose();
+      assert.deepEqual(hookOf(window).find(tracker.session, serial, 'Panel'), { status: 'unknown-session' });
+    } finally {
+      setGlobalTracker(null);
+      setInstanceLookup(Panel, false);
+    }
+  });
+
+  it('setObjectTracking turns instance lookup on and off, and passes it on to the forward Tracker', () => {
+    class Panel extends Trackable {}
+    const counts = new Tracker();
+    const tracker = new PostMessageTracker({ target: null, forward: counts });
+    setGlobalTracker(tracker);
+    try {
+      tracker.setObjectTracking(Panel);
+      const panel = new Panel();
+      panel.setDataBundle('main');
+      assert.equal(findInstance(panel.getTrackerSerial()), panel);
+      assert.deepEqual([...counts.get(Panel)!.objects!], [[panel.getTrackerSerial(), 'main']]);
+      tracker.setObjectTracking(Panel, false);
+      assert.equal(findInstance(panel.getTrackerSerial()), undefined);
+      assert.equal(counts.get(Panel)!.objects, null);
+    } finally {
+      setGlobalTracker(null);
+      setInstanceLookup(Panel, false);
+    }
+  });
+
+  it("reports a forward tracker's throwing setObjectTracking, and still turns lookup on", () => {
+    class Panel extends Trackable {}
+    const error = new Error('forward broke');
+    const forward = {
+      notifyAttached() {},
+      setObjectTracking() {
+        throw error;
+      },
+    };
+    const tracker = new PostMessageTracker({ target: null, forward });
+    setGlobalTracker(tracker);
+    try {
+      tracker.setObjectTracking(Panel);
+      assert.deepEqual(reported, [error]);
+      const panel = new Panel();
+      assert.equal(findInstance(panel.getTrackerSerial()), panel);
+    } finally {
+      setGlobalTracker(null);
+      setInstanceLookup(Panel, false);
+    }
+  });
+
+  it("streams as usual when the page holds its own value under the hook's name", () => {
+    const window = new FakeWindow();
+    Object.defineProperty(window, DEVTOOLS_HOOK, {
+      get() {
+        throw new Error('the page getter');
+      },
+    });
+    const tracker = new PostMessageTracker({ target: window });
+    attach(tracker, 1, 1);
+    window.ready();
+    assert.deepEqual(serials(window), [1]);
+    assert.deepEqual(reported, []);
   });
 });

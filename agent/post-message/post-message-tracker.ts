@@ -1,3 +1,4 @@
+import { lookUpInstance, setInstanceLookup } from '../instance-lookup.js';
 import { BatchEncoder } from '../protocol/encode.js';
 import {
   AGENT_SOURCE,
@@ -22,6 +23,7 @@ import {
 } from '../tracker-protocol.js';
 import { VERSION } from '../version.js';
 import { BatchBuffer } from './batch-buffer.js';
+import { registerWithHook } from './devtools-hook.js';
 import {
   clock,
   defaultTarget,
@@ -115,6 +117,11 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * The posted messages hold only numbers, type names and the previews: nothing the page's own
  * scripts could not read anyway. They are posted with the page's origin as target origin.
  *
+ * The panel's "Reveal in Console" reaches instances of the types given to
+ * {@link PostMessageTracker.setObjectTracking}, through the one global the tracker defines in the
+ * window it posts into: `__TRACKABLES_DEVTOOLS_HOOK__` (non-enumerable; left alone when the page
+ * has its own value under that name, then revealing is not possible).
+ *
  * Nothing here throws into the app: errors (its own, the forward tracker's, a `postMessage`
  * that throws) are reported or counted and the tracker carries on.
  */
@@ -144,6 +151,8 @@ export class PostMessageTracker implements TrackerProtocol {
   /** Previews of object bundles seen in the open batch, by identity. */
   readonly #previews = new Map<object, string>();
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
+  /** Takes this session off the DevTools hook; null without one. */
+  readonly #unhook: (() => void) | null;
   #lastType: TrackedClass | null = null;
   #lastName = '';
   #scheduled = false;
@@ -178,6 +187,7 @@ export class PostMessageTracker implements TrackerProtocol {
       url: pageUrl(),
       time: clock(),
     };
+    this.#unhook = this.#target === null ? null : registerWithHook(this.#target, this.session, lookUpInstance);
     if (this.#target !== null) {
       try {
         this.#target.addEventListener('message', this.#listener);
@@ -209,6 +219,30 @@ export class PostMessageTracker implements TrackerProtocol {
   }
 
   /**
+   * Turns object tracking for `type` on or off: the panel can then reveal live instances of
+   * `type` in DevTools' Console (see `setInstanceLookup`, which this calls: it holds them weakly,
+   * and covers instances that get a tracker from now on, of exactly this class), and the
+   * `forward` tracker, when it has `setObjectTracking` (a `Tracker`), lists them too.
+   *
+   * ```ts
+   * const tracker = new PostMessageTracker({ forward: new Tracker() });
+   * setGlobalTracker(tracker);
+   * tracker.setObjectTracking(Session);
+   * ```
+   *
+   * Instance lookup belongs to the type, not to this tracker: off here is off for every tracker.
+   */
+  setObjectTracking(type: TrackedClass, enable = true): void {
+    setInstanceLookup(type, enable);
+    const forward = this.#forward as { setObjectTracking?: unknown } | undefined;
+    try {
+      if (typeof forward?.setObjectTracking === 'function') forward.setObjectTracking(type, enable);
+    } catch (error) {
+      reportTrackerError(error);
+    }
+  }
+
+  /**
    * Closes the open batch now: posts it when a relay is listening, else buffers it. Useful
    * before the page goes away with `flush` set to a timer.
    */
@@ -225,7 +259,10 @@ export class PostMessageTracker implements TrackerProtocol {
     }
   }
 
-  /** Stops listening for the relay and posts what is pending if one is listening; later events are only forwarded. */
+  /**
+   * Stops listening for the relay and posts what is pending if one is listening; later events are
+   * only forwarded, and the panel can no longer reveal this session's instances.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.flush();
@@ -234,6 +271,7 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#dropped(this.#buffer.events);
     this.#buffer.drain();
     this.#stopListening();
+    this.#unhook?.();
   }
 
   #stopListening(): void {

@@ -20,6 +20,12 @@ export const AGENT_SOURCE = 'trackables-agent';
 /** `source` tag of messages the content script posts back into the page. */
 export const RELAY_SOURCE = 'trackables-relay';
 
+/**
+ * The page global through which DevTools reaches instances (agent/post-message/devtools-hook.ts):
+ * the panel's "Reveal in Console" evaluates a call to its `find(session, serial, type)`.
+ */
+export const DEVTOOLS_HOOK = '__TRACKABLES_DEVTOOLS_HOOK__';
+
 /** Port names: content script → worker, panel → worker. */
 export const PAGE_PORT = 'trackables-page';
 export const PANEL_PORT = 'trackables-panel';

@@ -9,7 +9,8 @@
 
   // The forwarded Tracker counts the same events in the page: the oracle the panel must match.
   const local = new Tracker();
-  setGlobalTracker(new PostMessageTracker({ forward: local }));
+  const tracker = new PostMessageTracker({ forward: local });
+  setGlobalTracker(tracker);
 
   // trackingName, not the class name, is what the panel shows: it survives any renaming.
   const make = (name) => {
@@ -32,6 +33,11 @@
 
   Object.assign(window, {
     trackablesLocal: local,
+    trackablesTracker: tracker,
+    /** Turns object tracking for `name` on (or off): the panel may then reveal its instances. */
+    trackObjects(name, enable = true) {
+      tracker.setObjectTracking(typeOf(name), enable);
+    },
     /** Creates n instances of `name` and keeps them; returns how many of that type are kept. */
     create(name, n = 1, bundle) {
       const type = typeOf(name);

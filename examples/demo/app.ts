@@ -6,7 +6,8 @@
 import { PostMessageTracker, Trackable, Tracker, setGlobalTracker } from '../../agent/index.js';
 
 const counting = new Tracker();
-setGlobalTracker(new PostMessageTracker({ forward: counting }));
+const tracker = new PostMessageTracker({ forward: counting });
+setGlobalTracker(tracker);
 
 type Listener = (detail: unknown) => void;
 
@@ -132,6 +133,9 @@ class AboutView extends Trackable {
     this.element.remove();
   }
 }
+
+// A leaked view is the one to look at: the panel can reveal views in the Console, and the dump lists them.
+tracker.setObjectTracking(TodoView);
 
 const bus = new EventBus();
 const store = new TodoStore(bus);

@@ -3,6 +3,7 @@ import { parseBundle, type Preview } from '../../agent/protocol/bundle-preview.j
 import type { PanelStore } from '../store/panel-store.js';
 import { bundleHistory, type BundleEntry } from '../store/session.js';
 import { bundleChange, describeChange, PlaceholderValue, toDisplay } from './bundle-display.js';
+import { RevealInConsole } from './reveal-in-console.js';
 import type { Theme } from './theme.js';
 
 interface NodeProps {
@@ -36,8 +37,8 @@ function renderNode({ depth, name, data, isNonenumerable }: NodeProps) {
 const parse = (bundle: string | undefined): Preview | undefined => (bundle === undefined ? undefined : parseBundle(bundle));
 
 /**
- * The selected instance: its bundle as an expandable tree, and the bundle's history, each
- * entry with what changed from the one before. Test contract: `[aria-label="Bundle inspector"]`
+ * The selected instance: "Reveal in Console", its bundle as an expandable tree, and the bundle's
+ * history, each entry with what changed from the one before. Test contract: `[aria-label="Bundle inspector"]`
  * holds the tree and `ol[aria-label="Bundle history"]`, one `li` per entry.
  */
 export function BundleInspector({ store, theme }: { store: PanelStore; theme: Theme }) {
@@ -58,6 +59,7 @@ export function BundleInspector({ store, theme }: { store: PanelStore; theme: Th
         {record.destroyed !== undefined && <span className="muted"> collected {new Date(record.destroyed).toLocaleTimeString()}</span>}
         {record.detached !== undefined && <span className="muted"> detached {new Date(record.detached).toLocaleTimeString()}</span>}
       </h2>
+      <RevealInConsole key={`${selected.session}\n${selected.frame}\n${serial}`} store={store} selected={selected} />
       <div className="bundle-tree" data-testid="bundle-tree">
         {record.bundle === undefined ? (
           <p className="muted">No bundle set.</p>
