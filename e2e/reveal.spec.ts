@@ -128,7 +128,8 @@ test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once 
   const tab = await openPanel(await tabIdOf(page));
   await page.evaluate(() => window.create('Widget', 1));
   await expectTable(tab, { Widget: { live: 1, allocated: 1, retired: 0 } });
-  const [download] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('button', { name: 'Export' }).click()]);
+  await tab.getByRole('button', { name: 'Export' }).click();
+  const [download] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('menuitem', { name: 'Export shown session' }).click()]);
   // Through the blob URL: the DevTools connection redirects downloads to a folder of its own.
   const recording = await tab.evaluate(async (href) => (await fetch(href)).text(), download.url());
   await panel.locator('[data-testid="import-file"]').setInputFiles({ name: 'reloaded.json', mimeType: 'application/json', buffer: Buffer.from(recording) });
