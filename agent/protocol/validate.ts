@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import {
   AGENT_SOURCE,
+  DIGIT_BASE,
   MAX_EVENTS_PER_BATCH,
   MAX_ID_LENGTH,
   MAX_OPS_LENGTH,
@@ -71,7 +72,7 @@ const batch = v.pipe(
 
 // Local copies: the hot loop below reads them on every character, and an imported binding is
 // read through its module's cell with a check each time.
-const DIGITS = 32;
+const DIGITS = DIGIT_BASE;
 const LAST = LAST_DIGIT;
 const MORE = MORE_DIGIT;
 const LAST_END = LAST_DIGIT + DIGITS;
