@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
+import { followStore } from './follow-store.js';
 import type { Theme } from './theme.js';
 
 const MIN_SPAN_S = 10;
@@ -55,15 +56,7 @@ export function CompareChart({ store, baseline, target, type, theme }: Props) {
       plot,
     );
     const sync = (): void => chart.setData(uPlot.join([fromStart(baseline, type), fromStart(target, type)]));
-    sync();
-    const unsubscribe = store.subscribe(sync);
-    const resize = new ResizeObserver(() => chart.setSize({ width: plot.clientWidth, height: plot.clientHeight }));
-    resize.observe(plot);
-    return () => {
-      unsubscribe();
-      resize.disconnect();
-      chart.destroy();
-    };
+    return followStore(chart, plot, store, sync);
   }, [store, baseline, target, type, theme]);
 
   return (

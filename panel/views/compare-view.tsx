@@ -5,7 +5,8 @@ import type { Session } from '../store/session.js';
 import { CompareChart } from './compare-chart.js';
 import { describeSession } from './session-picker.js';
 import type { Theme } from './theme.js';
-import { matchesFilter, nextSort, sortRows, type Sort } from './type-rows.js';
+import { SortHeader } from './sort-header.js';
+import { matchesFilter, sortRows, type Sort } from './type-rows.js';
 
 type CompareKey = 'type' | CompareColumn;
 
@@ -64,14 +65,9 @@ export function CompareView({ store, filter, theme }: Props) {
     sort,
   );
   const header = (key: CompareKey, text: string, name: string, className: string) => (
-    <th key={key} scope="col" aria-sort={sort.key === key ? sort.direction : 'none'} className={className} rowSpan={key === 'type' ? 2 : undefined}>
-      <button type="button" aria-label={name} title={name} onClick={() => setSort(nextSort(sort, key))}>
-        {text}
-        <span className="sort-mark" aria-hidden="true">
-          {sort.key === key ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
-        </span>
-      </button>
-    </th>
+    <SortHeader key={key} column={key} sort={sort} onSort={setSort} className={className} title={name} label={name} rowSpan={key === 'type' ? 2 : undefined}>
+      {text}
+    </SortHeader>
   );
   return (
     <div className="compare">

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
+import { followStore } from './follow-store.js';
 import type { Theme } from './theme.js';
 
 const MIN_SPAN_S = 10;
@@ -67,15 +68,7 @@ export function LiveChart({ store, session, theme }: Props) {
       // uPlot only reads the arrays; handing over the store's own saves a copy per frame.
       chart.setData([times, ...shown.map((type) => values.get(type) as number[])]);
     };
-    sync();
-    const unsubscribe = store.subscribe(sync);
-    const resize = new ResizeObserver(() => chart.setSize({ width: plot.clientWidth, height: plot.clientHeight }));
-    resize.observe(plot);
-    return () => {
-      unsubscribe();
-      resize.disconnect();
-      chart.destroy();
-    };
+    return followStore(chart, plot, store, sync);
   }, [store, session, theme]);
 
   return (

@@ -1,5 +1,6 @@
 import type { Session } from '../store/session.js';
-import { NUMBER_COLUMNS, nextSort, typeRows, type Sort, type SortKey } from './type-rows.js';
+import { SortHeader } from './sort-header.js';
+import { NUMBER_COLUMNS, typeRows, type Sort, type SortKey } from './type-rows.js';
 
 const HEADERS: Record<SortKey, string> = {
   type: 'Type',
@@ -37,14 +38,9 @@ interface Props {
 export function TypeTable({ session, filter, sort, onSort, selectedType, onSelectType }: Props) {
   const rows = typeRows(session, filter, sort);
   const header = (key: SortKey) => (
-    <th key={key} scope="col" aria-sort={sort.key === key ? sort.direction : 'none'} className={key === 'type' ? 'name' : 'number'}>
-      <button type="button" title={HINTS[key]} onClick={() => onSort(nextSort(sort, key))}>
-        {HEADERS[key]}
-        <span className="sort-mark" aria-hidden="true">
-          {sort.key === key ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
-        </span>
-      </button>
-    </th>
+    <SortHeader key={key} column={key} sort={sort} onSort={onSort} className={key === 'type' ? 'name' : 'number'} title={HINTS[key]}>
+      {HEADERS[key]}
+    </SortHeader>
   );
   return (
     <div className="table-scroll">
