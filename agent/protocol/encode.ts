@@ -15,7 +15,7 @@ class OpsWriter {
   }
 
   /** Appends a non-negative safe integer. */
-  write(value: number): void {
+  #write(value: number): void {
     // 11 digits hold any safe integer.
     if (this.#length + 11 > this.#bytes.length) this.#grow();
     const bytes = this.#bytes;
@@ -33,6 +33,18 @@ class OpsWriter {
       for (let i = digits.length - 1; i > 0; i--) bytes[this.#length++] = MORE_DIGIT + digits[i]!;
       bytes[this.#length++] = LAST_DIGIT + digits[0]!;
     }
+  }
+
+  /**
+   * One event as AgentBatch.ops carries it: type and op with the "serial went down" bit, the
+   * serial's step from `previousSerial`, the time step (µs), the bundle index + 1 (0: none).
+   */
+  event(typeIndex: number, op: number, previousSerial: number, serial: number, timeStep: number, bundle: number): void {
+    const back = serial < previousSerial;
+    this.#write(typeIndex * 8 + (back ? 4 : 0) + op);
+    this.#write(back ? previousSerial - serial : serial - previousSerial);
+    this.#write(timeStep);
+    this.#write(bundle);
   }
 
   /** The digits written so far as a string; the writer starts empty again. */
@@ -97,12 +109,9 @@ export class BatchEncoder {
       this.#sinceRead = 0;
     }
     this.#events++;
-    const ops = this.#ops;
-    const back = serial < this.#lastSerial;
-    ops.write(this.#intern(type) * 8 + (back ? 4 : 0) + op);
-    ops.write(back ? this.#lastSerial - serial : serial - this.#lastSerial);
-    ops.write(this.#offset - this.#lastOffset);
-    ops.write(bundleJson === undefined ? 0 : this.#intern(bundleJson) + 1);
+    const typeIndex = this.#intern(type);
+    const bundle = bundleJson === undefined ? 0 : this.#intern(bundleJson) + 1;
+    this.#ops.event(typeIndex, op, this.#lastSerial, serial, this.#offset - this.#lastOffset, bundle);
     this.#lastSerial = serial;
     this.#lastOffset = this.#offset;
   }
@@ -162,11 +171,7 @@ export function encodeOps(events: readonly number[]): { events: number; ops: str
     if (![typeOp, serial, offset, bundle + 1, offset - lastOffset].every((n) => Number.isSafeInteger(n) && n >= 0)) {
       throw new RangeError(`encodeOps: event ${i / OP_STRIDE} is not encodable (negative, fractional, or earlier than the one before)`);
     }
-    const back = serial < lastSerial;
-    ops.write((typeOp >> 2) * 8 + (back ? 4 : 0) + (typeOp & 3));
-    ops.write(back ? lastSerial - serial : serial - lastSerial);
-    ops.write(offset - lastOffset);
-    ops.write(bundle + 1);
+    ops.event(Math.floor(typeOp / 4), typeOp % 4, lastSerial, serial, offset - lastOffset, bundle + 1);
     lastSerial = serial;
     lastOffset = offset;
   }
