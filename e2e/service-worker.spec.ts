@@ -45,3 +45,32 @@ test('the page keeps emitting while the service worker is stopped, and nothing i
     message: "a panel opened after the restart: the worker's restored history is complete",
   });
 });
+
+test('a worker stopped before it stored a batch gets it again, though the page posts nothing more', async ({
+  page,
+  pageUrl,
+  tabIdOf,
+  openPanel,
+  serviceWorker,
+  stopServiceWorker,
+}) => {
+  await page.goto(pageUrl());
+  const tabId = await tabIdOf(page);
+  const panel = await openPanel(tabId);
+  await page.evaluate(() => window.create('Widget', 2));
+  await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+
+  // From its next task on, the worker is stuck: whatever arrives now is never stored, never
+  // acknowledged, and goes down with the worker when Chrome stops it.
+  await serviceWorker.evaluate(() => void setTimeout(() => {
+    for (;;);
+  }));
+  await page.evaluate(() => window.create('Store', 3));
+  await stopServiceWorker();
+
+  // The page stays quiet: only the relay's own resend on a new port can bring Store back.
+  const expected = { Widget: { live: 2, allocated: 2, retired: 0 }, Store: { live: 3, allocated: 3, retired: 0 } };
+  await expectTable(panel, expected, { drops: NO_DROPS, message: 'the open panel, reconnected to the restarted worker' });
+  const later = await openPanel(tabId);
+  await expectTable(later, expected, { drops: NO_DROPS, message: "a panel opened later: the restarted worker's history" });
+});

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { FakePort } from '../test-support/fake-browser.js';
 import { PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
 import { batch, hello } from '../test-support/messages.js';
-import { PageRelay, type RelayHost } from './page-relay.js';
+import { PageRelay, RESEND_DELAYS_MS, type RelayHost } from './page-relay.js';
 import { RelayBuffer } from './relay-buffer.js';
 
 const READY = { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'ready' };
@@ -16,6 +16,7 @@ function setup(buffer?: RelayBuffer) {
   let invalidated = false;
   let workerAway = false;
   let detached = 0;
+  const timers: { callback: () => void; delayMs: number }[] = [];
   const host: RelayHost = {
     self,
     postToPage: (message) => toPage.push(message),
@@ -28,6 +29,7 @@ function setup(buffer?: RelayBuffer) {
       return port;
     },
     detach: () => detached++,
+    schedule: (callback, delayMs) => void timers.push({ callback, delayMs }),
   };
   const relay = new PageRelay(host, buffer);
   const post = (data: unknown, source: unknown = self) => relay.onWindowMessage(source, data);
@@ -40,6 +42,12 @@ function setup(buffer?: RelayBuffer) {
     workerAway: (away: boolean) => (workerAway = away),
     detached: () => detached,
     sent: () => ports.flatMap((port) => port.posted),
+    /** Delays of the timers set so far. */
+    delays: () => timers.map((timer) => timer.delayMs),
+    /** Runs the timers due so far (not those they set). */
+    runTimers: () => {
+      for (const timer of timers.splice(0)) timer.callback();
+    },
   };
 }
 
@@ -140,6 +148,45 @@ test('a new port gets again, in order, all the worker did not acknowledge; ackno
   assert.deepEqual(page.ports[2]!.posted, [batch('s', 4), batch('s', 5)]);
 });
 
+test('a port gone with unacknowledged messages is reopened at once, and they go again without a new page message', () => {
+  const page = setup();
+  page.post(batch('s', 1));
+  page.post(batch('s', 2));
+  page.ports[0]!.deliver(ack(1));
+  page.ports[0]!.drop();
+  assert.deepEqual(page.delays(), [0]);
+  page.runTimers();
+  assert.equal(page.ports.length, 2);
+  assert.deepEqual(page.ports[1]!.posted, [batch('s', 2)]);
+  page.ports[1]!.deliver(ack(1));
+  // Everything acknowledged: a worker stopped now is left asleep.
+  page.ports[1]!.drop();
+  assert.deepEqual(page.delays(), []);
+  assert.equal(page.ports.length, 2);
+});
+
+test('a worker that keeps refusing the port is retried a few times, later each time, then left until the page speaks', () => {
+  const page = setup();
+  page.post(batch('s', 1));
+  const retried: number[] = [];
+  for (let round = 0; round < RESEND_DELAYS_MS.length + 2; round++) {
+    page.ports.at(-1)!.drop();
+    retried.push(...page.delays());
+    page.runTimers();
+  }
+  assert.deepEqual(retried, RESEND_DELAYS_MS);
+  assert.equal(page.ports.length, 1 + RESEND_DELAYS_MS.length);
+  for (const port of page.ports) assert.deepEqual(port.posted, [batch('s', 1)]);
+  // The page's next message still gets through, and an acknowledgement restores the retries.
+  page.post(batch('s', 2));
+  assert.deepEqual(page.ports.at(-1)!.posted, [batch('s', 1), batch('s', 2)]);
+  page.ports.at(-1)!.deliver(ack(1));
+  page.ports.at(-1)!.drop();
+  assert.deepEqual(page.delays(), [0]);
+  page.runTimers();
+  assert.deepEqual(page.ports.at(-1)!.posted, [batch('s', 2)]);
+});
+
 test('acknowledgements of an old port, or malformed ones, forget nothing', () => {
   const page = setup();
   page.post(batch('s', 1));
@@ -197,6 +244,7 @@ test('a page that cannot take the ready does not break the relay', () => {
       return ports.at(-1)!;
     },
     detach: () => {},
+    schedule: () => {},
   });
   assert.doesNotThrow(() => relay.start());
   assert.doesNotThrow(() => relay.onWindowMessage('w', hello('s')));

@@ -12,7 +12,17 @@ export interface RelayHost {
   connect(): PortLike;
   /** Stops listening to the page for good. */
   detach(): void;
+  /** Runs `callback` once after `delayMs` (a timer of the content script's world). */
+  schedule(callback: () => void, delayMs: number): void;
 }
+
+/**
+ * Delays before reopening a port that went away holding unacknowledged messages, one per
+ * disconnect in a row without an acknowledgement between. The first is immediate: a worker
+ * stopped by the browser starts again on connect. Past the last, the relay waits for the page's
+ * next message: a worker that keeps refusing the port is not woken forever.
+ */
+export const RESEND_DELAYS_MS: readonly number[] = [0, 1_000, 10_000];
 
 const READY: RelayReady = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' };
 
@@ -54,12 +64,15 @@ function carriable(message: AgentMessage): boolean {
  * next message after it disconnects (MV3 stops idle workers). Messages stay in a bounded
  * RelayBuffer until the worker acknowledges them as stored, and a new port gets again all it did
  * not acknowledge: a worker can be stopped before it stored what it took, or while a message was
- * on its way. Nothing here throws into the page, and once the extension context is invalidated
+ * on its way. A port that goes away holding unacknowledged messages is reopened at once (then
+ * after RESEND_DELAYS_MS), so they reach the worker even if the page never posts again. Nothing here throws into the page, and once the extension context is invalidated
  * the relay detaches and stays silent.
  */
 export class PageRelay {
   private port: PortLike | null = null;
   private stopped = false;
+  /** Disconnects in a row that left unacknowledged messages behind, with no acknowledgement since. */
+  private resends = 0;
   private readonly answered = new Set<string>();
 
   constructor(
@@ -127,17 +140,33 @@ export class PageRelay {
       return null;
     }
     port.onDisconnect.addListener(() => {
-      if (this.port === port) this.port = null;
+      if (this.port !== port) return;
+      this.port = null;
+      this.resendLater();
     });
     port.onMessage.addListener((data) => {
       // An acknowledgement counts messages of its own port; an older port's means nothing now.
       if (this.port !== port) return;
       const checked = checkWorkerToPage(data);
-      if (checked.ok) this.buffer.acknowledge(checked.message.count);
+      if (!checked.ok) return;
+      this.buffer.acknowledge(checked.message.count);
+      this.resends = 0;
     });
     this.port = port;
     this.buffer.rewind();
     return port;
+  }
+
+  /** After a disconnect: what the worker has not acknowledged goes again on a new port, soon. */
+  private resendLater(): void {
+    if (this.buffer.size === 0 || this.resends >= RESEND_DELAYS_MS.length) return;
+    const delay = RESEND_DELAYS_MS[this.resends++]!;
+    this.buffer.rewind();
+    try {
+      this.host.schedule(() => this.flush(), delay);
+    } catch {
+      // No timer (the frame is going away): the next page message resends instead.
+    }
   }
 
   private stop(): void {

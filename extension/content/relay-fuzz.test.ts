@@ -406,6 +406,7 @@ test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through th
           return port;
         },
         detach: () => void (detached = true),
+        schedule: () => {},
       });
       relay.onWindowMessage(self, message);
       assert.equal(detached, false, 'a message never detaches the relay');

@@ -15,6 +15,7 @@ const relay = new PageRelay({
   postToPage: (ready) => window.postMessage(ready, targetOrigin),
   connect: () => browser.runtime.connect({ name: PAGE_PORT }),
   detach: () => window.removeEventListener('message', onMessage),
+  schedule: (callback, delayMs) => void setTimeout(callback, delayMs),
 });
 
 window.addEventListener('message', onMessage);
