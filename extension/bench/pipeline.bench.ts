@@ -73,10 +73,15 @@ class Driven {
   }
 
   /** TaskDuration and ScriptDuration so far, in ms (CDP reports seconds). */
-  async metrics(): Promise<{ task: number; script: number }> {
+  /**
+   * Milliseconds so far: tasks on the page's main thread, script in them, and the main thread's
+   * CPU time (ThreadTime: what the page's thread itself spent, without the time it waited for a
+   * core while the worker and the panel ran on the other processes).
+   */
+  async metrics(): Promise<{ task: number; script: number; thread: number }> {
     const { metrics } = await this.cdp.send('Performance.getMetrics');
     const value = (name: string) => (metrics.find((metric) => metric.name === name)?.value ?? Number.NaN) * 1000;
-    return { task: value('TaskDuration'), script: value('ScriptDuration') };
+    return { task: value('TaskDuration'), script: value('ScriptDuration'), thread: value('ThreadTime') };
   }
 
   /**
@@ -187,6 +192,7 @@ interface LoopSample {
   relayed: number;
   task: number;
   script: number;
+  thread: number;
 }
 
 /** Median ms per LOOP_EVENTS constructions, per mode. */
@@ -203,7 +209,7 @@ async function mainThread(driven: Driven, panel?: Page): Promise<LoopResult> {
       driven.expected += streamed;
       await driven.settle(streamed, panel);
       // Round 0 warms up the page's code.
-      if (round > 0) samples[mode].push({ loop, relayed, task: after.task - before.task, script: after.script - before.script });
+      if (round > 0) samples[mode].push({ loop, relayed, task: after.task - before.task, script: after.script - before.script, thread: after.thread - before.thread });
     }
   }
   const med = (list: LoopSample[]): LoopSample => ({
@@ -211,6 +217,7 @@ async function mainThread(driven: Driven, panel?: Page): Promise<LoopResult> {
     relayed: median(list.map((s) => s.relayed)),
     task: median(list.map((s) => s.task)),
     script: median(list.map((s) => s.script)),
+    thread: median(list.map((s) => s.thread)),
   });
   return { none: med(samples.none), counting: med(samples.counting), streaming: med(samples.streaming) };
 }
@@ -240,6 +247,12 @@ function loopRows(condition: string, result: LoopResult): Row[] {
       what: `${condition}: the pipeline's share (PostMessageTracker − Tracker, both until relayed)`,
       value: `${streaming.relayed >= counting.relayed ? '+' : '−'}${fmt(Math.abs(streaming.relayed - counting.relayed))} ms`,
       ratio: streaming.relayed / counting.relayed,
+      target,
+    },
+    {
+      what: `${condition}: the pipeline's share in the page main thread's CPU time (CDP ThreadTime, PostMessageTracker − Tracker)`,
+      value: `${streaming.thread >= counting.thread ? '+' : '−'}${fmt(Math.abs(streaming.thread - counting.thread))} ms (no tracker ${fmt(none.thread)}, Tracker ${fmt(counting.thread)}, PostMessageTracker ${fmt(streaming.thread)} ms)`,
+      ratio: streaming.thread / counting.thread,
       target,
     },
     {
