@@ -80,7 +80,15 @@ test('attaching again keeps the lifeline: live again, with the new bundle and a 
   assert.equal(lifelines.detachedAt(0), 20);
   lifelines.attached(f, 1, w, 30, '{"v":2}');
   assert.deepEqual(dump(lifelines)['W'], [{ frame: 'f', serial: 1, created: 10, detached: NaN, destroyed: NaN, bundle: '{"v":2}', marks: [30] }]);
-  assert.deepEqual(lifelines.record('f', 1), { type: 'W', created: 10, bundle: '{"v":2}', history: [{ time: 30, op: 'updated', bundle: '{"v":2}' }] });
+  assert.deepEqual(lifelines.record('f', 1), {
+    type: 'W',
+    created: 10,
+    bundle: '{"v":2}',
+    history: [
+      { time: 10, op: 'attached', bundle: '{"v":1}' },
+      { time: 30, op: 'attached', bundle: '{"v":2}' },
+    ],
+  });
   assert.equal(lifelines.record('f', 2), undefined);
 });
 
