@@ -94,3 +94,29 @@ test('leak suspects: steady risers first, then by growth', () => {
   assert.equal(series.times.length, MAX_COLLECTIONS);
   assert.equal(series.values.get('Leak')!.length, MAX_COLLECTIONS);
 });
+
+test('live and detached instances of several frames are listed in the order they arrived', () => {
+  let clock = 1_000;
+  const batchOf = (frame: string, seq: number, events: Event[]): AgentBatch => {
+    const encoder = new BatchEncoder(() => clock++, 1);
+    for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
+    return encoder.take('s1', frame, seq, 0)!;
+  };
+  const store = new PanelStore(TAB, () => {});
+  const feed = (frameId: number, message: AgentBatch) => store.receive({ kind: 'relay', origin: { tabId: TAB, frameId }, message });
+  // Frame f2's serials are lower, but its instances come later.
+  feed(0, batchOf('f1', 1, [['attached', 10, 'W'], ['attached', 11, 'W']]));
+  feed(1, batchOf('f2', 1, [['attached', 1, 'W'], ['attached', 2, 'W']]));
+  feed(0, batchOf('f1', 2, [['attached', 12, 'W'], ['detached', 11, 'W']]));
+  feed(1, batchOf('f2', 2, [['detached', 1, 'W'], ['destroyed', 2, 'W']]));
+  feed(0, batchOf('f1', 3, [['detached', 12, 'W']]));
+  const session = store.selected!;
+  const named = (ids: number[]) => ids.map((id) => `${session.lifelines.frame(id)}#${session.lifelines.serial(id)}`);
+  assert.deepEqual(named(session.liveInstances('W')), ['f1#10']);
+  assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f2#1', 'f1#12']);
+  // Attached again: live at its first attach's place, and off the detached list.
+  feed(1, batchOf('f2', 3, [['attached', 1, 'W', '{"again":true}']]));
+  assert.deepEqual(named(session.liveInstances('W')), ['f1#10', 'f2#1']);
+  assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f1#12']);
+  assert.deepEqual(named(session.liveInstances('Nothing')), []);
+});

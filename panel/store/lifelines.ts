@@ -51,28 +51,28 @@ export class Lifelines {
   #rowBase = 0;
   #firstRow = 0;
   #endRow = 0;
-  #serial = new Float64Array(INITIAL_CAPACITY);
-  #type = new Int32Array(INITIAL_CAPACITY);
-  #frame = new Int32Array(INITIAL_CAPACITY);
-  #created = new Float64Array(INITIAL_CAPACITY);
-  #detached = new Float64Array(INITIAL_CAPACITY);
-  #destroyed = new Float64Array(INITIAL_CAPACITY);
-  #firstMark = new Float64Array(INITIAL_CAPACITY);
-  #lastMark = new Float64Array(INITIAL_CAPACITY);
+  #serial: Float64Array;
+  #type: Int32Array;
+  #frame: Int32Array;
+  #created: Float64Array;
+  #detached: Float64Array;
+  #destroyed: Float64Array;
+  #firstMark: Float64Array;
+  #lastMark: Float64Array;
   /** The number of the row's entry in #detaches: only that one is current. */
-  #detachEntry = new Uint32Array(INITIAL_CAPACITY);
+  #detachEntry: Uint32Array;
   /** The row's slot in #histories (it may have been taken since: see BundleHistories.owner), or NONE. */
-  #history = new Int32Array(INITIAL_CAPACITY);
-  #bundle: (string | undefined)[] = Array.from({ length: INITIAL_CAPACITY }, () => undefined);
+  #history: Int32Array;
+  #bundle: (string | undefined)[];
 
   #markCapacity: number;
   /** As #rowBase, for marks. */
   #markBase = 0;
   #firstMarkId = 0;
   #endMark = 0;
-  #markTime = new Float64Array(INITIAL_CAPACITY);
-  #markRow = new Float64Array(INITIAL_CAPACITY);
-  #markNext = new Float64Array(INITIAL_CAPACITY);
+  #markTime: Float64Array;
+  #markRow: Float64Array;
+  #markNext: Float64Array;
 
   /** Lifelines dropped to stay within the bound, oldest first. */
   evictedRows = 0;
@@ -84,8 +84,22 @@ export class Lifelines {
   constructor(maxRows = MAX_LIFELINES, maxMarks = MAX_UPDATE_MARKS, maxHistories = MAX_BUNDLE_HISTORIES) {
     this.#maxRows = maxRows;
     this.#maxMarks = maxMarks;
-    this.#capacity = Math.min(INITIAL_CAPACITY, maxRows + 1);
-    this.#markCapacity = Math.min(INITIAL_CAPACITY, maxMarks + 1);
+    const rows = (this.#capacity = Math.min(INITIAL_CAPACITY, maxRows + 1));
+    this.#serial = new Float64Array(rows);
+    this.#type = new Int32Array(rows);
+    this.#frame = new Int32Array(rows);
+    this.#created = new Float64Array(rows);
+    this.#detached = new Float64Array(rows);
+    this.#destroyed = new Float64Array(rows);
+    this.#firstMark = new Float64Array(rows);
+    this.#lastMark = new Float64Array(rows);
+    this.#detachEntry = new Uint32Array(rows);
+    this.#history = new Int32Array(rows);
+    this.#bundle = Array.from({ length: rows }, () => undefined);
+    const marks = (this.#markCapacity = Math.min(INITIAL_CAPACITY, maxMarks + 1));
+    this.#markTime = new Float64Array(marks);
+    this.#markRow = new Float64Array(marks);
+    this.#markNext = new Float64Array(marks);
     this.#histories = new BundleHistories(maxHistories, MAX_BUNDLE_HISTORY);
     this.#detaches = new DetachOrder(roomFor(maxRows));
   }
