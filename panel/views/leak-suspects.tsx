@@ -11,7 +11,7 @@ export const DETACHED_ALIVE_MS = 30_000;
 /** How often the detached list is recomputed while nothing else changes, since it depends on time. */
 const REFRESH_MS = 5_000;
 /** Detached instances listed at most (the oldest): a session keeps up to MAX_LIFELINES, too many to render. */
-export const MAX_LISTED_DETACHED = 1_000;
+const MAX_LISTED_DETACHED = 1_000;
 
 function useNow(every: number): number {
   const [now, setNow] = useState(Date.now);
