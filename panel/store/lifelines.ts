@@ -316,17 +316,17 @@ export class Lifelines {
     }
     histories.push(history, time, op, bundle);
     this.#bundle[slot] = bundle;
-    this.#mark(id, time);
+    this.#mark(id, slot, time);
   }
 
-  #mark(id: number, time: number): void {
+  /** Adds a mark to row `id`, in `slot`. */
+  #mark(id: number, slot: number, time: number): void {
     if (this.#endMark - this.#firstMarkId === this.#markCapacity) this.#growMarks();
     const mark = this.#endMark++;
     const markSlot = this.#markAt(mark);
     this.#markTime[markSlot] = time;
     this.#markRow[markSlot] = id;
     this.#markNext[markSlot] = NONE;
-    const slot = this.#at(id);
     const last = this.#lastMark[slot]!;
     if (last === NONE) this.#firstMark[slot] = mark;
     else this.#markNext[this.#markAt(last)] = mark;

@@ -22,7 +22,8 @@ export class SerialIndex {
   #end = 0;
   /** The highest serial ever appended, kept after it is removed, so the arrays only ever rise. */
   #last = -Infinity;
-  readonly #late = new Map<number, number>();
+  /** Made on the first serial out of order: most frames never have one. */
+  #late: Map<number, number> | undefined;
 
   /** `maxRows`: most rows indexed at once. */
   constructor(maxRows: number) {
@@ -31,7 +32,7 @@ export class SerialIndex {
 
   /** Serials indexed. */
   get size(): number {
-    return this.#end - this.#head + this.#late.size;
+    return this.#end - this.#head + (this.#late?.size ?? 0);
   }
 
   /** Whether `serial` is above every serial added: then no row has it, and `find` need not look. */
@@ -42,7 +43,7 @@ export class SerialIndex {
   /** Indexes row `id` under `serial`; ids must come in increasing order. */
   add(serial: number, id: number): void {
     if (serial <= this.#last) {
-      this.#late.set(serial, id);
+      (this.#late ??= new Map()).set(serial, id);
       return;
     }
     if (this.#end === this.#serials.length) this.#makeRoom();
@@ -53,7 +54,7 @@ export class SerialIndex {
 
   /** The newest row indexed under `serial`, or -1. */
   find(serial: number): number {
-    if (this.#late.size > 0) {
+    if (this.#late !== undefined) {
       const late = this.#late.get(serial);
       if (late !== undefined) return late;
     }
@@ -76,7 +77,7 @@ export class SerialIndex {
   /** Row `id`, indexed under `serial`, is gone; it must be the oldest row indexed. */
   remove(serial: number, id: number): void {
     if (this.#head < this.#end && this.#ids[this.#head] === id) this.#head++;
-    else if (this.#late.get(serial) === id) this.#late.delete(serial);
+    else if (this.#late?.get(serial) === id) this.#late.delete(serial);
   }
 
   /** Doubles the arrays up to their largest length, then moves the kept entries to the front. */
