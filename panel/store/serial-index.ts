@@ -30,7 +30,7 @@ export class SerialIndex {
     this.#maxCapacity = Math.max(INITIAL_CAPACITY, Math.ceil(maxRows * 1.25));
   }
 
-  /** Serials indexed. */
+  /** Rows indexed. */
   get size(): number {
     return this.#end - this.#head + (this.#late?.size ?? 0);
   }
