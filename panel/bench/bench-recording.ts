@@ -15,8 +15,9 @@ const START = Date.UTC(2026, 10, 24, 9, 0, 0);
  * 3 in 10 instances are detached (and so never reported collected), 5 in 10 are collected, at
  * random times up to a third of the session later; every other event is a bundle update of a
  * recent instance still attached. Deterministic: the same arguments give the same file.
+ * Serials run from `serialOffset + 1`, so the events can follow others of the same frame.
  */
-export function benchRecording(instances: number, events: number, seconds: number): Recording {
+export function benchRecording(instances: number, events: number, seconds: number, serialOffset = 0): Recording {
   let seed = 42;
   const random = (): number => {
     // mulberry32
@@ -47,7 +48,7 @@ export function benchRecording(instances: number, events: number, seconds: numbe
   ];
   let seq = 0;
   const add = (op: Op, serial: number, bundle?: string): void => {
-    encoder.add(op, serial, TYPES[serial % TYPES.length]!, bundle);
+    encoder.add(op, serial + serialOffset, TYPES[serial % TYPES.length]!, bundle);
     if (encoder.size === BATCH) messages.push(encoder.take('bench', 'top', ++seq, 0)!);
   };
   for (let i = 0; i < instances; i++) {

@@ -1,37 +1,29 @@
 /*
  * Timeline benchmark: a recording of 100,000 instances and 1,000,000 events (bench-recording.ts,
- * encoded by the agent's BatchEncoder, checked by checkRecording).
- *
- * (a) Store ingest in Node: the events through forEachEvent alone (the baseline), into the
- *     Lifelines columns alone, and through Session.applyBatch (every panel structure).
- * (b) Real Chromium, headless: the built standalone viewer (dist/extension/viewer.html?src=)
- *     opens the recording, shows the Timeline, and is panned for PAN_MS per scenario (wheel
- *     events and scrolling dispatched once per animation frame; a real mouse drag over CDP).
- *     Frames per second and p95 frame time come from requestAnimationFrame timestamps, against
- *     the same page's idle frame rate measured in this run.
+ * encoded by the agent's BatchEncoder, checked by checkRecording). Real Chromium, headless: the
+ * built standalone viewer (dist/extension/viewer.html?src=) opens the recording, shows the
+ * Timeline, and is panned for PAN_MS per scenario (wheel events and scrolling dispatched once per
+ * animation frame; a real mouse drag over CDP). Frames per second and p95 frame time come from
+ * requestAnimationFrame timestamps, against the same page's idle frame rate measured in this run.
+ * What the store costs per event is panel/bench/ingest.bench.ts's.
  *
  * A plain Node script: it reports and exits 0 when a target is missed, non-zero only on errors.
  * Builds nothing: `npm run bench` builds first.
- * Run: node --expose-gc --import tsx panel/bench/timeline.bench.ts
+ * Run: node --import tsx panel/bench/timeline.bench.ts
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
-import { gcNow, median, printTable, type Row } from '../../agent/bench/measure.js';
-import { forEachEvent } from '../../agent/protocol/decode.js';
-import { Op, type AgentBatch } from '../../agent/protocol/messages.js';
+import { printTable, type Row } from '../../agent/bench/measure.js';
 import { checkRecording } from '../../agent/protocol/recording.js';
 import { BASE_ARGS, CHROMIUM } from '../../e2e/harness.js';
 import { startStaticServer } from '../../scripts/static-server.js';
-import { Lifelines } from '../store/lifelines.js';
-import { Session } from '../store/session.js';
 import { benchRecording } from './bench-recording.js';
 
 const INSTANCES = 100_000;
 const EVENTS = 1_000_000;
 const SECONDS = 60;
-const INGEST_ROUNDS = 5;
 const IDLE_MS = 2_000;
 const PAN_MS = 3_000;
 const VIEWPORT = { width: 1600, height: 1000 };
@@ -41,62 +33,6 @@ const fmt = (value: number, digits = 1) => value.toLocaleString('en', { maximumF
 const recording = benchRecording(INSTANCES, EVENTS, SECONDS);
 const checked = checkRecording(JSON.parse(JSON.stringify(recording)));
 if (!checked.ok) throw new Error(`the generated recording is invalid: ${checked.reason}`);
-const entry = recording.sessions[0]!;
-const batches = entry.messages.filter((message): message is AgentBatch => message.kind === 'batch');
-
-function timed(run: () => void): number {
-  const start = performance.now();
-  run();
-  return performance.now() - start;
-}
-
-async function ingest(): Promise<Row[]> {
-  const samples = { decode: [] as number[], lifelines: [] as number[], session: [] as number[] };
-  for (let round = 0; round <= INGEST_ROUNDS; round++) {
-    await gcNow();
-    let sink = 0;
-    const decode = timed(() => {
-      for (const batch of batches) forEachEvent(batch, (op, serial) => void (sink += op + serial));
-    });
-    await gcNow();
-    const lifelines = new Lifelines();
-    const fill = timed(() => {
-      for (const batch of batches) {
-        const frame = lifelines.frameIndex(batch.frame);
-        let lastType: string | undefined;
-        let type = 0;
-        forEachEvent(batch, (op, serial, name, time, bundle) => {
-          if (name !== lastType) [type, lastType] = [lifelines.typeIndex(name), name];
-          if (op === Op.attached) lifelines.attached(frame, serial, type, time, bundle);
-          else if (op === Op.detached) lifelines.detached(frame, serial, time);
-          else if (op === Op.updated) lifelines.updated(frame, serial, time, bundle);
-          else lifelines.destroyed(frame, serial, time);
-        });
-      }
-    });
-    await gcNow();
-    const session = new Session('bench', entry.startedAt);
-    const frame = session.frame(entry.frame, { tabId: 1, frameId: 0 });
-    const applied = timed(() => {
-      for (const batch of batches) session.applyBatch(frame, batch);
-    });
-    if (sink === 0 || lifelines.size !== INSTANCES || session.lifelines.size !== INSTANCES) throw new Error('ingest lost events');
-    // Round 0 warms the code up.
-    if (round === 0) continue;
-    samples.decode.push(decode);
-    samples.lifelines.push(fill);
-    samples.session.push(applied);
-  }
-  const rate = (ms: number) => `${fmt(EVENTS / ms / 1_000, 2)} M events/s (${fmt(ms, 0)} ms)`;
-  const decode = median(samples.decode);
-  const lifelines = median(samples.lifelines);
-  const session = median(samples.session);
-  return [
-    { what: 'decode only: forEachEvent over every batch (baseline)', value: rate(decode), ratio: 1, target: '' },
-    { what: 'decode into Lifelines (the timeline columns) alone', value: rate(lifelines), ratio: lifelines / decode, target: '' },
-    { what: 'Session.applyBatch: counts, records, series, lifelines', value: rate(session), ratio: session / decode, target: '≥ 1 M events/s' },
-  ];
-}
 
 interface FrameStats {
   fps: number;
@@ -232,9 +168,7 @@ async function browser(dir: string): Promise<Row[]> {
 
 const dir = mkdtempSync(join(tmpdir(), 'trackables-timeline-bench-'));
 try {
-  const ingestRows = await ingest();
   const browserRows = await browser(dir);
-  printTable(`Timeline store ingest, Node — ${EVENTS.toLocaleString('en')} events, ${INSTANCES.toLocaleString('en')} instances, median of ${INGEST_ROUNDS} rounds`, ingestRows);
   printTable(`Timeline in real Chromium (headless, ${VIEWPORT.width}×${VIEWPORT.height}) — frames while panning for ${PAN_MS / 1000} s`, browserRows);
 } finally {
   rmSync(dir, { recursive: true, force: true });

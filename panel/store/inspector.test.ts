@@ -4,7 +4,8 @@ import { BatchEncoder } from '../../agent/protocol/encode.js';
 import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch } from '../../agent/protocol/messages.js';
 import { CollectionSeries, leakSuspects, MAX_COLLECTIONS } from './collections.js';
 import { PanelStore } from './panel-store.js';
-import { bundleHistory, MAX_BUNDLE_HISTORY } from './session.js';
+import { MAX_BUNDLE_HISTORY } from './lifelines.js';
+import { bundleHistory } from './session.js';
 
 const TAB = 3;
 type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
@@ -40,7 +41,8 @@ test('an instance keeps its attach and latest updates, bounded, and can be selec
 
   assert.equal(store.selectedInstance(), undefined);
   store.selectInstance('s1', 'f1', 1);
-  assert.equal(store.selectedInstance()?.record, record);
+  // Records are made from the lifelines when read: equal, not the same object.
+  assert.deepEqual(store.selectedInstance()?.record, record);
   store.selectInstance('s1', 'f1', 99);
   assert.equal(store.selectedInstance(), undefined, 'an unknown instance clears the selection');
 });
@@ -51,10 +53,11 @@ test('live instances of a type leave out detached and destroyed ones; detached o
     batch(2, [['detached', 2, 'W'], ['destroyed', 3, 'W']], 2_000),
   );
   const session = store.selected!;
-  assert.deepEqual(session.liveInstances('W').map((i) => i.serial), [1]);
+  const serials = (ids: number[]) => ids.map((id) => session.lifelines.serial(id));
+  assert.deepEqual(serials(session.liveInstances('W')), [1]);
   assert.equal(session.instance('f1', 2)!.detached, 2_000);
   assert.deepEqual(session.detachedAlive(2_000 + 5_000, 10_000), []);
-  assert.deepEqual(session.detachedAlive(2_000 + 10_001, 10_000).map((i) => i.serial), [2]);
+  assert.deepEqual(serials(session.detachedAlive(2_000 + 10_001, 10_000)), [2]);
 });
 
 test('a batch with destroyed events samples live counts; batches with no attach between make one collection', () => {
@@ -90,4 +93,30 @@ test('leak suspects: steady risers first, then by growth', () => {
   for (let i = 0; i < MAX_COLLECTIONS; i++) sample(10_000 + i * 1_000, { Leak: 10 + i });
   assert.equal(series.times.length, MAX_COLLECTIONS);
   assert.equal(series.values.get('Leak')!.length, MAX_COLLECTIONS);
+});
+
+test('live and detached instances of several frames are listed in the order they arrived', () => {
+  let clock = 1_000;
+  const batchOf = (frame: string, seq: number, events: Event[]): AgentBatch => {
+    const encoder = new BatchEncoder(() => clock++, 1);
+    for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
+    return encoder.take('s1', frame, seq, 0)!;
+  };
+  const store = new PanelStore(TAB, () => {});
+  const feed = (frameId: number, message: AgentBatch) => store.receive({ kind: 'relay', origin: { tabId: TAB, frameId }, message });
+  // Frame f2's serials are lower, but its instances come later.
+  feed(0, batchOf('f1', 1, [['attached', 10, 'W'], ['attached', 11, 'W']]));
+  feed(1, batchOf('f2', 1, [['attached', 1, 'W'], ['attached', 2, 'W']]));
+  feed(0, batchOf('f1', 2, [['attached', 12, 'W'], ['detached', 11, 'W']]));
+  feed(1, batchOf('f2', 2, [['detached', 1, 'W'], ['destroyed', 2, 'W']]));
+  feed(0, batchOf('f1', 3, [['detached', 12, 'W']]));
+  const session = store.selected!;
+  const named = (ids: number[]) => ids.map((id) => `${session.lifelines.frame(id)}#${session.lifelines.serial(id)}`);
+  assert.deepEqual(named(session.liveInstances('W')), ['f1#10']);
+  assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f2#1', 'f1#12']);
+  // Attached again: live at its first attach's place, and off the detached list.
+  feed(1, batchOf('f2', 3, [['attached', 1, 'W', '{"again":true}']]));
+  assert.deepEqual(named(session.liveInstances('W')), ['f1#10', 'f2#1']);
+  assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f1#12']);
+  assert.deepEqual(named(session.liveInstances('Nothing')), []);
 });

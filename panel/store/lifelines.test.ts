@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BatchEncoder } from '../../agent/protocol/encode.js';
 import { Op, type AgentBatch, type WorkerToPanel } from '../../agent/protocol/messages.js';
-import { Lifelines } from './lifelines.js';
+import { Lifelines, MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
 
 type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
@@ -80,7 +80,15 @@ test('attaching again keeps the lifeline: live again, with the new bundle and a 
   assert.equal(lifelines.detachedAt(0), 20);
   lifelines.attached(f, 1, w, 30, '{"v":2}');
   assert.deepEqual(dump(lifelines)['W'], [{ frame: 'f', serial: 1, created: 10, detached: NaN, destroyed: NaN, bundle: '{"v":2}', marks: [30] }]);
-  assert.deepEqual(lifelines.record('f', 1), { type: 'W', created: 10, bundle: '{"v":2}', history: [{ time: 30, op: 'updated', bundle: '{"v":2}' }] });
+  assert.deepEqual(lifelines.record('f', 1), {
+    type: 'W',
+    created: 10,
+    bundle: '{"v":2}',
+    history: [
+      { time: 10, op: 'attached', bundle: '{"v":1}' },
+      { time: 30, op: 'attached', bundle: '{"v":2}' },
+    ],
+  });
   assert.equal(lifelines.record('f', 2), undefined);
 });
 
@@ -164,4 +172,123 @@ test('an instance beyond the session records is still selectable through its lif
   store.receive(relay(batch(1, events)));
   store.selectInstance('s1', 'f1', 1);
   assert.deepEqual(store.selectedInstance()?.record, { type: 'W', created: 1_000, bundle: '{"i":1}' });
+});
+
+test('several frames: each finds its own serials, out of order and attached again after destroyed, through eviction', () => {
+  const lifelines = new Lifelines(6);
+  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const w = lifelines.typeIndex('W');
+  lifelines.attached(a, 1, w, 1, '{"a":1}');
+  lifelines.attached(b, 1, w, 2, '{"b":1}');
+  lifelines.attached(a, 2, w, 3, undefined);
+  // Out of order in frame b: below its highest serial.
+  lifelines.attached(b, 5, w, 4, undefined);
+  lifelines.attached(b, 3, w, 5, undefined);
+  const where = (frame: string, serial: number) => {
+    const id = lifelines.find(frame, serial);
+    return id === undefined ? undefined : `${lifelines.frame(id)}${lifelines.serial(id)}@${lifelines.created(id)}`;
+  };
+  assert.deepEqual([where('a', 1), where('b', 1), where('a', 2), where('b', 5), where('b', 3), where('a', 3)], ['a1@1', 'b1@2', 'a2@3', 'b5@4', 'b3@5', undefined]);
+  // Destroyed, then attached again: a new lifeline, which lookups find.
+  lifelines.destroyed(a, 1, 6);
+  lifelines.attached(a, 1, w, 7, '{"a":2}');
+  assert.equal(where('a', 1), 'a1@7');
+  assert.equal(lifelines.size, 6);
+  // The bound is 6: the next two evict the two oldest lifelines, a1@1 and b1@2.
+  lifelines.attached(b, 6, w, 8, undefined);
+  lifelines.attached(a, 4, w, 9, undefined);
+  assert.deepEqual([where('a', 1), where('b', 1), where('b', 3), where('b', 6), where('a', 4)], ['a1@7', undefined, 'b3@5', 'b6@8', 'a4@9']);
+  assert.equal(lifelines.bundle(lifelines.find('a', 1)!), '{"a":2}');
+  assert.equal(lifelines.evictedRows, 2);
+  // Events for an evicted instance are ignored; the other frame's same serial is untouched.
+  lifelines.updated(b, 1, 10, '{"b":2}');
+  lifelines.destroyed(b, 1, 10);
+  assert.equal(where('b', 1), undefined);
+  assert.deepEqual(lifelines.typeNames.flatMap((_, type) => [...lifelines.rows(type)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`)), ['a1', 'a2', 'b3', 'a4', 'b5', 'b6']);
+});
+
+test('the row arrays are a ring: many laps past the bound keep every column of the kept rows', () => {
+  const lifelines = new Lifelines(5, 7);
+  const f = lifelines.frameIndex('f');
+  const types = [lifelines.typeIndex('A'), lifelines.typeIndex('B')];
+  for (let serial = 1; serial <= 103; serial++) {
+    lifelines.attached(f, serial, types[serial % 2]!, serial * 10, `{"s":${serial}}`);
+    if (serial % 3 === 0) lifelines.detached(f, serial, serial * 10 + 1);
+    if (serial % 4 === 0) lifelines.destroyed(f, serial - 1, serial * 10 + 2);
+    lifelines.updated(f, serial, serial * 10 + 3, `{"u":${serial}}`);
+  }
+  assert.equal(lifelines.size, 5);
+  assert.equal(lifelines.evictedRows, 98);
+  assert.deepEqual(dump(lifelines), {
+    A: [
+      { frame: 'f', serial: 100, created: 1_000, detached: NaN, destroyed: NaN, bundle: '{"u":100}', marks: [1_003] },
+      { frame: 'f', serial: 102, created: 1_020, detached: 1_021, destroyed: NaN, bundle: '{"u":102}', marks: [1_023] },
+    ],
+    B: [
+      { frame: 'f', serial: 99, created: 990, detached: 991, destroyed: 1_002, bundle: '{"u":99}', marks: [993] },
+      { frame: 'f', serial: 101, created: 1_010, detached: NaN, destroyed: NaN, bundle: '{"u":101}', marks: [1_013] },
+      { frame: 'f', serial: 103, created: 1_030, detached: NaN, destroyed: NaN, bundle: '{"u":103}', marks: [1_033] },
+    ],
+  });
+  assert.equal(lifelines.markCount, 7);
+});
+
+test('bundle history: the attach, then each change; bounded in depth and in instances', () => {
+  const lifelines = new Lifelines(100, 1_000, 2);
+  const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
+  const history = (serial: number) => lifelines.record('f', serial)?.history?.map((entry) => `${entry.op} ${entry.time} ${entry.bundle}`);
+  lifelines.attached(f, 1, w, 10, 'a0');
+  lifelines.attached(f, 2, w, 11, undefined);
+  lifelines.attached(f, 3, w, 12, 'c0');
+  assert.equal(history(1), undefined, 'never changed: no history kept');
+  lifelines.updated(f, 1, 20, 'a1');
+  lifelines.updated(f, 1, 21, undefined);
+  assert.deepEqual(history(1), ['attached 10 a0', 'updated 20 a1', 'updated 21 undefined']);
+  assert.equal(lifelines.record('f', 1)!.bundle, undefined);
+  for (let time = 22; time < 22 + MAX_BUNDLE_HISTORY; time++) lifelines.updated(f, 1, time, `a${time}`);
+  assert.equal(history(1)!.length, MAX_BUNDLE_HISTORY);
+  assert.equal(history(1)!.at(-1), `updated ${21 + MAX_BUNDLE_HISTORY} a${21 + MAX_BUNDLE_HISTORY}`);
+  // Two histories at most: the third instance changed takes the oldest one's.
+  lifelines.updated(f, 2, 30, 'b1');
+  lifelines.updated(f, 3, 31, 'c1');
+  assert.deepEqual(history(3), ['attached 12 c0', 'updated 31 c1']);
+  assert.deepEqual(history(1), [`updated ${21 + MAX_BUNDLE_HISTORY} a${21 + MAX_BUNDLE_HISTORY}`], 'only the latest change is still known');
+  // Changed again, it gets a history back, without the start it lost.
+  lifelines.updated(f, 1, 50, 'a50');
+  assert.deepEqual(history(1), ['updated 50 a50']);
+  assert.deepEqual(history(2), ['updated 30 b1']);
+});
+
+test('detached instances are read in the order their detaches arrived; attached again, they leave the list', () => {
+  const lifelines = new Lifelines(4);
+  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const w = lifelines.typeIndex('W');
+  const detached = () => {
+    const found: string[] = [];
+    lifelines.forEachDetached((id) => found.push(`${lifelines.frame(id)}${lifelines.serial(id)}@${lifelines.detachedAt(id)}`));
+    return found;
+  };
+  lifelines.attached(a, 1, w, 1, undefined);
+  lifelines.attached(b, 1, w, 2, undefined);
+  lifelines.attached(a, 2, w, 3, undefined);
+  lifelines.detached(a, 2, 10);
+  lifelines.detached(b, 1, 11);
+  lifelines.detached(a, 1, 12);
+  lifelines.detached(a, 2, 13);
+  assert.deepEqual(detached(), ['a2@10', 'b1@11', 'a1@12']);
+  // Attached again, and detached again at the same time as before: listed once, at its new place.
+  lifelines.attached(a, 2, w, 14, undefined);
+  assert.deepEqual(detached(), ['b1@11', 'a1@12']);
+  lifelines.detached(a, 2, 10);
+  assert.deepEqual(detached(), ['b1@11', 'a1@12', 'a2@10']);
+  // Evicted instances leave the list: the bound is 4, so a1 goes.
+  lifelines.attached(a, 3, w, 15, undefined);
+  lifelines.attached(a, 4, w, 16, undefined);
+  assert.deepEqual(detached(), ['b1@11', 'a2@10']);
+  // Bounded: stale entries go once the list outgrows what can be current.
+  for (let serial = 5; serial <= 5_000; serial++) {
+    lifelines.attached(b, serial, w, serial, undefined);
+    lifelines.detached(b, serial, serial);
+  }
+  assert.deepEqual(detached(), ['b4997@4997', 'b4998@4998', 'b4999@4999', 'b5000@5000']);
 });

@@ -1,23 +1,35 @@
+import { BundleHistories, type BundleEntry } from './bundle-histories.js';
+import { SerialIndex } from './serial-index.js';
 import type { InstanceRecord } from './session.js';
 
 /** Most lifelines kept per session; the oldest (earliest attached) is dropped first. */
 export const MAX_LIFELINES = 250_000;
 /** Most bundle-update marks kept per session; the oldest is dropped first. */
 export const MAX_UPDATE_MARKS = 2_000_000;
+/** Most instances with a bundle history per session (those whose bundle changed); see BundleHistories. */
+export const MAX_BUNDLE_HISTORIES = 10_000;
+/**
+ * Bundle history entries kept per instance (the attach, then updates); older ones are forgotten
+ * first. With MAX_BUNDLE_HISTORIES this bounds a session to 200,000 entries, each holding a
+ * string the batch already held.
+ */
+export const MAX_BUNDLE_HISTORY = 20;
 
-/** "No mark" in the per-row mark chains. */
+/** No mark (in the per-row mark chains), no bundle history, not found. */
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
 
 /**
- * Every instance's lifeline in a session, for the timeline: when it was attached, detached and
- * destroyed, its latest bundle, and when its bundle was updated. Columnar, in typed arrays, so
- * 100,000s of instances and millions of updates cost a few bytes each and no object per event.
+ * Every instance of a session, the one store the views read: when it was attached, detached and
+ * destroyed, its latest bundle, when its bundle was updated and, for the instances updated, the
+ * bundle's history. Columnar, in typed arrays, so 100,000s of instances and millions of updates
+ * cost a few bytes each and no object per event.
  *
- * Rows and marks have absolute ids (never reused); their arrays hold the ids from a base that
- * moves forward when the evicted front is compacted away. Each row's updates form a chain
- * (first, next… in mark ids), so a row's ticks are found without scanning other rows', and
- * evicting the oldest mark only ever unlinks the head of its row's chain.
+ * Rows and marks have absolute ids (never reused). Their arrays are rings, grown up to one more
+ * than the bound: a new row takes the slot of the one evicted before it, so nothing is ever
+ * moved to make room once the bound is reached. Each row's updates form a chain (first, next…
+ * in mark ids), so a row's ticks are found without scanning other rows', and evicting the oldest
+ * mark only ever unlinks the head of its row's chain.
  */
 export class Lifelines {
   readonly #maxRows: number;
@@ -29,30 +41,38 @@ export class Lifelines {
   readonly frameNames: string[] = [];
   readonly #frameIndex = new Map<string, number>();
   /** Per frame index: serial → row id. */
-  readonly #bySerial: Map<number, number>[] = [];
+  readonly #bySerial: SerialIndex[] = [];
   readonly #groups: TypeRows[] = [];
+  readonly #histories: BundleHistories;
+  readonly #detaches: DetachOrder;
 
-  #capacity = INITIAL_CAPACITY;
+  #capacity: number;
+  /** The id in slot 0 of the ring's current lap: row `id` is in slot `id - #rowBase`, less `#capacity` past the end. */
   #rowBase = 0;
   #firstRow = 0;
   #endRow = 0;
-  #serial = new Float64Array(INITIAL_CAPACITY);
-  #type = new Int32Array(INITIAL_CAPACITY);
-  #frame = new Int32Array(INITIAL_CAPACITY);
-  #created = new Float64Array(INITIAL_CAPACITY);
-  #detached = new Float64Array(INITIAL_CAPACITY);
-  #destroyed = new Float64Array(INITIAL_CAPACITY);
-  #firstMark = new Float64Array(INITIAL_CAPACITY);
-  #lastMark = new Float64Array(INITIAL_CAPACITY);
-  #bundle: (string | undefined)[] = [];
+  #serial: Float64Array;
+  #type: Int32Array;
+  #frame: Int32Array;
+  #created: Float64Array;
+  #detached: Float64Array;
+  #destroyed: Float64Array;
+  #firstMark: Float64Array;
+  #lastMark: Float64Array;
+  /** The number of the row's entry in #detaches: only that one is current. */
+  #detachEntry: Uint32Array;
+  /** The row's slot in #histories (it may have been taken since: see BundleHistories.owner), or NONE. */
+  #history: Int32Array;
+  #bundle: (string | undefined)[];
 
-  #markCapacity = INITIAL_CAPACITY;
+  #markCapacity: number;
+  /** As #rowBase, for marks. */
   #markBase = 0;
   #firstMarkId = 0;
   #endMark = 0;
-  #markTime = new Float64Array(INITIAL_CAPACITY);
-  #markRow = new Float64Array(INITIAL_CAPACITY);
-  #markNext = new Float64Array(INITIAL_CAPACITY);
+  #markTime: Float64Array;
+  #markRow: Float64Array;
+  #markNext: Float64Array;
 
   /** Lifelines dropped to stay within the bound, oldest first. */
   evictedRows = 0;
@@ -61,9 +81,27 @@ export class Lifelines {
   /** Latest event time seen (epoch ms); -Infinity before the first. */
   lastTime = -Infinity;
 
-  constructor(maxRows = MAX_LIFELINES, maxMarks = MAX_UPDATE_MARKS) {
+  constructor(maxRows = MAX_LIFELINES, maxMarks = MAX_UPDATE_MARKS, maxHistories = MAX_BUNDLE_HISTORIES) {
     this.#maxRows = maxRows;
     this.#maxMarks = maxMarks;
+    const rows = (this.#capacity = Math.min(INITIAL_CAPACITY, maxRows + 1));
+    this.#serial = new Float64Array(rows);
+    this.#type = new Int32Array(rows);
+    this.#frame = new Int32Array(rows);
+    this.#created = new Float64Array(rows);
+    this.#detached = new Float64Array(rows);
+    this.#destroyed = new Float64Array(rows);
+    this.#firstMark = new Float64Array(rows);
+    this.#lastMark = new Float64Array(rows);
+    this.#detachEntry = new Uint32Array(rows);
+    this.#history = new Int32Array(rows);
+    this.#bundle = Array.from({ length: rows }, () => undefined);
+    const marks = (this.#markCapacity = Math.min(INITIAL_CAPACITY, maxMarks + 1));
+    this.#markTime = new Float64Array(marks);
+    this.#markRow = new Float64Array(marks);
+    this.#markNext = new Float64Array(marks);
+    this.#histories = new BundleHistories(maxHistories, MAX_BUNDLE_HISTORY);
+    this.#detaches = new DetachOrder(roomFor(maxRows));
   }
 
   /** Lifelines kept. */
@@ -82,9 +120,14 @@ export class Lifelines {
     if (index === undefined) {
       index = this.typeNames.push(name) - 1;
       this.#typeIndex.set(name, index);
-      this.#groups.push(new TypeRows());
+      this.#groups.push(new TypeRows(this.#maxRows));
     }
     return index;
+  }
+
+  /** The index of a type name, if seen. */
+  findType(name: string): number | undefined {
+    return this.#typeIndex.get(name);
   }
 
   /** The index of a frame id, added on first sight. */
@@ -93,25 +136,25 @@ export class Lifelines {
     if (index === undefined) {
       index = this.frameNames.push(name) - 1;
       this.#frameIndex.set(name, index);
-      this.#bySerial.push(new Map());
+      this.#bySerial.push(new SerialIndex(this.#maxRows));
     }
     return index;
   }
 
   attached(frame: number, serial: number, type: number, time: number, bundle: string | undefined): void {
     this.#saw(time);
-    const known = this.#bySerial[frame]!.get(serial);
-    if (known !== undefined && known >= this.#firstRow && Number.isNaN(this.#destroyed[known - this.#rowBase]!)) {
+    const index = this.#bySerial[frame]!;
+    // A new instance's serial is above all before it: only the rare others are looked up.
+    const known = index.isNew(serial) ? NONE : index.find(serial);
+    if (known !== NONE && Number.isNaN(this.#destroyed[this.#at(known)]!)) {
       // Attached again (a new tracker): the same instance, so the same lifeline, live again.
-      const slot = known - this.#rowBase;
-      this.#detached[slot] = Number.NaN;
-      this.#bundle[slot] = bundle;
-      this.#mark(known, time);
+      this.#detached[this.#at(known)] = Number.NaN;
+      this.#changed(known, time, 'attached', bundle);
       return;
     }
-    if (this.#endRow - this.#rowBase === this.#capacity) this.#makeRoom();
+    if (this.#endRow - this.#firstRow === this.#capacity) this.#grow();
     const id = this.#endRow++;
-    const slot = id - this.#rowBase;
+    const slot = this.#at(id);
     this.#serial[slot] = serial;
     this.#type[slot] = type;
     this.#frame[slot] = frame;
@@ -120,75 +163,77 @@ export class Lifelines {
     this.#destroyed[slot] = Number.NaN;
     this.#firstMark[slot] = NONE;
     this.#lastMark[slot] = NONE;
+    this.#history[slot] = NONE;
     this.#bundle[slot] = bundle;
-    this.#bySerial[frame]!.set(serial, id);
+    index.add(serial, id);
     this.#groups[type]!.push(id, serial, frame);
     if (this.#endRow - this.#firstRow > this.#maxRows) this.#evictRow();
   }
 
   detached(frame: number, serial: number, time: number): void {
     this.#saw(time);
-    const slot = this.#slot(frame, serial);
-    if (slot !== NONE && Number.isNaN(this.#detached[slot]!)) this.#detached[slot] = time;
+    const id = this.#bySerial[frame]!.find(serial);
+    if (id === NONE || !Number.isNaN(this.#detached[this.#at(id)]!)) return;
+    this.#detached[this.#at(id)] = time;
+    this.#detachEntry[this.#at(id)] = this.#detaches.push(id);
+    if (this.#detaches.full) this.#detaches.compact((id, entry) => this.#isDetachEntry(id, entry));
   }
 
   updated(frame: number, serial: number, time: number, bundle: string | undefined): void {
     this.#saw(time);
-    const slot = this.#slot(frame, serial);
-    if (slot === NONE) return;
-    this.#bundle[slot] = bundle;
-    this.#mark(slot + this.#rowBase, time);
+    const id = this.#bySerial[frame]!.find(serial);
+    if (id !== NONE) this.#changed(id, time, 'updated', bundle);
   }
 
   destroyed(frame: number, serial: number, time: number): void {
     this.#saw(time);
-    const slot = this.#slot(frame, serial);
-    if (slot !== NONE) this.#destroyed[slot] = time;
+    const id = this.#bySerial[frame]!.find(serial);
+    if (id !== NONE) this.#destroyed[this.#at(id)] = time;
   }
 
   /** Kept rows of a type, ordered by serial (then frame). A view of internal storage: read it before the next event. */
   rows(type: number): Float64Array {
     const group = this.#groups[type];
-    return group === undefined ? new Float64Array(0) : group.view(this.#firstRow, this.#serial, this.#frame, this.#rowBase);
+    return group === undefined ? new Float64Array(0) : group.view(this.#firstRow, (id) => this.serial(id), (id) => this.#frame[this.#at(id)]!);
   }
 
   /** The row id of an instance, if kept. */
   find(frame: string, serial: number): number | undefined {
     const index = this.#frameIndex.get(frame);
-    const id = index === undefined ? undefined : this.#bySerial[index]!.get(serial);
-    return id !== undefined && id >= this.#firstRow ? id : undefined;
+    const id = index === undefined ? NONE : this.#bySerial[index]!.find(serial);
+    return id === NONE ? undefined : id;
   }
 
   serial(id: number): number {
-    return this.#serial[id - this.#rowBase]!;
+    return this.#serial[this.#at(id)]!;
   }
 
   type(id: number): string {
-    return this.typeNames[this.#type[id - this.#rowBase]!]!;
+    return this.typeNames[this.#type[this.#at(id)]!]!;
   }
 
   frame(id: number): string {
-    return this.frameNames[this.#frame[id - this.#rowBase]!]!;
+    return this.frameNames[this.#frame[this.#at(id)]!]!;
   }
 
   /** Epoch ms of the attach. */
   created(id: number): number {
-    return this.#created[id - this.#rowBase]!;
+    return this.#created[this.#at(id)]!;
   }
 
   /** Epoch ms of the detach; NaN while attached. */
   detachedAt(id: number): number {
-    return this.#detached[id - this.#rowBase]!;
+    return this.#detached[this.#at(id)]!;
   }
 
   /** Epoch ms of the destroyed event; NaN while not known to be collected. */
   destroyedAt(id: number): number {
-    return this.#destroyed[id - this.#rowBase]!;
+    return this.#destroyed[this.#at(id)]!;
   }
 
   /** JSON text of the latest bundle. */
   bundle(id: number): string | undefined {
-    return this.#bundle[id - this.#rowBase];
+    return this.#bundle[this.#at(id)];
   }
 
   /**
@@ -202,26 +247,34 @@ export class Lifelines {
   /** Calls `visit` with the time of each kept update mark of a row, oldest first. */
   forEachMark(id: number, visit: (time: number) => void): void {
     if (!this.has(id)) return;
-    for (let mark = this.#firstMark[id - this.#rowBase]!; mark !== NONE; mark = this.#markNext[mark - this.#markBase]!) {
-      visit(this.#markTime[mark - this.#markBase]!);
+    for (let mark = this.#firstMark[this.#at(id)]!; mark !== NONE; mark = this.#markNext[this.#markAt(mark)]!) {
+      visit(this.#markTime[this.#markAt(mark)]!);
     }
   }
 
-  /**
-   * The instance as the bundle inspector reads it, for instances the session's bounded records
-   * no longer hold. Its bundle history is the latest entry only: earlier bundles are not kept.
-   */
+  /** Calls `visit` with each kept row now detached, in the order the detaches arrived (oldest first). */
+  forEachDetached(visit: (id: number) => void): void {
+    this.#detaches.forEach((id, entry) => {
+      if (this.#isDetachEntry(id, entry)) visit(id);
+    });
+  }
+
+  /** The instance as the bundle inspector reads it, if kept. */
   record(frame: string, serial: number): InstanceRecord | undefined {
     const id = this.find(frame, serial);
     if (id === undefined) return undefined;
-    const slot = id - this.#rowBase;
+    const slot = this.#at(id);
     const bundle = this.#bundle[slot];
     const record: { -readonly [K in keyof InstanceRecord]: InstanceRecord[K] } = { type: this.type(id), created: this.#created[slot]! };
     if (bundle !== undefined) record.bundle = bundle;
     if (!Number.isNaN(this.#detached[slot]!)) record.detached = this.#detached[slot]!;
     if (!Number.isNaN(this.#destroyed[slot]!)) record.destroyed = this.#destroyed[slot]!;
-    const last = this.#lastMark[slot]!;
-    if (last !== NONE) record.history = [{ time: this.#markTime[last - this.#markBase]!, op: 'updated', bundle }];
+    const history = this.#history[slot]!;
+    if (history !== NONE && this.#histories.owner(history) === id) record.history = this.#histories.entries(history);
+    else if (history !== NONE && this.#lastMark[slot] !== NONE) {
+      // Its history was taken for a newer one: the latest change is still known.
+      record.history = [{ time: this.#markTime[this.#markAt(this.#lastMark[slot]!)]!, op: 'updated', bundle }];
+    }
     return record;
   }
 
@@ -229,46 +282,78 @@ export class Lifelines {
     if (time > this.lastTime) this.lastTime = time;
   }
 
-  /** The slot of a kept instance, or NONE. */
-  #slot(frame: number, serial: number): number {
-    const id = this.#bySerial[frame]!.get(serial);
-    return id === undefined || id < this.#firstRow ? NONE : id - this.#rowBase;
+  /** The slot of row `id` in the row arrays. */
+  #at(id: number): number {
+    const slot = id - this.#rowBase;
+    return slot < this.#capacity ? slot : slot - this.#capacity;
   }
 
-  #mark(id: number, time: number): void {
-    if (this.#endMark - this.#markBase === this.#markCapacity) this.#makeMarkRoom();
+  /** The slot of mark `mark` in the mark arrays. */
+  #markAt(mark: number): number {
+    const slot = mark - this.#markBase;
+    return slot < this.#markCapacity ? slot : slot - this.#markCapacity;
+  }
+
+  /** Whether row `id` is kept and detached by the detach numbered `entry` (not attached again since). */
+  #isDetachEntry(id: number, entry: number): boolean {
+    return this.has(id) && this.#detachEntry[this.#at(id)] === entry && !Number.isNaN(this.#detached[this.#at(id)]!);
+  }
+
+  /**
+   * Row `id`'s bundle changed (attached again, or updated): a mark for the timeline, and an entry
+   * in its bundle history, which the first change opens with the attach.
+   */
+  #changed(id: number, time: number, op: BundleEntry['op'], bundle: string | undefined): void {
+    const slot = this.#at(id);
+    const histories = this.#histories;
+    let history = this.#history[slot]!;
+    if (history === NONE || histories.owner(history) !== id) {
+      const lost = history !== NONE;
+      history = histories.open(id);
+      this.#history[slot] = history;
+      // A history taken for a newer one is not begun again: its start is unknown.
+      if (!lost) histories.push(history, this.#created[slot]!, 'attached', this.#bundle[slot]);
+    }
+    histories.push(history, time, op, bundle);
+    this.#bundle[slot] = bundle;
+    this.#mark(id, slot, time);
+  }
+
+  /** Adds a mark to row `id`, in `slot`. */
+  #mark(id: number, slot: number, time: number): void {
+    if (this.#endMark - this.#firstMarkId === this.#markCapacity) this.#growMarks();
     const mark = this.#endMark++;
-    const markSlot = mark - this.#markBase;
+    const markSlot = this.#markAt(mark);
     this.#markTime[markSlot] = time;
     this.#markRow[markSlot] = id;
     this.#markNext[markSlot] = NONE;
-    const slot = id - this.#rowBase;
     const last = this.#lastMark[slot]!;
     if (last === NONE) this.#firstMark[slot] = mark;
-    else this.#markNext[last - this.#markBase] = mark;
+    else this.#markNext[this.#markAt(last)] = mark;
     this.#lastMark[slot] = mark;
     if (this.#endMark - this.#firstMarkId > this.#maxMarks) this.#evictMark();
   }
 
   #evictRow(): void {
-    const id = this.#firstRow++;
-    const slot = id - this.#rowBase;
-    const frame = this.#frame[slot]!;
-    const serial = this.#serial[slot]!;
-    const bySerial = this.#bySerial[frame]!;
-    if (bySerial.get(serial) === id) bySerial.delete(serial);
+    const id = this.#firstRow;
+    const slot = this.#at(id);
+    this.#bySerial[this.#frame[slot]!]!.remove(this.#serial[slot]!, id);
+    if (++this.#firstRow - this.#rowBase === this.#capacity) this.#rowBase = this.#firstRow;
     this.#groups[this.#type[slot]!]!.evicted(id, this.#firstRow);
     this.#bundle[slot] = undefined;
+    const history = this.#history[slot]!;
+    if (history !== NONE && this.#histories.owner(history) === id) this.#histories.release(history);
     this.evictedRows++;
   }
 
   #evictMark(): void {
-    const mark = this.#firstMarkId++;
-    const markSlot = mark - this.#markBase;
+    const mark = this.#firstMarkId;
+    const markSlot = this.#markAt(mark);
+    if (++this.#firstMarkId - this.#markBase === this.#markCapacity) this.#markBase = this.#firstMarkId;
     const row = this.#markRow[markSlot]!;
     // The oldest mark of all is the oldest of its row: it is the head of that row's chain.
     if (row >= this.#firstRow) {
-      const slot = row - this.#rowBase;
+      const slot = this.#at(row);
       const next = this.#markNext[markSlot]!;
       this.#firstMark[slot] = next;
       if (next === NONE) this.#lastMark[slot] = NONE;
@@ -276,59 +361,50 @@ export class Lifelines {
     this.evictedMarks++;
   }
 
-  /** Compacts the evicted front away, or doubles the row arrays (up to room for a quarter more than the bound). */
-  #makeRoom(): void {
-    const evicted = this.#firstRow - this.#rowBase;
-    if (evicted * 4 >= this.#capacity || this.#capacity >= roomFor(this.#maxRows)) {
-      for (const column of this.#rowColumns()) column.copyWithin(0, evicted);
-      this.#bundle.copyWithin(0, evicted);
-      this.#bundle.length = this.#capacity - evicted;
-      this.#rowBase = this.#firstRow;
-      return;
-    }
-    this.#capacity = Math.min(this.#capacity * 2, roomFor(this.#maxRows));
-    this.#serial = grown(this.#serial, this.#capacity);
-    this.#type = grown(this.#type, this.#capacity);
-    this.#frame = grown(this.#frame, this.#capacity);
-    this.#created = grown(this.#created, this.#capacity);
-    this.#detached = grown(this.#detached, this.#capacity);
-    this.#destroyed = grown(this.#destroyed, this.#capacity);
-    this.#firstMark = grown(this.#firstMark, this.#capacity);
-    this.#lastMark = grown(this.#lastMark, this.#capacity);
+  /**
+   * The ring is full below the bound: doubles it (up to one more than the bound). Nothing was
+   * evicted yet (that starts at the bound), so slots are still ids.
+   */
+  #grow(): void {
+    const capacity = Math.min(this.#capacity * 2, this.#maxRows + 1);
+    this.#serial = grown(this.#serial, capacity);
+    this.#type = grown(this.#type, capacity);
+    this.#frame = grown(this.#frame, capacity);
+    this.#created = grown(this.#created, capacity);
+    this.#detached = grown(this.#detached, capacity);
+    this.#destroyed = grown(this.#destroyed, capacity);
+    this.#firstMark = grown(this.#firstMark, capacity);
+    this.#lastMark = grown(this.#lastMark, capacity);
+    this.#detachEntry = grown(this.#detachEntry, capacity);
+    this.#history = grown(this.#history, capacity);
+    for (let slot = this.#capacity; slot < capacity; slot++) this.#bundle.push(undefined);
+    this.#capacity = capacity;
   }
 
-  #rowColumns(): (Float64Array | Int32Array)[] {
-    return [this.#serial, this.#type, this.#frame, this.#created, this.#detached, this.#destroyed, this.#firstMark, this.#lastMark];
-  }
-
-  #makeMarkRoom(): void {
-    const evicted = this.#firstMarkId - this.#markBase;
-    if (evicted * 4 >= this.#markCapacity || this.#markCapacity >= roomFor(this.#maxMarks)) {
-      this.#markTime.copyWithin(0, evicted);
-      this.#markRow.copyWithin(0, evicted);
-      this.#markNext.copyWithin(0, evicted);
-      this.#markBase = this.#firstMarkId;
-      return;
-    }
-    this.#markCapacity = Math.min(this.#markCapacity * 2, roomFor(this.#maxMarks));
-    this.#markTime = grown(this.#markTime, this.#markCapacity);
-    this.#markRow = grown(this.#markRow, this.#markCapacity);
-    this.#markNext = grown(this.#markNext, this.#markCapacity);
+  /** As #grow, for marks. */
+  #growMarks(): void {
+    const capacity = Math.min(this.#markCapacity * 2, this.#maxMarks + 1);
+    this.#markTime = grown(this.#markTime, capacity);
+    this.#markRow = grown(this.#markRow, capacity);
+    this.#markNext = grown(this.#markNext, capacity);
+    this.#markCapacity = capacity;
   }
 }
 
-/**
- * Array length for a bound: a quarter more, so a full buffer compacts (copies) once per quarter
- * of the bound evicted, not on every eviction.
- */
-function roomFor(bound: number): number {
-  return Math.ceil(bound * 1.25) + 1;
-}
+type Column = Float64Array | Int32Array | Uint32Array;
 
-function grown<T extends Float64Array | Int32Array>(array: T, capacity: number): T {
+function grown<T extends Column>(array: T, capacity: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(capacity);
   bigger.set(array);
   return bigger;
+}
+
+/**
+ * Array length for a bound: a quarter more, so a full array compacts (copies) once per quarter
+ * of the bound evicted, not on every eviction.
+ */
+function roomFor(bound: number): number {
+  return Math.ceil(bound * 1.25) + 64;
 }
 
 /**
@@ -338,6 +414,7 @@ function grown<T extends Float64Array | Int32Array>(array: T, capacity: number):
  * filtered out when next read.
  */
 class TypeRows {
+  readonly #maxCapacity: number;
   #ids = new Float64Array(64);
   #head = 0;
   #end = 0;
@@ -347,16 +424,23 @@ class TypeRows {
   #lastSerial = -Infinity;
   #lastFrame = -1;
 
+  /** `maxRows`: most rows kept at once. */
+  constructor(maxRows: number) {
+    this.#maxCapacity = roomFor(maxRows);
+  }
+
   push(id: number, serial: number, frame: number): void {
     if (serial < this.#lastSerial || (serial === this.#lastSerial && frame < this.#lastFrame)) this.#sorted = false;
     this.#lastSerial = serial;
     this.#lastFrame = frame;
     if (this.#end === this.#ids.length) {
-      const live = this.#end - this.#head;
-      if (this.#head * 2 >= this.#ids.length) this.#ids.copyWithin(0, this.#head, this.#end);
-      else this.#ids = grown(this.#ids, this.#ids.length * 2).copyWithin(0, this.#head, this.#end);
+      const kept = this.#end - this.#head;
+      // Doubles up to room for the bound and a quarter, then compacts; past it only while stale ids fill it.
+      const atMost = this.#ids.length >= this.#maxCapacity ? this.#ids.length * 2 : this.#maxCapacity;
+      if (this.#head * 2 >= this.#ids.length || (this.#head > 0 && this.#ids.length >= this.#maxCapacity)) this.#ids.copyWithin(0, this.#head, this.#end);
+      else this.#ids = grown(this.#ids.subarray(this.#head, this.#end), Math.min(this.#ids.length * 2, atMost));
       this.#head = 0;
-      this.#end = live;
+      this.#end = kept;
     }
     this.#ids[this.#end++] = id;
   }
@@ -368,15 +452,15 @@ class TypeRows {
     else if (++this.#stale * 2 > this.#end - this.#head) this.#dropStale(firstRow);
   }
 
-  view(firstRow: number, serials: Float64Array, frames: Int32Array, base: number): Float64Array {
+  view(firstRow: number, serialOf: (id: number) => number, frameOf: (id: number) => number): Float64Array {
     if (this.#stale > 0) this.#dropStale(firstRow);
     const ids = this.#ids.subarray(this.#head, this.#end);
     if (!this.#sorted) {
-      ids.sort((a, b) => serials[a - base]! - serials[b - base]! || frames[a - base]! - frames[b - base]!);
+      ids.sort((a, b) => serialOf(a) - serialOf(b) || frameOf(a) - frameOf(b));
       this.#sorted = true;
-      const last = ids.length > 0 ? ids[ids.length - 1]! - base : NONE;
-      this.#lastSerial = last === NONE ? -Infinity : serials[last]!;
-      this.#lastFrame = last === NONE ? -1 : frames[last]!;
+      const last = ids.length > 0 ? ids[ids.length - 1]! : NONE;
+      this.#lastSerial = last === NONE ? -Infinity : serialOf(last);
+      this.#lastFrame = last === NONE ? -1 : frameOf(last);
     }
     return ids;
   }
@@ -389,5 +473,60 @@ class TypeRows {
     }
     this.#end = write;
     this.#stale = 0;
+  }
+}
+
+/**
+ * Row ids in the order they were detached: the leak view's "detached long ago" list, read in
+ * order without sorting. Each entry has a number (its place among all ever pushed); the owner
+ * keeps each row's current one, skips the others when reading (attached again, or evicted), and
+ * drops them with `compact` once the list outgrows what can be current.
+ */
+class DetachOrder {
+  readonly #capacity: number;
+  #ids = new Float64Array(64);
+  #end = 0;
+  /** Wrapping at 2^32 is safe: a stale entry is compacted away long before its number comes round. */
+  #numbers = new Uint32Array(64);
+  #pushed = 0;
+
+  /** `capacity`: most entries, current or not; `compact` before pushing more. */
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get full(): boolean {
+    return this.#end === this.#capacity;
+  }
+
+  /** Adds row `id`; returns the entry's number. */
+  push(id: number): number {
+    if (this.#end === this.#ids.length) {
+      const capacity = Math.min(this.#end * 2, this.#capacity);
+      this.#ids = grown(this.#ids, capacity);
+      this.#numbers = grown(this.#numbers, capacity);
+    }
+    const entry = this.#pushed;
+    this.#pushed = (entry + 1) >>> 0;
+    this.#ids[this.#end] = id;
+    this.#numbers[this.#end++] = entry;
+    return entry;
+  }
+
+  forEach(visit: (id: number, entry: number) => void): void {
+    for (let i = 0; i < this.#end; i++) visit(this.#ids[i]!, this.#numbers[i]!);
+  }
+
+  /** Keeps only the entries `current` accepts, in order. */
+  compact(current: (id: number, entry: number) => boolean): void {
+    let write = 0;
+    for (let read = 0; read < this.#end; read++) {
+      const id = this.#ids[read]!;
+      const entry = this.#numbers[read]!;
+      if (!current(id, entry)) continue;
+      this.#ids[write] = id;
+      this.#numbers[write++] = entry;
+    }
+    this.#end = write;
   }
 }

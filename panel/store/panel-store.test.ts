@@ -13,7 +13,7 @@ import {
   type WorkerToPanel,
 } from '../../agent/protocol/messages.js';
 import { MAX_SESSIONS, PanelStore } from './panel-store.js';
-import { MAX_INSTANCES_PER_FRAME } from './session.js';
+import { MAX_LIFELINES } from './lifelines.js';
 
 const TAB = 7;
 const NO_DROPS: DropCounters = { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
@@ -80,7 +80,7 @@ test('attached adds a live instance, detached removes it, destroyed removes it a
   assert.deepEqual(counts(store, 'Widget'), { live: 1, allocated: 3, retired: 1, peak: 3, delta: 1 });
   assert.deepEqual(counts(store, 'Gadget'), { live: 1, allocated: 1, retired: 0, peak: 1, delta: 1 });
   assert.equal(store.totalEvents, 7);
-  const widget = store.selected!.frames.get('f1')!.instances.get(2);
+  const widget = store.selected!.instance('f1', 2);
   assert.equal(widget?.type, 'Widget');
   assert.equal(widget?.bundle, '{"a":1}');
   assert.ok(widget.destroyed! > widget.created, 'destroyed after created');
@@ -277,21 +277,25 @@ test('a batch of 50,000 events is applied, and subscribers hear of it once per f
   assert.equal(live, 1);
   assert.equal(retired, 12_500);
   assert.equal(session.types.size, 50);
-  assert.equal(session.frames.get('f1')!.instances.size, MAX_INSTANCES_PER_FRAME, 'instance records are bounded');
-  assert.ok(session.frames.get('f1')!.instances.has(25_001), 'the newest instance is remembered');
+  assert.equal(session.lifelines.size, 25_001, 'every instance is kept, within the bound');
+  assert.ok(session.instance('f1', 25_001), 'the newest instance is remembered');
 });
 
-test('instance records forget the oldest attach first; attaching a remembered serial again keeps its place', () => {
+test('instances are forgotten oldest attach first; attaching a remembered serial again keeps its place', () => {
   const { store } = makeStore();
-  const events: Event[] = [];
-  for (let serial = 1; serial <= MAX_INSTANCES_PER_FRAME; serial++) events.push(['attached', serial, 'A']);
-  events.push(['attached', 1, 'A']);
-  store.receive(relay(batch('s', 1, events)));
-  store.receive(relay(batch('s', 2, [['attached', MAX_INSTANCES_PER_FRAME + 1, 'A'], ['attached', MAX_INSTANCES_PER_FRAME + 2, 'A']])));
-  const instances = store.selected!.frames.get('f1')!.instances;
-  assert.equal(instances.size, MAX_INSTANCES_PER_FRAME);
-  assert.deepEqual([instances.has(1), instances.has(2), instances.has(3)], [false, false, true]);
-  assert.deepEqual([...instances.keys()].slice(0, 2), [3, 4], 'the records keep attach order');
+  // In batches within the validator's bound on events per batch.
+  for (let first = 1, seq = 1; first <= MAX_LIFELINES; first += 50_000, seq++) {
+    const events: Event[] = [];
+    for (let serial = first; serial < first + 50_000 && serial <= MAX_LIFELINES; serial++) events.push(['attached', serial, 'A']);
+    if (first + 50_000 > MAX_LIFELINES) events.push(['attached', 1, 'A']);
+    store.receive(relay(batch('s', seq, events)));
+  }
+  const session = store.selected!;
+  store.receive(relay(batch('s', session.frames.get('f1')!.lastSeq + 1, [['attached', MAX_LIFELINES + 1, 'A'], ['attached', MAX_LIFELINES + 2, 'A']])));
+  assert.equal(session.lifelines.size, MAX_LIFELINES);
+  assert.deepEqual([1, 2, 3].map((serial) => session.instance('f1', serial) !== undefined), [false, false, true]);
+  const rows = session.lifelines.rows(session.lifelines.findType('A')!);
+  assert.deepEqual([...rows.subarray(0, 2)].map((id) => session.lifelines.serial(id)), [3, 4], 'the instances keep attach order');
 });
 
 test('sessions are bounded; a forgotten session is not resurrected by a replay', () => {

@@ -1,19 +1,11 @@
 import { forEachEvent } from '../../agent/protocol/decode.js';
 import { Op, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
+import type { BundleEntry } from './bundle-histories.js';
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
 import { CollectionSeries } from './collections.js';
 import { Lifelines } from './lifelines.js';
 import { LiveSeries } from './live-series.js';
-
-/** Most instances remembered per frame; the oldest remembered is forgotten first. */
-export const MAX_INSTANCES_PER_FRAME = 10_000;
-/**
- * Bundle history entries kept per instance (the attach, then updates); older ones are forgotten
- * first. With MAX_INSTANCES_PER_FRAME this bounds a frame to 200,000 entries, each holding a
- * string the batch already held.
- */
-export const MAX_BUNDLE_HISTORY = 20;
 
 /** Counts for one type, named as the page names it. Same rules as the agent's Tracker. */
 export interface TypeStats {
@@ -28,31 +20,21 @@ export interface TypeStats {
   peak: number;
 }
 
+/** An instance as the bundle inspector reads it: made from its lifeline when asked for. */
 export interface InstanceRecord {
   readonly type: string;
   /** Epoch ms of the attach. */
   readonly created: number;
-  destroyed?: number;
+  readonly destroyed?: number;
   /** JSON text of the latest bundle (see bundle-preview.ts). */
-  bundle?: string;
+  readonly bundle?: string;
   /**
-   * Its bundle over time once it was updated (read it with bundleHistory): made on the first
-   * update, so the many instances never updated cost nothing more.
+   * Its bundle over time once it changed (read it with bundleHistory): kept for the latest
+   * instances updated (see MAX_BUNDLE_HISTORIES), so the many never updated cost nothing more.
    */
-  history?: BundleEntry[];
-  /**
-   * Epoch ms of the detach, if detached. Attaching again (to a tracker that reports here) makes a
-   * new record, so there is at most one.
-   */
-  detached?: number;
-}
-
-export interface BundleEntry {
-  /** Epoch ms of the event. */
-  readonly time: number;
-  readonly op: 'attached' | 'updated';
-  /** JSON text of the bundle; undefined when the instance had none. */
-  readonly bundle: string | undefined;
+  readonly history?: readonly BundleEntry[];
+  /** Epoch ms of the detach, while detached (attaching again clears it). */
+  readonly detached?: number;
 }
 
 /** One window (realm) running the agent, as seen within a session. */
@@ -64,9 +46,6 @@ export interface FrameInfo {
   url: string | undefined;
   /** Highest batch seq applied (0 before the first). */
   lastSeq: number;
-  readonly instances: Map<number, InstanceRecord>;
-  /** The serials of `instances`, oldest first: the eviction order. */
-  readonly order: SerialQueue;
   /** The hello and batches applied, for export. */
   readonly kept: KeptMessages;
 }
@@ -97,7 +76,7 @@ export class Session {
   readonly series = new LiveSeries();
   /** Live counts right after each garbage collection the events reveal, for leak suspects. */
   readonly collections = new CollectionSeries();
-  /** Every instance's attach, detach, updates and destroy, for the timeline (bounded apart from `frames`' records). */
+  /** Every instance's attach, detach, updates and destroy: the store the instance views and the timeline read. */
   readonly lifelines = new Lifelines();
   /** Events applied. */
   events = 0;
@@ -108,6 +87,8 @@ export class Session {
   readonly imported: ImportInfo | null;
   /** The agent's session id (`id` differs for imported sessions, to keep them apart from live ones). */
   readonly agentSession: string;
+  /** `types`' rows by the lifelines' type index: one Map lookup per type change, not two. */
+  readonly #byTypeIndex: TypeStats[] = [];
 
   constructor(id: string, startTime: number, imported: ImportInfo | null = null, agentSession = id) {
     this.id = id;
@@ -142,8 +123,6 @@ export class Session {
         frameId: origin.frameId,
         url: undefined,
         lastSeq: 0,
-        instances: new Map(),
-        order: new SerialQueue(),
         kept: new KeptMessages(),
       };
       this.frames.set(frame, info);
@@ -160,59 +139,45 @@ export class Session {
 
   /** Applies a batch already known to be new (dedupe is the caller's job). */
   applyBatch(frame: FrameInfo, batch: AgentBatch): void {
-    const instances = frame.instances;
     const lifelines = this.lifelines;
     const lane = lifelines.frameIndex(frame.frame);
     let typeIndex = 0;
     let row: TypeStats | undefined;
     let lastType: string | undefined;
     let lastTime = batch.t0;
+    let attaches = 0;
     let collectedAt: number | undefined;
     forEachEvent(batch, (op, serial, type, time, bundle) => {
-      // Events come in runs of one type: skip the Map lookup for the rest of a run.
+      // Events often come in runs of one type: skip the lookup for the rest of a run.
       if (type !== lastType || row === undefined) {
-        row = this.#row(type);
         typeIndex = lifelines.typeIndex(type);
+        row = this.#byTypeIndex[typeIndex] ??= this.#row(type);
         lastType = type;
       }
       lastTime = time;
       switch (op) {
         case Op.attached:
-          this.attaches++;
+          attaches++;
           row.allocated++;
           if (++row.live > row.peak) row.peak = row.live;
-          remember(frame, serial, bundle === undefined ? { type, created: time } : { type, created: time, bundle });
           lifelines.attached(lane, serial, typeIndex, time, bundle);
           break;
-        case Op.detached: {
+        case Op.detached:
           row.live--;
-          const record = instances.get(serial);
-          if (record !== undefined) record.detached = time;
           lifelines.detached(lane, serial, time);
           break;
-        }
-        case Op.updated: {
-          const record = instances.get(serial);
-          if (record !== undefined && bundle !== undefined) {
-            const history = (record.history ??= bundleHistory(record));
-            history.push({ time, op: 'updated', bundle });
-            if (history.length > MAX_BUNDLE_HISTORY) history.shift();
-            record.bundle = bundle;
-          }
+        case Op.updated:
           lifelines.updated(lane, serial, time, bundle);
           break;
-        }
-        case Op.destroyed: {
+        case Op.destroyed:
           row.live--;
           row.retired++;
           collectedAt ??= time;
-          const record = instances.get(serial);
-          if (record !== undefined) record.destroyed = time;
           lifelines.destroyed(lane, serial, time);
           break;
-        }
       }
     });
+    this.attaches += attaches;
     frame.lastSeq = batch.seq;
     frame.kept.push(batch);
     this.events += batch.events;
@@ -220,39 +185,41 @@ export class Session {
     if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
   }
 
-  /**
-   * The remembered instance `serial` of `frame`, if any; beyond the records' bound, what its
-   * lifeline still knows (without the bundle's earlier history).
-   */
+  /** The kept instance `serial` of `frame`, if any. */
   instance(frame: string, serial: number): InstanceRecord | undefined {
-    return this.frames.get(frame)?.instances.get(serial) ?? this.lifelines.record(frame, serial);
+    return this.lifelines.record(frame, serial);
   }
 
-  /** Remembered instances of `type` still attached and not destroyed, oldest first. */
-  liveInstances(type: string): LiveInstance[] {
-    const live: LiveInstance[] = [];
-    for (const frame of this.frames.values()) {
-      for (const [serial, record] of frame.instances) {
-        if (record.type === type && record.destroyed === undefined && record.detached === undefined) live.push({ frame: frame.frame, serial, record });
-      }
+  /** Kept instances of `type` still attached and not destroyed, oldest first, as `lifelines` row ids. */
+  liveInstances(type: string): number[] {
+    const lifelines = this.lifelines;
+    const index = lifelines.findType(type);
+    const rows = index === undefined ? [] : lifelines.rows(index);
+    const live: number[] = [];
+    let ordered = true;
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows[i]!;
+      if (!Number.isNaN(lifelines.detachedAt(id)) || !Number.isNaN(lifelines.destroyedAt(id))) continue;
+      // Rows are listed by serial; ids, in arrival order, differ only where frames interleave.
+      if (live.length > 0 && id < live[live.length - 1]!) ordered = false;
+      live.push(id);
     }
-    return live.sort((a, b) => a.record.created - b.record.created || a.serial - b.serial);
+    return ordered ? live : live.sort((a, b) => a - b);
   }
 
   /**
    * Instances detached more than `minMs` before `now` with no destroyed event since, oldest
-   * detach first. Trackers hear of a collection only while attached, so some of these may be
-   * gone already: the list says "not known to be collected", which is what a leak looks like.
+   * detach first, as `lifelines` row ids. Trackers hear of a collection only while attached, so
+   * some of these may be gone already: the list says "not known to be collected", which is what a
+   * leak looks like.
    */
-  detachedAlive(now: number, minMs: number): LiveInstance[] {
-    const found: LiveInstance[] = [];
-    for (const frame of this.frames.values()) {
-      for (const [serial, record] of frame.instances) {
-        const detached = record.detached;
-        if (detached !== undefined && record.destroyed === undefined && now - detached > minMs) found.push({ frame: frame.frame, serial, record });
-      }
-    }
-    return found.sort((a, b) => a.record.detached! - b.record.detached! || a.serial - b.serial);
+  detachedAlive(now: number, minMs: number): number[] {
+    const lifelines = this.lifelines;
+    const found: number[] = [];
+    lifelines.forEachDetached((id) => {
+      if (now - lifelines.detachedAt(id) > minMs && Number.isNaN(lifelines.destroyedAt(id))) found.push(id);
+    });
+    return found;
   }
 
   setMark(time: number): void {
@@ -276,46 +243,7 @@ export class Session {
   }
 }
 
-/** A remembered instance with where it lives. */
-export interface LiveInstance {
-  readonly frame: string;
-  readonly serial: number;
-  readonly record: InstanceRecord;
-}
-
-/** An instance's bundle over time, oldest first: the attach, then each update (the last MAX_BUNDLE_HISTORY). */
-export function bundleHistory(record: InstanceRecord): BundleEntry[] {
+/** An instance's bundle over time, oldest first: the attach, then each change (the last MAX_BUNDLE_HISTORY). */
+export function bundleHistory(record: InstanceRecord): readonly BundleEntry[] {
   return record.history ?? [{ time: record.created, op: 'attached', bundle: record.bundle }];
-}
-
-function remember(frame: FrameInfo, serial: number, record: InstanceRecord): void {
-  const { instances, order } = frame;
-  // A serial attached again keeps its place, as in the Map (records leave only from here).
-  if (!instances.has(serial)) order.push(serial);
-  instances.set(serial, record);
-  if (instances.size > MAX_INSTANCES_PER_FRAME) instances.delete(order.shift()!);
-}
-
-/**
- * A queue of serials. Not `instances.keys().next()`: V8 leaves deleted Map entries in place
- * until the table is rebuilt, and a new iterator skips every one of them, so with 10,000 records
- * that call cost ~4 µs and capped the panel at ~250,000 events a second.
- */
-export class SerialQueue {
-  #items: number[] = [];
-  #head = 0;
-
-  push(serial: number): void {
-    this.#items.push(serial);
-  }
-
-  shift(): number | undefined {
-    const serial = this.#items[this.#head++];
-    // Drops the taken front once it is most of the array: amortized O(1), bounded memory.
-    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return serial;
-  }
 }

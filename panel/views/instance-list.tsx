@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { parseBundle } from '../../agent/protocol/bundle-preview.js';
 import type { PanelStore } from '../store/panel-store.js';
-import type { LiveInstance, Session } from '../store/session.js';
+import type { Session } from '../store/session.js';
 import { previewLine } from './bundle-display.js';
 
 const ROW_HEIGHT = 22;
@@ -14,7 +14,7 @@ interface Props {
 }
 
 /**
- * The live instances of one type, oldest first. Virtualized: a frame may remember 10,000.
+ * The live instances of one type, oldest first. Virtualized: a session keeps up to MAX_LIFELINES.
  * Test contract: each row is a button `[data-serial]` inside `[aria-label="Live instances of {type}"]`.
  */
 export function InstanceList({ store, session, type }: Props) {
@@ -28,18 +28,22 @@ export function InstanceList({ store, session, type }: Props) {
   });
   const selected = store.selectedInstance();
   const now = Date.now();
-  const row = (instance: LiveInstance) => {
-    const isSelected = selected?.session === session.id && selected.frame === instance.frame && selected.serial === instance.serial;
-    const { created, bundle } = instance.record;
+  const lifelines = session.lifelines;
+  const row = (id: number) => {
+    const frame = lifelines.frame(id);
+    const serial = lifelines.serial(id);
+    const created = lifelines.created(id);
+    const bundle = lifelines.bundle(id);
+    const isSelected = selected?.session === session.id && selected.frame === frame && selected.serial === serial;
     return (
       <button
         type="button"
         className={isSelected ? 'instance selected' : 'instance'}
         aria-pressed={isSelected}
-        data-serial={instance.serial}
-        onClick={() => store.selectInstance(session.id, instance.frame, instance.serial)}
+        data-serial={serial}
+        onClick={() => store.selectInstance(session.id, frame, serial)}
       >
-        <span className="serial">#{instance.serial}</span>
+        <span className="serial">#{serial}</span>
         <span className="muted">{new Date(created).toLocaleTimeString()}</span>
         <span className="muted">{formatAge(now - created)}</span>
         <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>

@@ -10,6 +10,8 @@ import { formatAge } from './instance-list.js';
 export const DETACHED_ALIVE_MS = 30_000;
 /** How often the detached list is recomputed while nothing else changes, since it depends on time. */
 const REFRESH_MS = 5_000;
+/** Detached instances listed at most (the oldest): a session keeps up to MAX_LIFELINES, too many to render. */
+const MAX_LISTED_DETACHED = 1_000;
 
 function useNow(every: number): number {
   const [now, setNow] = useState(Date.now);
@@ -30,6 +32,7 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
   const suspects = leakSuspects(session.collections);
   const collections = session.collections.times.length;
   const detached = session.detachedAlive(now, DETACHED_ALIVE_MS);
+  const lifelines = session.lifelines;
   return (
     <div className="leaks">
       <p className="muted table-note" data-testid="collections">
@@ -67,16 +70,22 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
           <p className="muted table-note">None.</p>
         ) : (
           <ul className="detached">
-            {detached.map(({ frame, serial, record }) => (
-              <li key={`${frame}/${serial}`}>
-                <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
-                  <span className="serial">{record.type} #{serial}</span>
-                  <span className="muted">detached {formatAge(now - record.detached!)} ago</span>
-                  <span className="preview">{record.bundle === undefined ? '' : previewLine(parseBundle(record.bundle))}</span>
-                </button>
-              </li>
-            ))}
+            {detached.slice(0, MAX_LISTED_DETACHED).map((id) => {
+              const [frame, serial, bundle] = [lifelines.frame(id), lifelines.serial(id), lifelines.bundle(id)];
+              return (
+                <li key={`${frame}/${serial}`}>
+                  <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
+                    <span className="serial">{lifelines.type(id)} #{serial}</span>
+                    <span className="muted">detached {formatAge(now - lifelines.detachedAt(id))} ago</span>
+                    <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
+                  </button>
+                </li>
+              );
+            })}
           </ul>
+        )}
+        {detached.length > MAX_LISTED_DETACHED && (
+          <p className="muted table-note">{(detached.length - MAX_LISTED_DETACHED).toLocaleString('en')} more, detached later, not listed.</p>
         )}
       </section>
     </div>
