@@ -29,8 +29,9 @@ const SHARES = { FloodWidget: 0.5, FloodStore: 0.3, FloodMarker: 0.2 };
  *   persister write being stringified (a chunk) and the worker's code and baseline (16 MiB).
  *   Measured: 8.5–8.7 MiB.
  * - Panel: the store keeps MAX_KEPT_EVENTS_PER_FRAME events per frame for export (4 numbers
- *   each, plus bundle texts), 10,000 instance records and 2,000 chart points per type; React and
- *   the panel's code come on top. Measured: up to ~40 MiB, most of it evicted kept messages
+ *   each, plus bundle texts), the lifelines of at most MAX_LIFELINES (250,000) instances (~104 B
+ *   each, panel/bench/ingest.bench.ts) and 2,000 chart points per type; React and the panel's
+ *   code come on top. Measured: up to ~40 MiB, most of it evicted kept messages
  *   that stay referenced until 1,024 have gone (see docs/RELIABILITY.md): 64 MiB is above that at
  *   this test's 1,000,000 events, not at 2,000,000 (~72 MiB).
  */
