@@ -16,8 +16,10 @@ function cssColor(element: Element, name: string): string {
 const stepped = uPlot.paths.stepped?.({ align: 1 });
 
 function seriesOptions(type: string, index: number): uPlot.Series {
-  // Counts change in steps: a count holds until the next sample.
-  return { label: type, stroke: PALETTE[index % PALETTE.length]!, width: 1.5, points: { show: false }, paths: stepped };
+  // Counts change in steps: a count holds until the next sample. 1 px: a hairline, which Chrome's
+  // software rasterizer strokes far more cheaply than 1.5 px, and at 50,000 events/s the chart
+  // redraws every frame (the panel went from ~80 % to ~40 % busy: docs/BENCHMARKS.md, live chart).
+  return { label: type, stroke: PALETTE[index % PALETTE.length]!, width: 1, points: { show: false }, paths: stepped };
 }
 
 interface Props {
