@@ -31,7 +31,7 @@ const PIPELINE_SIZES = [
 /** Events per page task in (a): a busy page, yielding between tasks. */
 const CHUNK = 10_000;
 const LOOP_EVENTS = 100_000;
-const LOOP_ROUNDS = 7;
+const LOOP_ROUNDS = 15;
 /** How long the panel's total may stand still before (a) gives up on a round. */
 const STALL_MS = 10_000;
 
