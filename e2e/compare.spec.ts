@@ -138,6 +138,11 @@ test('Compare shows per-type deltas of two page loads; pickers, swap, sorting an
   await expectOrder(panel, ['Marker', 'Widget', 'Store', 'Subscription'], 'by Δ allocated, descending');
   await panel.getByRole('button', { name: 'Live in target' }).click();
   await expectOrder(panel, ['Widget', 'Marker', 'Store', 'Subscription'], 'by live in target, descending (absent counts as 0)');
+  // Another tab and back: the sort stays.
+  await panel.getByRole('tab', { name: 'Types' }).click();
+  await panel.getByRole('tab', { name: 'Compare' }).click();
+  await expect(panel.getByRole('columnheader', { name: 'Live in target' })).toHaveAttribute('aria-sort', 'descending');
+  await expectOrder(panel, ['Widget', 'Marker', 'Store', 'Subscription'], 'still by live in target after switching tabs');
 
   // The toolbar's filter applies here too.
   await panel.getByRole('searchbox', { name: 'Filter types' }).fill('s');

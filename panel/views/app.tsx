@@ -3,7 +3,7 @@ import { NO_TAB, type PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
 import { BundleInspector } from './bundle-inspector.js';
 import { CollectGarbage } from './collect-garbage.js';
-import { CompareView } from './compare-view.js';
+import { CompareView, INITIAL_COMPARE_STATE } from './compare-view.js';
 import { EmptyState } from './empty-state.js';
 import { InstanceList } from './instance-list.js';
 import { LeakSuspects } from './leak-suspects.js';
@@ -35,6 +35,7 @@ export function App({ store }: { store: PanelStore }) {
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   const [view, setView] = useState<View>('types');
   const [selectedType, setSelectedType] = useState<string | null>(null);
+  const [compare, setCompare] = useState(INITIAL_COMPARE_STATE);
   // A layout effect runs before the chart's effect, which reads the theme's colours.
   useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -94,7 +95,7 @@ export function App({ store }: { store: PanelStore }) {
             </div>
           ) : (
             <div className="view" role="tabpanel" id="view-compare" aria-labelledby="tab-compare">
-              <CompareView store={store} filter={filter} theme={theme} />
+              <CompareView store={store} filter={filter} theme={theme} state={compare} onState={setCompare} />
             </div>
           )}
         </main>

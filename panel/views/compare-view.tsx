@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { COMPARE_COLUMNS, compareSessions, type CompareColumn, type CompareRow } from '../store/compare.js';
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
@@ -10,7 +9,13 @@ import { matchesFilter, sortRows, type Sort } from './type-rows.js';
 
 type CompareKey = 'type' | CompareColumn;
 
-const DEFAULT_COMPARE_SORT: Sort<CompareKey> = { key: 'deltaLive', direction: 'descending' };
+/** What the view was sorted by and which type it charts: kept by the App, so switching tabs keeps it. */
+export interface CompareState {
+  sort: Sort<CompareKey>;
+  selectedType: string | null;
+}
+
+export const INITIAL_COMPARE_STATE: CompareState = { sort: { key: 'deltaLive', direction: 'descending' }, selectedType: null };
 
 /** Column groups of the first header row, each over two columns of the second. */
 const GROUPS = [
@@ -39,6 +44,8 @@ interface Props {
   store: PanelStore;
   filter: string;
   theme: Theme;
+  state: CompareState;
+  onState: (state: CompareState) => void;
 }
 
 /**
@@ -48,9 +55,10 @@ interface Props {
  * `data-col` (a CompareColumn) and the plain integer as its text, or "—" for a side the type is
  * not in (the + of a positive Δ is CSS).
  */
-export function CompareView({ store, filter, theme }: Props) {
-  const [sort, setSort] = useState(DEFAULT_COMPARE_SORT);
-  const [selectedType, setSelectedType] = useState<string | null>(null);
+export function CompareView({ store, filter, theme, state, onState }: Props) {
+  const { sort, selectedType } = state;
+  const setSort = (next: Sort<CompareKey>) => onState({ ...state, sort: next });
+  const setSelectedType = (type: string) => onState({ ...state, selectedType: type });
   const { baseline, target } = store.compared;
   if (baseline === undefined || target === undefined) {
     return (
