@@ -127,6 +127,23 @@ test('a broken file, another version, or not a recording shows why, and keeps wh
 
   await viewer.getByRole('button', { name: 'Dismiss import error' }).click();
   await expect(viewer.locator(IMPORT_ERROR)).toHaveCount(0);
+
+  // More sessions than the imported list keeps (an Export all of a full panel can be): the
+  // newest are listed, and a notice, not an error, says what was left out.
+  const [entry] = recording.sessions;
+  const many = {
+    ...recording,
+    sessions: Array.from({ length: 23 }, (_, i) => ({ ...entry!, panelSession: `p${i}`, startedAt: entry!.startedAt + i * 1_000 })),
+  };
+  await importText(viewer, 'many.json', JSON.stringify(many));
+  await expect(viewer.getByRole('status').getByTestId('import-notice')).toHaveText(
+    'The recording many.json holds 23 sessions; the panel lists at most 20 imported: the 20 newest are listed, the 3 older left out',
+  );
+  await expect(viewer.locator(IMPORT_ERROR)).toHaveCount(0);
+  await expect(viewer.getByTestId('session-count')).toHaveText('20 sessions');
+  await expectTable(viewer, expected);
+  await viewer.getByRole('button', { name: 'Dismiss import notice' }).click();
+  await expect(viewer.getByTestId('import-notice')).toHaveCount(0);
 });
 
 test('a recording made with attachTrackables(page).record() shows the same counts in the viewer', async (

@@ -73,6 +73,7 @@ export class PanelStore {
   readonly #imported = new Map<string, Session>();
   #imports = 0;
   #importError: string | null = null;
+  #importNotice: string | null = null;
   readonly #forgotten = new Map<string, PanelSubscribe['have']>();
   readonly #drops = new DropTally();
   #selected: string | null = null;
@@ -191,6 +192,16 @@ export class PanelStore {
     this.#notifier.changed();
   }
 
+  /** What the latest import left out, though it succeeded; null when it took everything, or after dismiss. */
+  get importNotice(): string | null {
+    return this.#importNotice;
+  }
+
+  dismissImportNotice(): void {
+    this.#importNotice = null;
+    this.#notifier.changed();
+  }
+
   /**
    * Loads a recording file's text as read-only sessions, fed through the same code as live
    * messages, and shows its newest session. Returns false, and sets `importError`, when the file is no
@@ -198,6 +209,7 @@ export class PanelStore {
    */
   importRecording(text: string, file: string): boolean {
     const read = readRecording(text);
+    this.#importNotice = null;
     this.#importError = read.ok ? this.#load(read.recording, file) : read.error;
     this.#notifier.changed();
     return this.#importError === null;
@@ -310,14 +322,25 @@ export class PanelStore {
 
   /** Adds a checked recording's sessions; returns why it could not, then having changed nothing. */
   #load(recording: Recording, file: string): string | null {
-    const count = new Set(recording.sessions.map(listedAs)).size;
+    const started = new Map<string, number>();
+    for (const entry of recording.sessions) {
+      const key = listedAs(entry);
+      started.set(key, Math.min(started.get(key) ?? Infinity, entry.startedAt));
+    }
+    const count = started.size;
     if (count === 0) return `Nothing to show: the recording ${file} holds no sessions`;
-    if (count > MAX_IMPORTED_SESSIONS) return `The recording ${file} holds ${count} sessions; the panel shows at most ${MAX_IMPORTED_SESSIONS}`;
+    // An Export all of a full panel (live sessions and imported ones) can hold more than the
+    // imported list keeps: the newest are listed, and the notice says what was left out.
+    const listed =
+      count <= MAX_IMPORTED_SESSIONS
+        ? started
+        : new Map([...started].sort((a, b) => b[1] - a[1]).slice(0, MAX_IMPORTED_SESSIONS));
     const info: ImportInfo = { import: this.#imports + 1, file, drops: new DropTally() };
     const loaded = new Map<string, Session>();
     try {
       for (const entry of recording.sessions) {
         const key = listedAs(entry);
+        if (!listed.has(key)) continue;
         let session = loaded.get(key);
         if (session === undefined) {
           session = new Session(`import-${info.import}/${key}`, entry.startedAt, info, entry.session);
@@ -341,6 +364,9 @@ export class PanelStore {
     // Shown pinned: a page load in the inspected tab must not take the view away from the import.
     this.#selected = [...loaded.values()].sort((a, b) => b.startTime - a.startTime)[0]!.id;
     this.#pinned = true;
+    if (listed.size < count) {
+      this.#importNotice = `The recording ${file} holds ${count} sessions; the panel lists at most ${MAX_IMPORTED_SESSIONS} imported: the ${listed.size} newest are listed, the ${count - listed.size} older left out`;
+    }
     return null;
   }
 

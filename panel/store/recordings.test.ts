@@ -175,9 +175,33 @@ test('imported sessions are bounded apart from live ones: the earliest imported 
   for (let index = 0; index <= MAX_IMPORTED_SESSIONS; index++) assert.equal(store.importRecording(JSON.stringify(one(`s${index}`)), `${index}.json`), true);
   assert.equal(store.sessions.length, MAX_IMPORTED_SESSIONS);
   assert.ok(!store.sessions.some((session) => session.agentSession === 's0'));
-  const tooMany = { ...one('x'), sessions: Array.from({ length: MAX_IMPORTED_SESSIONS + 1 }, (_, i) => one(`x${i}`).sessions[0]) };
-  assert.equal(store.importRecording(JSON.stringify(tooMany), 'many.json'), false);
-  assert.match(store.importError ?? '', /holds 21 sessions; the panel shows at most 20/);
+  assert.equal(store.importNotice, null);
+});
+
+test('a recording of more sessions than the imported list keeps (Export all of a full panel): the newest are listed, and a notice says what was left out', () => {
+  const store = makeStore(NO_TAB);
+  const entry = (session: string, startedAt: number) => ({
+    session,
+    frame: 'f1',
+    url: '',
+    startedAt,
+    messages: [batch(session, 1, [['attached', 1, 'W']])],
+  });
+  // Start times in no particular order: the newest by start time are kept, not the file's last.
+  const sessions = Array.from({ length: MAX_IMPORTED_SESSIONS + 3 }, (_, i) => entry(`x${i}`, 1_000 + ((i * 7) % (MAX_IMPORTED_SESSIONS + 3)) * 1_000));
+  const many = { format: 'trackables-recording', version: RECORDING_VERSION, createdAt: '', tool: 'test', sessions };
+  assert.equal(store.importRecording(JSON.stringify(many), 'many.json'), true);
+  assert.equal(store.importError, null);
+  assert.equal(store.sessions.length, MAX_IMPORTED_SESSIONS);
+  const newest = [...sessions].sort((a, b) => b.startedAt - a.startedAt).slice(0, MAX_IMPORTED_SESSIONS);
+  assert.deepEqual(
+    store.sessions.map((session) => session.agentSession).sort(),
+    newest.map((s) => s.session).sort(),
+  );
+  assert.equal(store.importNotice, `The recording many.json holds ${MAX_IMPORTED_SESSIONS + 3} sessions; the panel lists at most ${MAX_IMPORTED_SESSIONS} imported: the ${MAX_IMPORTED_SESSIONS} newest are listed, the 3 older left out`);
+  // The next import, taken whole, clears it.
+  assert.equal(store.importRecording(JSON.stringify({ ...many, sessions: [entry('y', 99_000)] }), 'one.json'), true);
+  assert.equal(store.importNotice, null);
 });
 
 test('export all writes every listed session; importing it lists each apart again with the same counts', () => {

@@ -61,14 +61,28 @@ export function RecordingControls({ store }: { store: PanelStore }) {
   );
 }
 
-/** Why the latest import failed, until dismissed or a later import succeeds. */
+/**
+ * Why the latest import failed, or what it left out although it succeeded, until dismissed or
+ * the next import.
+ */
 export function ImportError({ store }: { store: PanelStore }) {
   const error = store.importError;
-  if (error === null) return null;
+  const notice = store.importNotice;
+  if (error !== null) {
+    return (
+      <div className="import-error" role="alert">
+        <span data-testid="import-error">{error}</span>
+        <button type="button" onClick={() => store.setImportError(null)} aria-label="Dismiss import error">
+          ×
+        </button>
+      </div>
+    );
+  }
+  if (notice === null) return null;
   return (
-    <div className="import-error" role="alert">
-      <span data-testid="import-error">{error}</span>
-      <button type="button" onClick={() => store.setImportError(null)} aria-label="Dismiss import error">
+    <div className="import-error" role="status">
+      <span data-testid="import-notice">{notice}</span>
+      <button type="button" onClick={() => store.dismissImportNotice()} aria-label="Dismiss import notice">
         ×
       </button>
     </div>
