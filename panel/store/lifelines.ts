@@ -15,6 +15,14 @@ export const MAX_BUNDLE_HISTORIES = 10_000;
  */
 export const MAX_BUNDLE_HISTORY = 20;
 
+/**
+ * Retained bytes per kept lifeline and per update mark, as measured by panel/bench/ingest.bench.ts
+ * (attach-only rows: the columns, the serial index and the type's row list) and as the mark
+ * columns cost (three Float64Array slots). For budgets, not accounting.
+ */
+export const ROW_BYTES = 104;
+export const MARK_BYTES = 24;
+
 /** No mark (in the per-row mark chains), no bundle history, not found. */
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
@@ -112,6 +120,11 @@ export class Lifelines {
   /** Update marks kept (those of evicted rows included until they age out). */
   get markCount(): number {
     return this.#endMark - this.#firstMarkId;
+  }
+
+  /** About how much memory the kept lifelines and marks hold (bundle texts aside: batches share them). */
+  get approximateBytes(): number {
+    return this.size * ROW_BYTES + this.markCount * MARK_BYTES;
   }
 
   /** The index of a type name, added on first sight. */

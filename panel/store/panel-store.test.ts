@@ -13,15 +13,15 @@ import {
   type WorkerToPanel,
 } from '../../agent/protocol/messages.js';
 import { MAX_SESSIONS, PanelStore } from './panel-store.js';
-import { MAX_LIFELINES } from './lifelines.js';
+import { MAX_LIFELINES, ROW_BYTES } from './lifelines.js';
 
 const TAB = 7;
 const NO_DROPS: DropCounters = { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
 
 /** A store whose notifications wait for `flush()`, as they would for an animation frame. */
-function makeStore(): { store: PanelStore; flush: () => number } {
+function makeStore(budgetBytes?: number): { store: PanelStore; flush: () => number } {
   const pending: (() => void)[] = [];
-  const store = new PanelStore(TAB, (run) => pending.push(run));
+  const store = new PanelStore(TAB, (run) => pending.push(run), budgetBytes);
   return {
     store,
     flush: () => {
@@ -307,6 +307,21 @@ test('sessions are bounded; a forgotten session is not resurrected by a replay',
   store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
   assert.equal(store.sessions.length, MAX_SESSIONS);
   assert.ok(store.have().some((h) => h.session === 's1'), 'the worker is told not to resend it');
+});
+
+test('live sessions are bounded in memory too: as a page load starts, the oldest not on screen go while the rest hold more than the budget', () => {
+  const { store } = makeStore(5 * ROW_BYTES);
+  for (let i = 1; i <= 4; i++) {
+    store.receive(relay(hello(`s${i}`, `https://app.test/${i}`, { time: i * 1_000 })));
+    store.receive(relay(batch(`s${i}`, 1, [['attached', 1, 'A'], ['attached', 2, 'A'], ['attached', 3, 'A']])));
+  }
+  // Three lifelines each: two sessions pass five rows' worth, so each load forgets the oldest.
+  assert.deepEqual(store.sessions.map((session) => session.id), ['s4', 's3']);
+  assert.ok(store.have().some((h) => h.session === 's1') && store.have().some((h) => h.session === 's2'), 'the worker is told not to resend them');
+  // The shown session is never forgotten, however old.
+  store.select('s3');
+  store.receive(relay(hello('s5', 'https://app.test/5', { time: 5_000 })));
+  assert.deepEqual(store.sessions.map((session) => session.id), ['s5', 's3']);
 });
 
 test('tab events and connection state are kept', () => {

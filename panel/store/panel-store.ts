@@ -10,6 +10,13 @@ import { Session, type FrameInfo, type ImportInfo, type InstanceRecord } from '.
 
 /** Most sessions kept; beyond it the oldest one not on screen is forgotten. */
 export const MAX_SESSIONS = 20;
+/**
+ * About the most memory the live sessions' lifelines may hold when a new page load starts a
+ * session: past it, the oldest not on screen are forgotten first. One session at its bounds
+ * holds ~75 MB (250,000 lifelines, 2,000,000 marks), so 20 heavy page loads would otherwise keep
+ * ~1.5 GB; this keeps about three such besides the one growing.
+ */
+export const LIVE_SESSIONS_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Forgotten sessions whose seqs are still reported in `have`, so the worker does not resend them. */
 const MAX_FORGOTTEN = 100;
 /** Most imported sessions kept (counted apart from live ones); beyond it the earliest imported go first. */
@@ -85,8 +92,11 @@ export class PanelStore {
   #lastInvalid: string | null = null;
   #comparePick: ComparePick = { baseline: null, target: null };
 
-  constructor(tabId: number, schedule: Schedule) {
+  readonly #budgetBytes: number;
+
+  constructor(tabId: number, schedule: Schedule, budgetBytes = LIVE_SESSIONS_BUDGET_BYTES) {
     this.tabId = tabId;
+    this.#budgetBytes = budgetBytes;
     this.#notifier = new FrameNotifier(schedule);
     this.#connection = tabId === NO_TAB ? 'offline' : 'connecting';
   }
@@ -376,9 +386,18 @@ export class PanelStore {
       session = new Session(id, time);
       this.#sessions.set(id, session);
       this.#selected ??= id;
-      if (this.#sessions.size > MAX_SESSIONS) this.#forgetOldest();
+      // Checked as a session starts: only the newest page load still grows.
+      while (this.#sessions.size > MAX_SESSIONS || this.#liveBytes() > this.#budgetBytes) {
+        if (!this.#forgetOldest(id)) break;
+      }
     }
     return session;
+  }
+
+  #liveBytes(): number {
+    let bytes = 0;
+    for (const session of this.#sessions.values()) bytes += session.lifelines.approximateBytes;
+    return bytes;
   }
 
   /** A new page load in the top frame: show it, unless the user pinned another session. */
@@ -388,12 +407,13 @@ export class PanelStore {
     if (!this.#pinned) this.#selected = session.id;
   }
 
-  #forgetOldest(): void {
+  /** Forgets the oldest session that is neither shown nor `keep`; false when there is none. */
+  #forgetOldest(keep: string): boolean {
     let oldest: Session | undefined;
     for (const session of this.#sessions.values()) {
-      if (session.id !== this.#selected && (oldest === undefined || session.startTime < oldest.startTime)) oldest = session;
+      if (session.id !== this.#selected && session.id !== keep && (oldest === undefined || session.startTime < oldest.startTime)) oldest = session;
     }
-    if (oldest === undefined) return;
+    if (oldest === undefined) return false;
     this.#sessions.delete(oldest.id);
     if (this.#newestTop === oldest.id) this.#newestTop = null;
     this.#forgotten.set(
@@ -401,6 +421,7 @@ export class PanelStore {
       [...oldest.frames.values()].map((frame) => ({ session: oldest.id, frame: frame.frame, seq: frame.lastSeq })),
     );
     if (this.#forgotten.size > MAX_FORGOTTEN) this.#forgotten.delete(this.#forgotten.keys().next().value!);
+    return true;
   }
 }
 
