@@ -1,3 +1,5 @@
+import { grown } from './typed-arrays.js';
+
 /** "No owner": a free slot. */
 const NONE = -1;
 const INITIAL_SLOTS = 16;
@@ -108,17 +110,12 @@ export class BundleHistories {
   #grow(): void {
     const slots = Math.min(Math.max(INITIAL_SLOTS, this.#slots * 2), this.#maxSlots);
     const entries = slots * this.#depth;
-    this.#time = grown(this.#time, new Float64Array(entries));
-    this.#op = grown(this.#op, new Uint8Array(entries));
-    this.#owner = grown(this.#owner, new Float64Array(slots).fill(NONE));
-    this.#next = grown(this.#next, new Int32Array(slots));
-    this.#count = grown(this.#count, new Int32Array(slots));
+    this.#time = grown(this.#time, entries);
+    this.#op = grown(this.#op, entries);
+    this.#owner = grown(this.#owner, slots).fill(NONE, this.#slots);
+    this.#next = grown(this.#next, slots);
+    this.#count = grown(this.#count, slots);
     while (this.#bundle.length < entries) this.#bundle.push(undefined);
     this.#slots = slots;
   }
-}
-
-function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, bigger: T): T {
-  bigger.set(array);
-  return bigger;
 }

@@ -1,5 +1,6 @@
 import { BundleHistories, type BundleEntry } from './bundle-histories.js';
 import { SerialIndex } from './serial-index.js';
+import { grown } from './typed-arrays.js';
 import type { InstanceRecord } from './session.js';
 
 /** Most lifelines kept per session; the oldest (earliest attached) is dropped first. */
@@ -402,14 +403,6 @@ export class Lifelines {
     this.#markNext = grown(this.#markNext, capacity);
     this.#markCapacity = capacity;
   }
-}
-
-type Column = Float64Array | Int32Array | Uint32Array;
-
-function grown<T extends Column>(array: T, capacity: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(capacity);
-  bigger.set(array);
-  return bigger;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { grown } from './typed-arrays.js';
+
 /** "Not found". */
 const NONE = -1;
 const INITIAL_CAPACITY = 256;
@@ -88,16 +90,10 @@ export class SerialIndex {
       this.#ids.copyWithin(0, this.#head, this.#end);
     } else {
       const capacity = Math.min(this.#serials.length * 2, this.#maxCapacity);
-      this.#serials = moved(this.#serials.subarray(this.#head, this.#end), capacity);
-      this.#ids = moved(this.#ids.subarray(this.#head, this.#end), capacity);
+      this.#serials = grown(this.#serials.subarray(this.#head, this.#end), capacity);
+      this.#ids = grown(this.#ids.subarray(this.#head, this.#end), capacity);
     }
     this.#head = 0;
     this.#end = kept;
   }
-}
-
-function moved(items: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
-  const array = new Float64Array(capacity);
-  array.set(items);
-  return array;
 }
