@@ -65,8 +65,9 @@ function carriable(message: AgentMessage): boolean {
  * RelayBuffer until the worker acknowledges them as stored, and a new port gets again all it did
  * not acknowledge: a worker can be stopped before it stored what it took, or while a message was
  * on its way. A port that goes away holding unacknowledged messages is reopened at once (then
- * after RESEND_DELAYS_MS), so they reach the worker even if the page never posts again. Nothing here throws into the page, and once the extension context is invalidated
- * the relay detaches and stays silent.
+ * after RESEND_DELAYS_MS), so they reach the worker even if the page never posts again. Nothing
+ * here throws into the page, and once the extension context is invalidated the relay detaches
+ * and stays silent.
  */
 export class PageRelay {
   private port: PortLike | null = null;

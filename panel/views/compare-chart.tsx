@@ -3,11 +3,11 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
+import { cssColor, stepped, themedAxis } from './chart-style.js';
 import { followStore } from './follow-store.js';
 import type { Theme } from './theme.js';
 
 const MIN_SPAN_S = 10;
-const stepped = uPlot.paths.stepped?.({ align: 1 });
 
 /** A session's live count of `type` against seconds since the session started. */
 function fromStart(session: Session, type: string): uPlot.AlignedData {
@@ -38,16 +38,14 @@ export function CompareChart({ store, baseline, target, type, theme }: Props) {
     const plot = plotRef.current;
     const legend = legendRef.current;
     if (plot === null || legend === null) return;
-    const style = getComputedStyle(plot);
-    const color = (name: string): string => style.getPropertyValue(name).trim();
-    const axis: uPlot.Axis = { stroke: color('--text-muted'), grid: { stroke: color('--grid'), width: 1 }, ticks: { stroke: color('--grid'), width: 1 } };
+    const axis = themedAxis(plot);
     const line = (label: string, stroke: string): uPlot.Series => ({ label, stroke, width: 1.5, points: { show: false }, paths: stepped, spanGaps: true });
     const chart = new uPlot(
       {
         width: plot.clientWidth,
         height: plot.clientHeight,
         scales: { x: { time: false, range: (_, min, max) => [Math.min(0, min), Math.max(max, MIN_SPAN_S)] } },
-        series: [{ label: 's since start' }, line('Baseline', color('--text-muted')), line('Target', color('--accent'))],
+        series: [{ label: 's since start' }, line('Baseline', cssColor(plot, '--text-muted')), line('Target', cssColor(plot, '--accent'))],
         axes: [{ ...axis, label: 'seconds since session start' }, { ...axis, label: 'live' }],
         legend: { live: true, mount: (_, element) => legend.appendChild(element) },
         cursor: { drag: { x: true, y: false } },

@@ -3,22 +3,17 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
+import { stepped, themedAxis } from './chart-style.js';
 import { followStore } from './follow-store.js';
 import type { Theme } from './theme.js';
 
 const MIN_SPAN_S = 10;
 const PALETTE = ['#1a73e8', '#e8710a', '#188038', '#d93025', '#9334e6', '#12b5cb', '#e52592', '#f9ab00', '#7cb342', '#5f6368'];
 
-function cssColor(element: Element, name: string): string {
-  return getComputedStyle(element).getPropertyValue(name).trim();
-}
-
-const stepped = uPlot.paths.stepped?.({ align: 1 });
-
 function seriesOptions(type: string, index: number): uPlot.Series {
-  // Counts change in steps: a count holds until the next sample. 1 px: a hairline, which Chrome's
-  // software rasterizer strokes far more cheaply than 1.5 px, and at 50,000 events/s the chart
-  // redraws every frame (the panel went from ~80 % to ~40 % busy: docs/BENCHMARKS.md, live chart).
+  // 1 px: a hairline, which Chrome's software rasterizer strokes far more cheaply than 1.5 px,
+  // and at 50,000 events/s the chart redraws every frame (the panel went from ~80 % to ~40 %
+  // busy: docs/BENCHMARKS.md, live chart).
   return { label: type, stroke: PALETTE[index % PALETTE.length]!, width: 1, points: { show: false }, paths: stepped };
 }
 
@@ -41,9 +36,7 @@ export function LiveChart({ store, session, theme }: Props) {
     const plot = plotRef.current;
     const legend = legendRef.current;
     if (plot === null || legend === null) return;
-    const text = cssColor(plot, '--text-muted');
-    const grid = cssColor(plot, '--grid');
-    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = themedAxis(plot);
     const chart = new uPlot(
       {
         width: plot.clientWidth,

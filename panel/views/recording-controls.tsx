@@ -67,22 +67,18 @@ export function RecordingControls({ store }: { store: PanelStore }) {
  */
 export function ImportError({ store }: { store: PanelStore }) {
   const error = store.importError;
+  if (error !== null) return <ImportBanner kind="error" text={error} dismiss={() => store.setImportError(null)} />;
   const notice = store.importNotice;
-  if (error !== null) {
-    return (
-      <div className="import-error" role="alert">
-        <span data-testid="import-error">{error}</span>
-        <button type="button" onClick={() => store.setImportError(null)} aria-label="Dismiss import error">
-          ×
-        </button>
-      </div>
-    );
-  }
-  if (notice === null) return null;
+  if (notice !== null) return <ImportBanner kind="notice" text={notice} dismiss={() => store.dismissImportNotice()} />;
+  return null;
+}
+
+/** An error interrupts (alert); a notice waits its turn (status). */
+function ImportBanner({ kind, text, dismiss }: { kind: 'error' | 'notice'; text: string; dismiss: () => void }) {
   return (
-    <div className="import-error" role="status">
-      <span data-testid="import-notice">{notice}</span>
-      <button type="button" onClick={() => store.dismissImportNotice()} aria-label="Dismiss import notice">
+    <div className="import-error" role={kind === 'error' ? 'alert' : 'status'}>
+      <span data-testid={`import-${kind}`}>{text}</span>
+      <button type="button" onClick={dismiss} aria-label={`Dismiss import ${kind}`}>
         ×
       </button>
     </div>
