@@ -30,6 +30,7 @@ import type { CDPSession, Page } from '@playwright/test';
 import { median, printTable, type Row } from '../../agent/bench/measure.js';
 import { extensionIdOf, launchWithExtension, openHarnessPage, openPanel, openTab, startFixtureServer } from '../../e2e/harness.js';
 import { NO_DROPS, readDrops } from '../../e2e/panel.js';
+import { waitForTotal } from './panel-total.js';
 
 const RATES = [50_000, 200_000];
 const SECONDS = 5;
@@ -135,28 +136,7 @@ async function installRecorder(panel: Page): Promise<void> {
 
 /** Resolves when the panel's total reaches `target`; false when it stood still for STALL_MS first. */
 async function reached(panel: Page, target: number): Promise<boolean> {
-  return panel.evaluate(
-    ({ target, stallMs }) =>
-      new Promise<boolean>((resolve) => {
-        const read = (): number => Number(document.querySelector('[data-testid="total-events"]')?.textContent ?? Number.NaN);
-        let last = read();
-        let lastChange = Date.now();
-        const check = (): void => {
-          const total = read();
-          if (total !== last) [last, lastChange] = [total, Date.now()];
-          if (total >= target || Date.now() - lastChange > stallMs) {
-            observer.disconnect();
-            clearInterval(stall);
-            resolve(total >= target);
-          }
-        };
-        const observer = new MutationObserver(check);
-        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-        const stall = setInterval(check, 250);
-        check();
-      }),
-    { target, stallMs: STALL_MS },
-  );
+  return (await waitForTotal(panel, target, STALL_MS)).reachedAt !== null;
 }
 
 interface Run {
