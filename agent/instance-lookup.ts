@@ -1,5 +1,5 @@
 import { setInstanceRefs, type InstanceRefs } from './lifetimes.js';
-import { lastSerialGiven } from './trackable.js';
+import { lastSerialGiven } from './serials.js';
 import { trackingNameOf, type TrackedClass } from './tracker-protocol.js';
 
 interface Lookup {

@@ -1,3 +1,4 @@
+import { nextSerial } from './serials.js';
 import { bundleChanged, isWatched, trackerChanged, watchNew } from './lifetimes.js';
 import {
   assertTracker,
@@ -8,9 +9,6 @@ import {
   type TrackerProtocol,
 } from './tracker-protocol.js';
 
-// Serials are per copy of this module: two bundled copies of the agent in one page would each
-// count from 1 (a shared global counter would cost a global lookup on every construction).
-let lastSerial = 0;
 let globalTracker: TrackerProtocol | null = null;
 
 /**
@@ -20,11 +18,6 @@ let globalTracker: TrackerProtocol | null = null;
 export function setGlobalTracker(tracker: TrackerProtocol | null): void {
   assertTracker(tracker, 'setGlobalTracker');
   globalTracker = tracker;
-}
-
-/** The serial given last (0 before the first instance): later instances have greater ones. */
-export function lastSerialGiven(): number {
-  return lastSerial;
 }
 
 /** The tracker new instances get, or null. */
@@ -142,7 +135,7 @@ function makeTrackable<TBase extends Constructor>(Base: TBase, name: string): Tr
 
     constructor(...args: any[]) {
       super(...args);
-      const serial = ++lastSerial;
+      const serial = nextSerial();
       this.#serial = serial;
       this.#bundle = undefined;
       let tracker = globalTracker;
