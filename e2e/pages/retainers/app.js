@@ -3,7 +3,8 @@
 import { forgetAll, remember } from './store.js';
 
 const { Trackable, PostMessageTracker, setGlobalTracker } = window.Trackables;
-setGlobalTracker(new PostMessageTracker());
+const tracker = new PostMessageTracker();
+setGlobalTracker(tracker);
 
 class Popup extends Trackable {}
 class Handler extends Trackable {}
@@ -79,5 +80,12 @@ window.fixture = {
   dropLoose() {
     loose = null;
   },
+  current() {
+    return loose;
+  },
   forgetSessions: forgetAll,
+  /** Turns the agent's instance lookup on for Loose (what the panel's Reveal in Console uses). */
+  lookUpLooseAgain() {
+    tracker.setObjectTracking(Loose);
+  },
 };
