@@ -115,6 +115,11 @@ export class SessionState {
     return ended === undefined ? { status: 'unknown' } : { status: ended.how, type: ended.type };
   }
 
+  /** Serials detached from their tracker (no longer counted live) and not reported destroyed. */
+  detachedSerials(): number[] {
+    return [...this.#ended].filter(([, { how }]) => how === 'detached').map(([serial]) => serial);
+  }
+
   /** Type names seen so far. */
   typeNames(): IterableIterator<string> {
     return this.#types.keys();

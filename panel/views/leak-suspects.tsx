@@ -4,6 +4,7 @@ import { leakSuspects, SUSPECT_WINDOW } from '../store/collections.js';
 import type { PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
 import { previewLine } from './bundle-display.js';
+import { HeldByLine } from './held-by.js';
 import { formatAge } from './instance-list.js';
 
 /** Detached this long (ms) with no collection reported is worth a look. */
@@ -78,6 +79,7 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
                     <span className="serial">{lifelines.type(id)} #{serial}</span>
                     <span className="muted">detached {formatAge(now - lifelines.detachedAt(id))} ago</span>
                     <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
+                    <HeldByLine store={store} selection={{ session: session.id, frame, serial }} />
                   </button>
                 </li>
               );

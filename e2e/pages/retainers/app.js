@@ -80,6 +80,10 @@ window.fixture = {
   dropLoose() {
     loose = null;
   },
+  /** The loose one stops being tracked (detached) while the page still holds it. */
+  detachLoose() {
+    loose.setTracker(null);
+  },
   current() {
     return loose;
   },
