@@ -88,6 +88,10 @@ window.fixture = {
     return loose;
   },
   forgetSessions: forgetAll,
+  /** `count` small live objects, for benchmarks on a bigger heap. */
+  fill(count) {
+    window.__filler = Array.from({ length: count }, (_, i) => ({ i, label: `item ${i}` }));
+  },
   /** Turns the agent's instance lookup on for Loose (what the panel's Reveal in Console uses). */
   lookUpLooseAgain() {
     tracker.setObjectTracking(Loose);
