@@ -25,3 +25,4 @@ export {
 export type { WhyAliveAnswer } from './heap/why-alive.js';
 export type { PathStep, RetainerPath, StepKind } from './heap/describe-path.js';
 export type { HarnessHolder } from './heap/harness-holders.js';
+export { recordRetainers } from './heap/record-retainers.js';
