@@ -1,5 +1,5 @@
 import { useRef, type DragEvent } from 'react';
-import type { PanelStore } from '../store/panel-store.js';
+import type { PanelStore } from '../../store/panel-store.js';
 import { ExportMenu } from './export-menu.js';
 
 /** Loads each file as a recording, in order; failures end up in the store's import error. */
