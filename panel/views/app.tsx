@@ -1,3 +1,5 @@
+// Shell and shared styles first: each feature's stylesheet, imported by its view, overrides them.
+import './panel.css';
 import { useLayoutEffect, useState, type KeyboardEvent } from 'react';
 import { NO_TAB, type PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
@@ -17,7 +19,6 @@ import { DEFAULT_SORT, type Sort } from './types/type-rows.js';
 import { TypeTable } from './types/type-table.js';
 import { useStore } from './shared/use-store.js';
 import type { Theme } from './shared/theme.js';
-import './panel.css';
 
 const VIEWS = [
   { id: 'types', label: 'Types' },

@@ -6,6 +6,7 @@ import { describeSession } from '../shared/session-picker.js';
 import type { Theme } from '../shared/theme.js';
 import { SortHeader } from '../shared/sort-header.js';
 import { matchesFilter, sortRows, type Sort } from '../types/type-rows.js';
+import './compare.css';
 
 type CompareKey = 'type' | CompareColumn;
 

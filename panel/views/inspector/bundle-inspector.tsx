@@ -6,6 +6,7 @@ import { bundleHistory } from '../../store/session.js';
 import { bundleChange, describeChange, PlaceholderValue, toDisplay } from '../shared/bundle-display.js';
 import { RevealInConsole } from './reveal-in-console.js';
 import type { Theme } from '../shared/theme.js';
+import './inspector.css';
 
 interface NodeProps {
   depth: number;

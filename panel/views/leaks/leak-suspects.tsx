@@ -5,6 +5,7 @@ import type { PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
 import { formatAge } from '../inspector/instance-list.js';
+import './leaks.css';
 
 /** Detached this long (ms) with no collection reported is worth a look. */
 export const DETACHED_ALIVE_MS = 30_000;

@@ -9,6 +9,7 @@ import { readPalette } from './timeline-draw.js';
 import { lineAt, timelineRows, type TimelineRows } from './timeline-rows.js';
 import { formatOffset } from './timeline-scale.js';
 import { TimelineView, type TimelineHover, type TimelineModel } from './timeline-view.js';
+import './timeline.css';
 
 interface Props {
   store: PanelStore;
