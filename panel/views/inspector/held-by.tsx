@@ -1,5 +1,6 @@
-import type { RecordedRetainer } from '../../agent/protocol/recorded-retainers.js';
-import type { InstanceSelection, PanelStore } from '../store/panel-store.js';
+import type { RecordedRetainer } from '../../../agent/protocol/recorded-retainers.js';
+import type { InstanceSelection, PanelStore } from '../../store/panel-store.js';
+import './held-by.css';
 
 /**
  * "Held by": what kept the selected instance alive when its recording ended (recordings made
