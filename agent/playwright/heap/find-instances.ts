@@ -1,7 +1,8 @@
 /*
  * Finds trackable instances by serial in a Chromium page over CDP, with no help from the page:
- * the classes made by `Trackable`/`trackableMixin` are found among all functions (their
- * prototype has its own `getTrackerSerial`), their instances with `Runtime.queryObjects`, each
+ * the prototypes of the classes made by `Trackable`/`trackableMixin` (those with an own
+ * `getTrackerSerial`) are taken from the heap snapshot when given, else found among all functions,
+ * their instances with `Runtime.queryObjects`, each
  * instance's serial with that prototype's own method (subclasses may override it). Each found
  * instance is mapped to its heap snapshot node id. Every remote object lives in one object group,
  * released before returning, so the lookup keeps nothing alive.
@@ -45,14 +46,11 @@ const BY_SERIAL = `function (prototype, wanted) {
  * of no live trackable instance are left out. Ids are only meaningful once V8 assigned them: take
  * the heap snapshot (or start heap object tracking) before calling this.
  */
-export async function findHeapIds(cdp: CDPSession, serials: readonly number[]): Promise<Map<number, number>> {
+export async function findHeapIds(cdp: CDPSession, serials: readonly number[], prototypeIds: readonly number[] = []): Promise<Map<number, number>> {
   const objectGroup = `${GROUP_PREFIX}-${++groups}`;
   const ids = new Map<number, number>();
   try {
-    const { result: functionPrototype } = await cdp.send('Runtime.evaluate', { expression: 'Function.prototype', objectGroup });
-    const { objects: functions } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: functionPrototype.objectId!, objectGroup });
-    const { result: prototypes } = await cdp.send('Runtime.callFunctionOn', { objectId: functions.objectId!, functionDeclaration: TRACKED_PROTOTYPES, objectGroup });
-    for (const prototype of await elements(cdp, prototypes.objectId!)) {
+    for (const prototype of await trackedPrototypes(cdp, objectGroup, prototypeIds)) {
       const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId, objectGroup });
       const { result: found } = await cdp.send('Runtime.callFunctionOn', {
         objectId: objects.objectId!,
@@ -70,6 +68,27 @@ export async function findHeapIds(cdp: CDPSession, serials: readonly number[]): 
   } finally {
     await cdp.send('Runtime.releaseObjectGroup', { objectGroup }).catch(() => undefined);
   }
+}
+
+/**
+ * Remote objects of the trackable base prototypes: from their snapshot ids (one round trip each,
+ * no heap walk), else by searching every function of the page (a heap walk and an array of all).
+ */
+async function trackedPrototypes(cdp: CDPSession, objectGroup: string, prototypeIds: readonly number[]): Promise<{ objectId: string }[]> {
+  const found: { objectId: string }[] = [];
+  for (const id of prototypeIds) {
+    try {
+      const { result } = await cdp.send('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup });
+      if (result.objectId !== undefined) found.push({ objectId: result.objectId });
+    } catch {
+      // Collected since the snapshot: it has no instances left either.
+    }
+  }
+  if (found.length > 0) return found;
+  const { result: functionPrototype } = await cdp.send('Runtime.evaluate', { expression: 'Function.prototype', objectGroup });
+  const { objects: functions } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: functionPrototype.objectId!, objectGroup });
+  const { result: prototypes } = await cdp.send('Runtime.callFunctionOn', { objectId: functions.objectId!, functionDeclaration: TRACKED_PROTOTYPES, objectGroup });
+  return elements(cdp, prototypes.objectId!);
 }
 
 /** The own properties of a remote object that hold objects, with their names. */

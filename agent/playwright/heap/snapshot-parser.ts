@@ -115,6 +115,23 @@ export class HeapSnapshot {
     return this.edges[edge + this.edgeToNode]! / this.nodeFieldCount;
   }
 
+  /** Snapshot ids of the objects holding a property named `name` (own properties, as V8 reports them). */
+  holdersOfProperty(name: string): number[] {
+    const nameIndex = this.strings.indexOf(name);
+    if (nameIndex < 0) return [];
+    const property = this.edgeTypes.indexOf('property');
+    const ids: number[] = [];
+    for (let ordinal = 0; ordinal < this.nodeCount; ordinal++) {
+      for (let edge = this.firstEdge[ordinal]!; edge < this.firstEdge[ordinal + 1]!; edge += this.edgeFieldCount) {
+        if (this.edges[edge + this.edgeType] === property && this.edges[edge + this.edgeNameOrIndex] === nameIndex) {
+          ids.push(this.idOf(ordinal));
+          break;
+        }
+      }
+    }
+    return ids;
+  }
+
   /** Ordinals of the nodes with these snapshot ids (`HeapProfiler.getHeapObjectId`); absent ids are left out. */
   ordinalsOf(ids: Iterable<number>): Map<number, number> {
     const wanted = new Set(ids);

@@ -51,7 +51,7 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
     const taken = await takeSnapshot(cdp);
     snapshotSize = taken.size;
     snapshotMs = taken.ms;
-    const ids = await findHeapIds(cdp, candidates);
+    const ids = await findHeapIds(cdp, candidates, taken.snapshot.holdersOfProperty('getTrackerSerial'));
     const ordinals = taken.snapshot.ordinalsOf(ids.values());
     const tree = new RetainerTree(taken.snapshot);
     for (const [serial, id] of ids) {
