@@ -49,10 +49,30 @@ describe('reveal', () => {
     assert.deepEqual(page.calls[0]!.options, {});
   });
 
+  const child = 'http://127.0.0.1/child.html';
+  const inFrame = (href: string) => (window: Record<string, unknown>) => {
+    window['location'] = { href };
+    agent()(window);
+  };
+
   it("evaluates in the instance's frame when it comes from an iframe", async () => {
-    const page = fakePage(agent());
-    await reveal(page.window, { ...request, frameUrl: 'http://127.0.0.1/child.html' });
-    assert.deepEqual(page.calls[0]!.options, { frameURL: 'http://127.0.0.1/child.html' });
+    const page = fakePage(inFrame(child));
+    assert.deepEqual(await reveal(page.window, { ...request, frameUrl: child }), { kind: 'revealed' });
+    assert.deepEqual(page.calls[0]!.options, { frameURL: child });
+  });
+
+  it('a DevTools that ignores frameURL (evaluates in the top frame) gives frame-unsupported, and reveals nothing', async () => {
+    const page = fakePage(inFrame('http://127.0.0.1/index.html'));
+    assert.deepEqual(await reveal(page.window, { ...request, frameUrl: child }), { kind: 'frame-unsupported' });
+    assert.deepEqual([page.logged, page.inspected], [[], []]);
+  });
+
+  it('a DevTools that refuses frameURL with an error naming it gives frame-unsupported', async () => {
+    const refusing: InspectedWindow = {
+      tabId: 7,
+      eval: (_expression, _options, callback) => callback(undefined, { isError: true, code: 'E_PROTOCOLERROR', description: 'Inspector protocol error: %s', details: ['frameURL not supported'] }),
+    };
+    assert.deepEqual(await reveal(refusing, { ...request, frameUrl: child }), { kind: 'frame-unsupported' });
   });
 
   it("says what the page's agent answered when it has no such instance", async () => {

@@ -5,6 +5,8 @@ import { BundleInspector } from './bundle-inspector.js';
 import { CollectGarbage } from './collect-garbage.js';
 import { CompareView, INITIAL_COMPARE_STATE } from './compare-view.js';
 import { EmptyState } from './empty-state.js';
+import { HostAccessBanner } from './host-access.js';
+import { useCapabilities } from '../capabilities.js';
 import { InstanceList } from './instance-list.js';
 import { LeakSuspects } from './leak-suspects.js';
 import { LiveChart } from './live-chart.js';
@@ -31,6 +33,7 @@ type View = (typeof VIEWS)[number]['id'];
 export function App({ store }: { store: PanelStore }) {
   useStore(store);
   const theme = useTheme();
+  const [capabilities, askAgain] = useCapabilities();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   const [view, setView] = useState<View>('types');
@@ -60,12 +63,13 @@ export function App({ store }: { store: PanelStore }) {
               Mark
             </button>
             {session.mark !== null && <span className="muted">Marked at {new Date(session.mark.time).toLocaleTimeString()}</span>}
-            {store.tabId !== NO_TAB && session.imported === null && <CollectGarbage tabId={store.tabId} />}
+            {store.tabId !== NO_TAB && session.imported === null && <CollectGarbage tabId={store.tabId} debuggerPermission={capabilities?.debuggerPermission ?? true} />}
           </>
         )}
         <RecordingControls store={store} />
       </header>
       <ImportError store={store} />
+      {store.tabId !== NO_TAB && capabilities?.allSites === false && <HostAccessBanner onGranted={askAgain} />}
       {session === undefined ? (
         <EmptyState viewer={store.connection === 'offline'} />
       ) : (
