@@ -84,13 +84,18 @@ export async function openFirefoxPanel(browser: Browser, page: Page): Promise<{ 
   const tabId = await page.evaluate(
     (request) =>
       new Promise<number>((done) => {
-        const listen = (event: MessageEvent): void => {
-          const answer = (event.data as { trackablesE2ePanelFor?: unknown } | null)?.trackablesE2ePanelFor;
-          if (typeof answer !== 'number') return;
-          window.removeEventListener('message', listen);
-          done(answer);
-        };
-        window.addEventListener('message', listen);
+        // Inline arrows only: a named function here would not survive tsx's serialization (__name).
+        const listening = new AbortController();
+        window.addEventListener(
+          'message',
+          (event) => {
+            const answer = (event.data as { trackablesE2ePanelFor?: unknown } | null)?.trackablesE2ePanelFor;
+            if (typeof answer !== 'number') return;
+            listening.abort();
+            done(answer);
+          },
+          { signal: listening.signal },
+        );
         window.postMessage(request, '*');
       }),
     OPEN_PANEL,
