@@ -67,12 +67,19 @@ describe('reveal', () => {
     assert.deepEqual([page.logged, page.inspected], [[], []]);
   });
 
-  it('a DevTools that refuses frameURL with an error naming it gives frame-unsupported', async () => {
-    const refusing: InspectedWindow = {
-      tabId: 7,
-      eval: (_expression, _options, callback) => callback(undefined, { isError: true, code: 'E_PROTOCOLERROR', description: 'Inspector protocol error: %s', details: ['frameURL not supported'] }),
+  it("Firefox's refusal of the frameURL option gives frame-unsupported", async () => {
+    // What Firefox 153's inspectedWindow.eval answers when given any option (measured).
+    const refusal: EvalExceptionInfo = {
+      isError: true,
+      code: 'E_PROTOCOLERROR',
+      description: 'Inspector protocol error: %s',
+      details: ['The inspectedWindow.eval options are currently not supported'],
     };
-    assert.deepEqual(await reveal(refusing, { ...request, frameUrl: child }), { kind: 'frame-unsupported' });
+    const firefox: InspectedWindow = { tabId: 7, eval: (_expression, options, callback) => callback(undefined, options.frameURL === undefined ? undefined : refusal) };
+    assert.deepEqual(await reveal(firefox, { ...request, frameUrl: child }), { kind: 'frame-unsupported' });
+    // Any other DevTools error stays a failure that quotes it.
+    const lost: InspectedWindow = { tabId: 7, eval: (_expression, _options, callback) => callback(undefined, { isError: true, code: 'E_NOTFOUND', description: 'Frame not found' }) };
+    assert.deepEqual(await reveal(lost, { ...request, frameUrl: child }), { kind: 'failed', message: 'DevTools could not evaluate in the page: Frame not found' });
   });
 
   it("says what the page's agent answered when it has no such instance", async () => {

@@ -92,18 +92,24 @@ export function reveal(window: InspectedWindow, request: RevealRequest): Promise
   return new Promise((resolve) => {
     try {
       const options = request.frameUrl === undefined ? {} : { frameURL: request.frameUrl };
-      window.eval(revealExpression(request), options, (result, exceptionInfo) => resolve(outcomeOf(result, exceptionInfo)));
+      window.eval(revealExpression(request), options, (result, exceptionInfo) => resolve(outcomeOf(result, exceptionInfo, request.frameUrl !== undefined)));
     } catch (error) {
       resolve({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
   });
 }
 
-function outcomeOf(result: unknown, info: EvalExceptionInfo | undefined): RevealOutcome {
+/**
+ * How a DevTools that cannot evaluate in a chosen frame refuses the frameURL option. Firefox 153
+ * (measured): `{ isError: true, code: 'E_PROTOCOLERROR', description: 'Inspector protocol error: %s',
+ * details: ['The inspectedWindow.eval options are currently not supported'] }`.
+ */
+const OPTIONS_REFUSED = /frameURL|options are (currently )?not supported/i;
+
+function outcomeOf(result: unknown, info: EvalExceptionInfo | undefined, frameRequest: boolean): RevealOutcome {
   if (info?.isException === true) return { kind: 'failed', message: `the page threw: ${info.value ?? 'an exception'}` };
   if (info?.isError === true) {
-    // A DevTools that refuses the frameURL option says so by naming it.
-    if (JSON.stringify(info).includes('frameURL')) return { kind: 'frame-unsupported' };
+    if (frameRequest && OPTIONS_REFUSED.test(devtoolsError(info))) return { kind: 'frame-unsupported' };
     return { kind: 'failed', message: `DevTools could not evaluate in the page: ${devtoolsError(info)}` };
   }
   if (typeof result === 'string' && ANSWERS.has(result)) return { kind: result } as RevealOutcome;
