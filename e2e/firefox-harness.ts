@@ -58,7 +58,8 @@ export interface FirefoxWithExtension {
 /** Headless Firefox with the Firefox build (plus the opener) installed as a temporary add-on. */
 export async function launchFirefoxWithExtension(origin: string): Promise<FirefoxWithExtension> {
   const dir = testVariant(origin);
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+  // System access lets showFirefoxDevTools drive Firefox's own DevTools from the chrome scope.
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, args: ['--remote-allow-system-access'] });
   try {
     await browser.installExtension(dir);
   } catch (error) {
@@ -111,4 +112,43 @@ export async function openFirefoxPanel(browser: Browser, page: Page): Promise<{ 
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`the panel for tab ${tabId} did not open`);
+}
+
+/** What a BiDi script.evaluate answers (the part used here). */
+interface EvaluateResult {
+  type: 'success' | 'exception';
+  result?: { type: string; value?: unknown };
+  exceptionDetails?: { text?: string };
+}
+
+/**
+ * Opens Firefox's own DevTools on the tab at `url` and selects the extension panel titled
+ * `title`, from BiDi's chrome scope (Firefox's `moz:scope`, allowed by --remote-allow-system-access);
+ * puppeteer has no API for it. Returns the tool ids of the extension panels DevTools lists and
+ * the one selected. The panel's own document runs in the extension process, out of reach here:
+ * the panel as an extension tab (openFirefoxPanel) is what tests read.
+ */
+export async function showFirefoxDevTools(browser: Browser, url: string, title: string): Promise<{ extensionTools: string[]; selected: string }> {
+  // BidiBrowser.connection: public on the BiDi browser, absent from the Browser type.
+  const { connection } = browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: unknown }> } };
+  const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
+  const context = tree.contexts[0]?.context;
+  if (context === undefined) throw new Error('no chrome window');
+  const expression = `(async () => {
+    const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
+    const { gDevTools } = require("devtools/client/framework/devtools");
+    const tab = gBrowser.tabs.find((candidate) => candidate.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});
+    if (tab === undefined) throw new Error("no tab at " + ${JSON.stringify(url)});
+    gBrowser.selectedTab = tab;
+    const toolbox = await gDevTools.showToolboxForTab(tab, { toolId: "webconsole" });
+    const find = () => [...toolbox.additionalToolDefinitions.values()].find((tool) => tool.label === ${JSON.stringify(title)});
+    for (let waited = 0; find() === undefined && waited < 15000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+    const tool = find();
+    if (tool === undefined) throw new Error("DevTools lists no panel titled " + ${JSON.stringify(title)});
+    await toolbox.selectTool(tool.id);
+    return JSON.stringify({ extensionTools: toolbox.visibleAdditionalTools, selected: toolbox.currentToolId });
+  })()`;
+  const { result } = (await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true })) as { result: EvaluateResult };
+  if (result.type !== 'success' || typeof result.result?.value !== 'string') throw new Error(`Firefox DevTools: ${result.exceptionDetails?.text ?? 'no answer'}`);
+  return JSON.parse(result.result.value) as { extensionTools: string[]; selected: string };
 }

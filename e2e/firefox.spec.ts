@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StaticServer } from '../scripts/static-server.js';
-import { launchFirefoxWithExtension, openFirefoxPanel, type FirefoxWithExtension } from './firefox-harness.js';
+import { launchFirefoxWithExtension, openFirefoxPanel, showFirefoxDevTools, type FirefoxWithExtension } from './firefox-harness.js';
 import { startFixtureServer } from './harness.js';
 import { SESSION_PICKER, TABLE } from './panel.js';
 import './page-api.js';
@@ -100,6 +100,13 @@ test('Firefox: a closed tab is cleaned up: the panel says so and its stored hist
   await expect.poll(async () => (await storedKeys()).filter((key) => key.split(':')[1] === String(tabId))).toEqual([]);
   // What the panel counted stays readable.
   expect(await readCounts(panel)).toEqual({ Marker: { live: 4, allocated: 4 } });
+});
+
+test("Firefox: the devtools page adds the Trackables panel to Firefox's DevTools", async () => {
+  const page = await appPage();
+  const { extensionTools, selected } = await showFirefoxDevTools(browser, page.url(), 'Trackables');
+  expect(extensionTools).toHaveLength(1);
+  expect(selected).toBe(extensionTools[0]);
 });
 
 test('Firefox: Collect garbage explains there is no debugger API; withheld site access is shown with how to grant it', async () => {
