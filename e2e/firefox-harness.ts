@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { EvalExceptionInfo, InspectedWindow } from '../panel/reveal.js';
 
 const root = resolve(import.meta.dirname, '..');
 export const FIREFOX_EXTENSION_DIR = join(root, 'dist', 'extension-firefox');
@@ -52,6 +53,8 @@ function testVariant(origin: string): string {
 
 export interface FirefoxWithExtension {
   browser: Browser;
+  /** The add-on id Firefox reports for the installed build. */
+  addonId: string;
   close(): Promise<void>;
 }
 
@@ -60,14 +63,16 @@ export async function launchFirefoxWithExtension(origin: string): Promise<Firefo
   const dir = testVariant(origin);
   // System access lets showFirefoxDevTools drive Firefox's own DevTools from the chrome scope.
   const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, args: ['--remote-allow-system-access'] });
+  let addonId: string;
   try {
-    await browser.installExtension(dir);
+    addonId = await browser.installExtension(dir);
   } catch (error) {
     await browser.close();
     throw error;
   }
   return {
     browser,
+    addonId,
     async close() {
       await browser.close();
       rmSync(dir, { recursive: true, force: true });
@@ -122,13 +127,11 @@ interface EvaluateResult {
 }
 
 /**
- * Opens Firefox's own DevTools on the tab at `url` and selects the extension panel titled
- * `title`, from BiDi's chrome scope (Firefox's `moz:scope`, allowed by --remote-allow-system-access);
- * puppeteer has no API for it. Returns the tool ids of the extension panels DevTools lists and
- * the one selected. The panel's own document runs in the extension process, out of reach here:
- * the panel as an extension tab (openFirefoxPanel) is what tests read.
+ * Evaluates `body` (the inside of an async function returning a JSON-serializable value) in the
+ * browser window's chrome scope (Firefox's `moz:scope`, allowed by --remote-allow-system-access);
+ * `gDevTools` is in scope. Puppeteer has no API for it: this goes through its BiDi connection.
  */
-export async function showFirefoxDevTools(browser: Browser, url: string, title: string): Promise<{ extensionTools: string[]; selected: string }> {
+async function inChrome<T>(browser: Browser, body: string): Promise<T> {
   // BidiBrowser.connection: public on the BiDi browser, absent from the Browser type.
   const { connection } = browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: unknown }> } };
   const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
@@ -137,18 +140,55 @@ export async function showFirefoxDevTools(browser: Browser, url: string, title: 
   const expression = `(async () => {
     const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
     const { gDevTools } = require("devtools/client/framework/devtools");
-    const tab = gBrowser.tabs.find((candidate) => candidate.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});
-    if (tab === undefined) throw new Error("no tab at " + ${JSON.stringify(url)});
-    gBrowser.selectedTab = tab;
-    const toolbox = await gDevTools.showToolboxForTab(tab, { toolId: "webconsole" });
-    const find = () => [...toolbox.additionalToolDefinitions.values()].find((tool) => tool.label === ${JSON.stringify(title)});
-    for (let waited = 0; find() === undefined && waited < 15000; waited += 100) await new Promise((done) => setTimeout(done, 100));
-    const tool = find();
-    if (tool === undefined) throw new Error("DevTools lists no panel titled " + ${JSON.stringify(title)});
-    await toolbox.selectTool(tool.id);
-    return JSON.stringify({ extensionTools: toolbox.visibleAdditionalTools, selected: toolbox.currentToolId });
+    return JSON.stringify(await (async () => { ${body} })());
   })()`;
   const { result } = (await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true })) as { result: EvaluateResult };
-  if (result.type !== 'success' || typeof result.result?.value !== 'string') throw new Error(`Firefox DevTools: ${result.exceptionDetails?.text ?? 'no answer'}`);
-  return JSON.parse(result.result.value) as { extensionTools: string[]; selected: string };
+  if (result.type !== 'success' || typeof result.result?.value !== 'string') throw new Error(`chrome scope: ${result.exceptionDetails?.text ?? 'no answer'}`);
+  return JSON.parse(result.result.value) as T;
+}
+
+/**
+ * The inspected window of Firefox's DevTools open on the selected tab (showFirefoxDevTools
+ * first), through the same DevTools command `devtools.inspectedWindow.eval` uses in Firefox, so
+ * the panel's reveal() can be run against Firefox's real evaluation.
+ */
+export function firefoxInspectedWindow(firefox: FirefoxWithExtension, tabId: number): InspectedWindow {
+  const { browser, addonId } = firefox;
+  return {
+    tabId,
+    eval(expression, options, callback) {
+      const answer = inChrome<{ value?: unknown; exceptionInfo?: EvalExceptionInfo }>(
+        browser,
+        `const toolbox = gDevTools.getToolboxForTab(gBrowser.selectedTab);
+         const caller = { addonId: ${JSON.stringify(addonId)}, url: "moz-extension://trackables/panel.js", lineNumber: 1 };
+         return toolbox.commands.inspectedWindowCommand.eval(caller, ${JSON.stringify(expression)}, ${JSON.stringify(options)});`,
+      );
+      answer.then(
+        ({ value, exceptionInfo }) => callback(value, exceptionInfo),
+        (error: unknown) => callback(undefined, { isError: true, description: String(error) }),
+      );
+    },
+  };
+}
+
+/**
+ * Opens Firefox's own DevTools on the tab at `url` and selects the extension panel titled
+ * `title` (from the chrome scope: puppeteer has no API for it). Returns the tool ids of the
+ * extension panels DevTools lists and the one selected. The panel's own document runs in the extension process, out of reach here:
+ * the panel as an extension tab (openFirefoxPanel) is what tests read.
+ */
+export async function showFirefoxDevTools(browser: Browser, url: string, title: string): Promise<{ extensionTools: string[]; selected: string }> {
+  return inChrome(
+    browser,
+    `const tab = gBrowser.tabs.find((candidate) => candidate.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});
+     if (tab === undefined) throw new Error("no tab at " + ${JSON.stringify(url)});
+     gBrowser.selectedTab = tab;
+     const toolbox = await gDevTools.showToolboxForTab(tab, { toolId: "webconsole" });
+     const find = () => [...toolbox.additionalToolDefinitions.values()].find((tool) => tool.label === ${JSON.stringify(title)});
+     for (let waited = 0; find() === undefined && waited < 15000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+     const tool = find();
+     if (tool === undefined) throw new Error("DevTools lists no panel titled " + ${JSON.stringify(title)});
+     await toolbox.selectTool(tool.id);
+     return { extensionTools: toolbox.visibleAdditionalTools, selected: toolbox.currentToolId };`,
+  );
 }

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StaticServer } from '../scripts/static-server.js';
-import { launchFirefoxWithExtension, openFirefoxPanel, showFirefoxDevTools, type FirefoxWithExtension } from './firefox-harness.js';
+import { reveal } from '../panel/reveal.js';
+import { firefoxInspectedWindow, launchFirefoxWithExtension, openFirefoxPanel, showFirefoxDevTools, type FirefoxWithExtension } from './firefox-harness.js';
 import { startFixtureServer } from './harness.js';
 import { SESSION_PICKER, TABLE } from './panel.js';
 import './page-api.js';
@@ -107,6 +108,29 @@ test("Firefox: the devtools page adds the Trackables panel to Firefox's DevTools
   const { extensionTools, selected } = await showFirefoxDevTools(browser, page.url(), 'Trackables');
   expect(extensionTools).toHaveLength(1);
   expect(selected).toBe(extensionTools[0]);
+});
+
+test("Firefox: Reveal in Console through Firefox's own inspectedWindow.eval: top frame revealed, an iframe's instance frame-unsupported", async () => {
+  const page = await browser.newPage();
+  opened.push(page);
+  await page.goto(`${server.url}/frames.html?case=${Date.now()}`);
+  const { tabId } = await panelFor(page);
+  const child = page.frames().find((frame) => frame.url().endsWith('/child.html'));
+  if (child === undefined) throw new Error('no child frame');
+  const make = (): { session: string; serial: number } => {
+    window.trackObjects('Widget');
+    window.create('Widget', 1);
+    return { session: window.trackablesTracker.session, serial: (window.kept.Widget[0] as { getTrackerSerial(): number }).getTrackerSerial() };
+  };
+  const top = await page.evaluate(make);
+  const inChild = await child.evaluate(make);
+  await showFirefoxDevTools(browser, page.url(), 'Trackables');
+  const inspected = firefoxInspectedWindow(firefox, tabId);
+
+  expect(await reveal(inspected, { ...top, type: 'Widget' })).toEqual({ kind: 'revealed' });
+  expect(await reveal(inspected, { ...inChild, type: 'ChildWidget', frameUrl: child.url() })).toEqual({ kind: 'frame-unsupported' });
+  // The top frame's agent does not know the child's session: asked there, it would have said so.
+  expect(await reveal(inspected, { ...inChild, type: 'ChildWidget' })).toEqual({ kind: 'unknown-session' });
 });
 
 test('Firefox: Collect garbage explains there is no debugger API; withheld site access is shown with how to grant it', async () => {
