@@ -19,7 +19,7 @@ export function HostAccessBanner({ onGranted }: { onGranted: () => void }) {
     <div className="gc-banner" role="alert" data-testid="host-access">
       <div>
         <p>
-          Trackables may not run in web pages: the browser has not given it access to websites, so its content script stays out of
+          Trackables does not have access to all websites. On a site the browser has not allowed, its content script stays out of
           the page and nothing the page reports reaches this panel.
         </p>
         <p>
