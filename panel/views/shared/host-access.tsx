@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { requestAllSites } from '../capabilities.js';
+import { requestAllSites } from '../../capabilities.js';
 
 /**
  * Says so when the browser keeps the content script out of pages (Firefox lets the user withhold
