@@ -1,7 +1,7 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
-import { checkAgentMessage } from '../protocol/validate.js';
+import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
 import { VERSION } from '../version.js';
 import { SessionState, type TypeCounts } from './counts.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
@@ -140,7 +140,8 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
     const checked = checkAgentMessage(call.data);
     if (!checked.ok) {
-      stats.invalidMessages++;
+      // A newer agent's extra kinds of message are for newer readers: ignored, not invalid.
+      if (!isNewerAgentKind(call.data)) stats.invalidMessages++;
       return;
     }
     const message = checked.message;

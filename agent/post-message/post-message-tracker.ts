@@ -37,6 +37,7 @@ import {
   type PostMessageTarget,
 } from './host.js';
 import { toBundleJson, type BundleLimits } from './sanitize.js';
+import { windowSession } from './window-session.js';
 
 export type { MessageEventLike, MessageListener, PostMessageTarget } from './host.js';
 
@@ -106,7 +107,8 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * Events are never posted one by one: the events of a task are encoded into one batch and posted
  * in a microtask (or on a timer, see `flush`). Until the extension answers the agent's hello,
  * batches wait in a bounded buffer; what it drops is counted and reported in the next batch.
- * Each tracker is a new session (a reload is a new session) with a random id.
+ * A page load is one session (a reload is a new one): every tracker posting into the window,
+ * in whatever copy of the agent, reports under its id, each as a stream of its own (`frame`).
  *
  * Bundles are captured when notified: each is turned into its safe JSON preview (see
  * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. Within
@@ -126,9 +128,13 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * that throws) are reported or counted and the tracker carries on.
  */
 export class PostMessageTracker implements TrackerProtocol {
-  /** This tracker's session id: new for every tracker, so for every page load. */
-  readonly session = randomId();
-  /** Tells this tracker's window (frame) apart from others. */
+  /**
+   * The page load's session id: shared by every tracker posting into the same window (other
+   * copies of the agent in the page included), new with every page load. A tracker that posts
+   * nowhere has one of its own.
+   */
+  readonly session: string;
+  /** This tracker's stream: tells it apart from other trackers, in this window (copies of the agent) or in other frames. */
   readonly frame = randomId();
 
   readonly #forward: TrackerProtocol | undefined;
@@ -170,6 +176,7 @@ export class PostMessageTracker implements TrackerProtocol {
   constructor(options: PostMessageTrackerOptions = {}) {
     this.#forward = options.forward;
     this.#target = options.target === undefined ? defaultTarget() : options.target;
+    this.session = this.#target === null ? randomId() : windowSession(this.#target);
     this.#flushAfter = typeof options.flush === 'number' && options.flush >= 0 ? options.flush : 'microtask';
     this.#maxBatchEvents = count(options.maxBatchEvents, DEFAULT_MAX_BATCH_EVENTS, 1, LARGEST_BATCH);
     this.#bundleLimits = options.bundleLimits;
