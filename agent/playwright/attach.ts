@@ -3,7 +3,7 @@ import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMess
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
 import { VERSION } from '../version.js';
-import { SessionState, type TypeCounts } from './counts.js';
+import { SessionState, sumCounts, type TypeCounts } from './counts.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
 
 /** Where a binding call came from (Playwright does not export the type). */
@@ -28,7 +28,7 @@ export interface SnapshotOptions {
   session?: string;
 }
 
-/** Counts per type of one session, decoded from the agent's events. */
+/** Counts per type of one session (every copy of the agent in its window), decoded from the agent's events. */
 export interface Snapshot {
   /** The session counted, or null when no agent has been heard from yet (then `types` is empty). */
   session: string | null;
@@ -42,7 +42,7 @@ export interface Snapshot {
   missingBatches: number;
 }
 
-/** A session (one page load in one frame) the attachment has heard from. */
+/** A stream the attachment has heard from: a session (one page load in one frame) and one copy of the agent in it. */
 export interface SessionInfo {
   session: string;
   frame: string;
@@ -195,27 +195,28 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
   };
 
-  const mainSession = (name: string | undefined): Session | undefined => {
+  /** Every stream of the session (one per copy of the agent in the window), first heard first. */
+  const streamsOf = (name: string | undefined): SessionState[] => {
     const all = [...sessions.values()];
-    if (name !== undefined) return all.find((session) => session.state.session === name);
-    return all.filter((session) => session.mainFrame).at(-1);
+    const session = name ?? all.filter((stream) => stream.mainFrame).at(-1)?.state.session;
+    return all.filter((stream) => stream.state.session === session).map((stream) => stream.state);
   };
 
   const attachment: TrackablesAttachment = {
     async snapshot(options = {}) {
       await settle();
-      const session = mainSession(options.session);
-      if (session === undefined) {
+      const streams = streamsOf(options.session);
+      const first = streams[0];
+      if (first === undefined) {
         if (options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
         return { session: null, url: page.url(), types: {}, droppedEvents: 0, missingBatches: 0 };
       }
-      const { state } = session;
       return {
-        session: state.session,
-        url: state.url,
-        types: state.counts(options.serials ?? false),
-        droppedEvents: state.droppedEvents,
-        missingBatches: state.missingBatches,
+        session: first.session,
+        url: first.url,
+        types: sumCounts(streams.map((state) => state.counts(options.serials ?? false))),
+        droppedEvents: streams.reduce((sum, state) => sum + state.droppedEvents, 0),
+        missingBatches: streams.reduce((sum, state) => sum + state.missingBatches, 0),
       };
     },
 
