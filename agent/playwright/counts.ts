@@ -126,6 +126,29 @@ export class SessionState {
   }
 }
 
+/**
+ * The counts of several streams of one session (copies of the agent in one window) added up,
+ * by type name in name order; live instances merged oldest first (serials are unique per window).
+ */
+export function sumCounts(parts: readonly Record<string, TypeCounts>[]): Record<string, TypeCounts> {
+  if (parts.length === 1) return parts[0]!;
+  const sum: Record<string, TypeCounts> = {};
+  for (const name of [...new Set(parts.flatMap((part) => Object.keys(part)))].sort()) {
+    const total: TypeCounts = { live: 0, allocated: 0, retired: 0 };
+    for (const part of parts) {
+      const counts = part[name];
+      if (counts === undefined) continue;
+      total.live += counts.live;
+      total.allocated += counts.allocated;
+      total.retired += counts.retired;
+      if (counts.serials !== undefined) (total.serials ??= []).push(...counts.serials);
+    }
+    total.serials?.sort((a, b) => a.serial - b.serial);
+    sum[name] = total;
+  }
+  return sum;
+}
+
 /** Options of the leak rule; see {@link findLeaks}. */
 export interface LeakRuleOptions {
   /** Only these types are checked. */

@@ -122,6 +122,9 @@ function opsProblem(ops: string, events: number, strings: number): string | null
 }
 
 const agentMessage = v.variant('kind', [hello, batch]);
+const agentKinds: ReadonlySet<string> = new Set(agentMessage.options.map((option) => option.entries.kind.literal));
+/** An envelope of this protocol version whose kind this build does not know (docs/protocol.md, Compatibility). */
+const newerAgentKind = v.looseObject({ ...envelope, kind: v.pipe(v.string(), v.check((kind) => !agentKinds.has(kind))) });
 const agentMessageToRelay = v.variant('kind', [hello, batchShape]);
 
 const relayReady = v.looseObject({ source: v.literal(RELAY_SOURCE), v: v.literal(PROTOCOL_VERSION), kind: v.literal('ready') });
@@ -190,6 +193,18 @@ export const checkAgentMessage = checker<AgentMessage>(agentMessage);
  * which drops and counts what fails as the content script would have.
  */
 export const checkAgentMessageToRelay = checker<AgentMessage>(agentMessageToRelay);
+/**
+ * Whether `data` is an agent message of this protocol version with a kind this build does not
+ * know: a newer minor version of the agent sent something only newer readers use. Receivers
+ * ignore it, neither relayed nor counted as invalid (docs/protocol.md, Compatibility).
+ */
+export function isNewerAgentKind(data: unknown): boolean {
+  try {
+    return v.is(newerAgentKind, data);
+  } catch {
+    return false;
+  }
+}
 /** The content script's answer to the agent. */
 export const checkRelayReady = checker<RelayReady>(relayReady);
 /** What a content script sends on its port. */

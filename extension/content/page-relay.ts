@@ -1,5 +1,5 @@
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
-import { checkAgentMessageToRelay, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
+import { checkAgentMessageToRelay, checkWorkerToPage, isNewerAgentKind, isTaggedAs } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
 
@@ -90,7 +90,8 @@ export class PageRelay {
     if (this.stopped || source !== this.host.self || !isTaggedAs(data, AGENT_SOURCE)) return;
     const checked = checkAgentMessageToRelay(data);
     if (!checked.ok || !carriable(checked.message)) {
-      this.buffer.countInvalid();
+      // A newer agent's extra kinds of message are for newer readers: not relayed, not invalid.
+      if (!isNewerAgentKind(data)) this.buffer.countInvalid();
     } else {
       if (checked.message.kind === 'hello') this.answer(checked.message);
       this.buffer.push(checked.message);

@@ -37,9 +37,12 @@ export interface InstanceRecord {
   readonly detached?: number;
 }
 
-/** One window (realm) running the agent, as seen within a session. */
+/**
+ * One agent stream within a session: a window (realm) running the agent, or one of several
+ * copies of the agent running in the same window (they share the window's session).
+ */
 export interface FrameInfo {
-  /** The agent's frame id. */
+  /** The agent's frame (stream) id. */
   readonly frame: string;
   /** Chrome's frame id: 0 for the top frame. */
   readonly frameId: number;
