@@ -122,6 +122,19 @@ test('the histogram has seconds as unit and buckets from milliseconds to a day',
   assert.equal(histogram.buckets.boundaries.at(-1), 86400);
 });
 
+test('a lifetime is the seconds from attachment to the destroyed notification', async () => {
+  const { reader, tracker } = setUp();
+  tracker.notifyAttached(1, Apple, undefined);
+  const attached = performance.now();
+  await nextTask(300);
+  tracker.notifyDestroyed(1, Apple, undefined);
+  const elapsed = (performance.now() - attached) / 1000;
+  const histogram = points(await read(reader), 'trackables.instance.lifetime').get('Apple')!.value as Histogram;
+  assert.equal(histogram.count, 1);
+  assert.ok(histogram.sum! >= elapsed - 0.005 && histogram.sum! <= elapsed + 0.05, `${histogram.sum} s recorded, ${elapsed} s elapsed`);
+  assert.deepEqual(histogram.buckets.counts.slice(0, 4), [0, 0, 1, 0], 'in the (0.1, 0.5] bucket');
+});
+
 test('types past maxTypes report under the overflow value', async () => {
   const { reader, tracker } = setUp({ maxTypes: 3 });
   const classes = Array.from({ length: 6 }, (_, i) => ({ [`Type${i}`]: class extends Trackable {} })[`Type${i}`]!);
