@@ -77,7 +77,8 @@ interface Counts {
  * - `trackables.instance.retired` (asynchronous counter, `{instance}`): instances garbage-collected
  *   while attached. Detached instances leave the count without being retired.
  * - `trackables.instance.lifetime` (histogram, `s`): seconds from attachment to the destroyed
- *   notification, which comes after a full garbage collection (see `BirthTimes` for its precision).
+ *   notification, which comes after a full garbage collection; attachment times are kept within 5%
+ *   of an instance's age (docs/opentelemetry.md).
  *
  * Cost: per event, integer increments on the type's counts; the counts are read when the
  * MeterProvider collects. Creation times cost no clock read and no memory per instance (a table
@@ -107,7 +108,7 @@ export class OpenTelemetryTracker implements TrackerProtocol {
     if (meterProvider !== undefined && typeof (meterProvider as Partial<MeterProvider> | null)?.getMeter !== 'function') {
       throw new TypeError('Trackables: OpenTelemetryTracker `meterProvider` must be a MeterProvider (with getMeter).');
     }
-    if (forward !== undefined && (typeof forward !== 'object' || forward === null)) {
+    if (forward !== undefined && ((typeof forward !== 'object' && typeof forward !== 'function') || forward === null)) {
       throw new TypeError('Trackables: OpenTelemetryTracker `forward` must be a tracker object.');
     }
     if (maxTypes !== undefined && !(Number.isInteger(maxTypes) && maxTypes >= 1)) {
