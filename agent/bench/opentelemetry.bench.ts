@@ -91,6 +91,10 @@ async function measure(variant: string): Promise<number> {
     else throw new Error(`unknown variant ${variant}`);
     setGlobalTracker(null);
     await reader.collect();
+    // Unregistered, it can be collected with its finalization registries, as the dropped
+    // built-in Tracker is: otherwise this round's instances would be retired (and their
+    // lifetimes recorded) during the next rounds, by this tracker only.
+    if (tracker instanceof OpenTelemetryTracker) tracker.dispose();
     await gcNow();
     if (round > 0) results.push(value);
   }
