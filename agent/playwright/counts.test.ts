@@ -37,8 +37,8 @@ test('counts follow attached, detached and destroyed; serials keep the latest bu
   assert.equal(state.url, 'http://x/');
   assert.equal(state.startedAt, 5);
   assert.deepEqual(state.counts(), {
-    Item: { live: 1, allocated: 1, retired: 0 },
-    View: { live: 1, allocated: 3, retired: 1 },
+    Item: { live: 1, created: 1, retired: 0 },
+    View: { live: 1, created: 3, retired: 1 },
   });
   assert.deepEqual(state.counts(true).View!.serials, [{ serial: 2, bundle: { n: 2 } }]);
   assert.deepEqual(state.counts(true).Item!.serials, [{ serial: 4, bundle: undefined }]);

@@ -55,11 +55,11 @@ test('deltas per type, iframes summed as the Types view does, types of one side 
     type: 'Widget',
     only: null,
     deltaLive: 1,
-    deltaAllocated: 0,
+    deltaCreated: 0,
     baselineLive: 2,
     targetLive: 3,
-    baselineAllocated: 3,
-    targetAllocated: 3,
+    baselineCreated: 3,
+    targetCreated: 3,
     baselineRetired: 1,
     targetRetired: 0,
     baselinePeak: 3,
@@ -68,7 +68,7 @@ test('deltas per type, iframes summed as the Types view does, types of one side 
   assert.equal(rows['Ad']?.only, 'baseline');
   assert.deepEqual([rows['Ad']?.deltaLive, rows['Ad']?.targetLive, rows['Ad']?.baselineLive], [-1, 0, 1]);
   assert.equal(rows['Store']?.only, 'target');
-  assert.deepEqual([rows['Store']?.deltaLive, rows['Store']?.deltaAllocated], [2, 2]);
+  assert.deepEqual([rows['Store']?.deltaLive, rows['Store']?.deltaCreated], [2, 2]);
   // Reversed, every delta flips sign and the sides swap.
   const back = byType(compareSessions(s2!, s1!));
   assert.equal(back['Widget']?.deltaLive, -1);
@@ -82,7 +82,7 @@ test('an imported session compares like a live one', () => {
   const imported = store.selected!;
   assert.notEqual(imported.imported, null);
   const same = compareSessions(s1, imported);
-  assert.ok(same.every((row) => row.only === null && row.deltaLive === 0 && row.deltaAllocated === 0 && row.baselineRetired === row.targetRetired));
+  assert.ok(same.every((row) => row.only === null && row.deltaLive === 0 && row.deltaCreated === 0 && row.baselineRetired === row.targetRetired));
   assert.equal(same.length, 2);
   const s2 = store.sessions.find((session) => session.id === 's2')!;
   assert.deepEqual(byType(compareSessions(imported, s2))['Widget'], byType(compareSessions(s1, s2))['Widget']);

@@ -54,12 +54,12 @@ function history(messages: PageToWorker[], drops = NO_DROPS): WorkerToPanel {
   return { kind: 'history', tabId: TAB, entries: messages.map((message) => ({ origin: { tabId: TAB, frameId: 0 }, message })), drops };
 }
 
-function counts(store: PanelStore, type: string): { live: number; allocated: number; retired: number; peak: number; delta: number } {
+function counts(store: PanelStore, type: string): { live: number; created: number; retired: number; peak: number; delta: number } {
   const session = store.selected;
   assert.ok(session, 'a session is selected');
   const row = session.types.get(type);
   assert.ok(row, `type ${type} is known`);
-  return { live: row.live, allocated: row.allocated, retired: row.retired, peak: row.peak, delta: session.delta(row) };
+  return { live: row.live, created: row.created, retired: row.retired, peak: row.peak, delta: session.delta(row) };
 }
 
 test('attached adds a live instance, detached removes it, destroyed removes it and retires it', () => {
@@ -77,8 +77,8 @@ test('attached adds a live instance, detached removes it, destroyed removes it a
       ]),
     ),
   );
-  assert.deepEqual(counts(store, 'Widget'), { live: 1, allocated: 3, retired: 1, peak: 3, delta: 1 });
-  assert.deepEqual(counts(store, 'Gadget'), { live: 1, allocated: 1, retired: 0, peak: 1, delta: 1 });
+  assert.deepEqual(counts(store, 'Widget'), { live: 1, created: 3, retired: 1, peak: 3, delta: 1 });
+  assert.deepEqual(counts(store, 'Gadget'), { live: 1, created: 1, retired: 0, peak: 1, delta: 1 });
   assert.equal(store.totalEvents, 7);
   const widget = store.selected!.instance('f1', 2);
   assert.equal(widget?.type, 'Widget');

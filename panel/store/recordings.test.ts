@@ -30,9 +30,9 @@ function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
   return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
 }
 
-function counts(session: Session | undefined): Record<string, { live: number; allocated: number; retired: number; peak: number }> {
+function counts(session: Session | undefined): Record<string, { live: number; created: number; retired: number; peak: number }> {
   assert.ok(session, 'a session is shown');
-  return Object.fromEntries([...session.types.values()].map(({ type, live, allocated, retired, peak }) => [type, { live, allocated, retired, peak }]));
+  return Object.fromEntries([...session.types.values()].map(({ type, live, created, retired, peak }) => [type, { live, created, retired, peak }]));
 }
 
 /** A live session s1: a top frame and an iframe, with every kind of event, and a repeated hello. */
@@ -98,7 +98,7 @@ test('imported sessions stay apart from live ones: live messages never feed them
   assert.equal(store.selected, imported);
   assert.deepEqual(counts(imported), before);
   store.select('s1');
-  assert.equal(counts(store.selected)['Widget']?.allocated, 3);
+  assert.equal(counts(store.selected)['Widget']?.created, 3);
   // Live events only: the import's 7 are not added.
   assert.equal(store.totalEvents, 8);
   assert.equal(imported.events, 7);
