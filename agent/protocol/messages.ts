@@ -163,6 +163,11 @@ export interface DropCounters {
   invalidMessages: number;
 }
 
+/** Drop counters with nothing dropped. */
+export function noDrops(): DropCounters {
+  return { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
+}
+
 /** Panel → worker: show me this tab (sent on connect and on every reconnect). */
 export interface PanelSubscribe {
   kind: 'subscribe';

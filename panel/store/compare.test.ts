@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchEncoder } from '../../agent/protocol/encode.js';
-import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { compareSessions, comparedPair, type CompareRow } from './compare.js';
 import { PanelStore } from './panel-store.js';
 import { Session } from './session.js';
+import { eventBatch, hello as helloMessage, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
 
 const TAB = 7;
 
-type Event = [op: keyof typeof Op, serial: number, type: string];
-
-function batch(session: string, frame: string, seq: number, events: Event[]): AgentBatch {
-  let clock = 1_000 + seq;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type] of events) encoder.add(Op[op], serial, type, undefined);
-  return encoder.take(session, frame, seq, 0)!;
-}
-
-function hello(session: string, frame: string, time: number): AgentHello {
-  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url: `http://app.test/${frame}`, time };
-}
-
-function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
-  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
-}
+const batch = (session: string, frame: string, seq: number, events: TestEvent[]): AgentBatch => eventBatch(session, seq, events, { frame });
+const hello = (session: string, frame: string, time: number): AgentHello => helloMessage(session, frame, `http://app.test/${frame}`, time);
+const relay = (message: PageToWorker, frameId = 0): WorkerToPanel => relayMessage(message, TAB, frameId);
 
 /**
  * Two page loads of one tab. s1 (older): 3 Widgets (1 collected), 1 Ad in an iframe.

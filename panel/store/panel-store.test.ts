@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchEncoder } from '../../agent/protocol/encode.js';
 import {
-  AGENT_SOURCE,
-  Op,
+  noDrops,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
   type AgentBatch,
@@ -14,9 +12,10 @@ import {
 } from '../../agent/protocol/messages.js';
 import { MAX_SESSIONS, PanelStore } from './panel-store.js';
 import { MAX_LIFELINES, ROW_BYTES } from './lifelines.js';
+import { eventBatch, type TestEvent, hello as helloMessage, history as historyMessage, relay as relayMessage } from '../../extension/test-support/messages.js';
 
 const TAB = 7;
-const NO_DROPS: DropCounters = { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
+const NO_DROPS: DropCounters = noDrops();
 
 /** A store whose notifications wait for `flush()`, as they would for an animation frame. */
 function makeStore(budgetBytes?: number): { store: PanelStore; flush: () => number } {
@@ -32,27 +31,14 @@ function makeStore(budgetBytes?: number): { store: PanelStore; flush: () => numb
   };
 }
 
-type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
-
-function batch(session: string, seq: number, events: Event[], { frame = 'f1', dropped = 0, t0 = 1_000 + seq } = {}): AgentBatch {
-  let clock = t0;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
-  const built = encoder.take(session, frame, seq, dropped);
-  return built ?? { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session, frame, seq, t0, dropped, events: 0, strings: [], ops: '' };
-}
+const batch = eventBatch;
 
 function hello(session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello {
-  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url, time };
+  return helloMessage(session, frame, url, time);
 }
 
-function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
-  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
-}
-
-function history(messages: PageToWorker[], drops = NO_DROPS): WorkerToPanel {
-  return { kind: 'history', tabId: TAB, entries: messages.map((message) => ({ origin: { tabId: TAB, frameId: 0 }, message })), drops };
-}
+const relay = (message: PageToWorker, frameId = 0): WorkerToPanel => relayMessage(message, TAB, frameId);
+const history = (messages: PageToWorker[], drops = NO_DROPS): WorkerToPanel => historyMessage(TAB, messages, drops);
 
 function counts(store: PanelStore, type: string): { live: number; created: number; retired: number; peak: number; delta: number } {
   const session = store.selected;
@@ -255,7 +241,7 @@ test('a batch of 50,000 events is applied, and subscribers hear of it once per f
   const { store, flush } = makeStore();
   let heard = 0;
   store.subscribe(() => heard++);
-  const events: Event[] = [];
+  const events: TestEvent[] = [];
   for (let serial = 1; serial <= 25_000; serial++) events.push(['attached', serial, `Type${serial % 50}`]);
   for (let serial = 1; serial <= 25_000; serial += 2) events.push(['destroyed', serial, `Type${serial % 50}`]);
   for (let serial = 2; serial <= 25_000; serial += 2) events.push(['detached', serial, `Type${serial % 50}`]);
@@ -285,7 +271,7 @@ test('instances are forgotten oldest attach first; attaching a remembered serial
   const { store } = makeStore();
   // In batches within the validator's bound on events per batch.
   for (let first = 1, seq = 1; first <= MAX_LIFELINES; first += 50_000, seq++) {
-    const events: Event[] = [];
+    const events: TestEvent[] = [];
     for (let serial = first; serial < first + 50_000 && serial <= MAX_LIFELINES; serial++) events.push(['attached', serial, 'A']);
     if (first + 50_000 > MAX_LIFELINES) events.push(['attached', 1, 'A']);
     store.receive(relay(batch('s', seq, events)));
