@@ -6,7 +6,8 @@ import { comparedPair, type ComparedPair, type ComparePick } from './compare.js'
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
 import { readRecording } from './read-recording.js';
-import { Session, type FrameInfo, type ImportInfo, type InstanceRecord } from './session.js';
+import { Session, type FrameInfo, type ImportInfo } from './session.js';
+import type { InstanceRecord } from './lifelines.js';
 
 /** Most sessions kept; beyond it the oldest one not on screen is forgotten. */
 export const MAX_SESSIONS = 20;

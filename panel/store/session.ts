@@ -5,7 +5,7 @@ import type { BundleEntry } from './bundle-histories.js';
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
 import { CollectionSeries } from './collections.js';
-import { Lifelines } from './lifelines.js';
+import { Lifelines, type InstanceRecord } from './lifelines.js';
 import { LiveSeries } from './live-series.js';
 
 /** Counts for one type, named as the page names it: the protocol's counting rule, plus the peak. */
@@ -13,23 +13,6 @@ export interface TypeStats extends TypeCounts {
   readonly type: string;
   /** Highest `live` seen. */
   peak: number;
-}
-
-/** An instance as the bundle inspector reads it: made from its lifeline when asked for. */
-export interface InstanceRecord {
-  readonly type: string;
-  /** Epoch ms of the attach. */
-  readonly created: number;
-  readonly destroyed?: number;
-  /** JSON text of the latest bundle (see bundle-preview.ts). */
-  readonly bundle?: string;
-  /**
-   * Its bundle over time once it changed (read it with bundleHistory): kept for the latest
-   * instances updated (see MAX_BUNDLE_HISTORIES), so the many never updated cost nothing more.
-   */
-  readonly history?: readonly BundleEntry[];
-  /** Epoch ms of the detach, while detached (attaching again clears it). */
-  readonly detached?: number;
 }
 
 /** One window (realm) running the agent, as seen within a session. */
