@@ -1,8 +1,7 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
+import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage } from '../protocol/validate.js';
-import { VERSION } from '../version.js';
 import { SessionState, type TypeCounts } from './counts.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
 
@@ -296,11 +295,5 @@ function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string
     const { state } = sessions.get(key)!;
     recordedSessions.push({ session: state.session, frame: state.frame, url: state.url, startedAt: state.startedAt, messages });
   }
-  return {
-    format: RECORDING_FORMAT,
-    version: RECORDING_VERSION,
-    createdAt: new Date().toISOString(),
-    tool: `trackables/playwright ${VERSION}`,
-    sessions: recordedSessions,
-  };
+  return buildRecording('trackables/playwright', recordedSessions);
 }
