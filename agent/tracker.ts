@@ -1,4 +1,4 @@
-import { Op } from './protocol/messages.js';
+import { Op } from './protocol/wire.js';
 import { countEvent, type TypeCounts } from './protocol/type-counts.js';
 import { trackingNameOf, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
 

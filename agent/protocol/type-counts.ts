@@ -1,4 +1,4 @@
-import { Op } from './messages.js';
+import { Op } from './wire.js';
 
 /**
  * One type's counts, the one counting rule every reader applies to lifecycle events (the agent's
