@@ -86,7 +86,8 @@ export interface TrackablesAttachment {
   detach(): Promise<void>;
 }
 
-interface Session {
+/** One agent (a session in a frame) the attachment hears, and whether it runs in the main frame. */
+interface ObservedAgent {
   state: SessionState;
   mainFrame: boolean;
 }
@@ -124,7 +125,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     markerSource: MARKER_SOURCE,
     version: PROTOCOL_VERSION,
   };
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, ObservedAgent>();
   const recordings = new Set<Map<string, AgentMessage[]>>();
   const markers = new Map<number, () => void>();
   const stats = { messages: 0, events: 0, invalidMessages: 0 };
@@ -193,7 +194,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
   };
 
-  const mainSession = (name: string | undefined): Session | undefined => {
+  const mainSession = (name: string | undefined): ObservedAgent | undefined => {
     const all = [...sessions.values()];
     if (name !== undefined) return all.find((session) => session.state.session === name);
     return all.filter((session) => session.mainFrame).at(-1);
@@ -289,7 +290,7 @@ async function openCdp(page: Page): Promise<CDPSession> {
   }
 }
 
-function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, Session>): Recording {
+function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, ObservedAgent>): Recording {
   const recordedSessions: RecordedSession[] = [];
   for (const [key, messages] of recorded) {
     const { state } = sessions.get(key)!;
