@@ -31,9 +31,9 @@ declare global {
 
 /** Interleaved work of both copies, with one type name (Widget) in both. */
 const EXPECTED: Table = {
-  OnlyA: { live: 2, allocated: 2, retired: 0 },
-  OnlyB: { live: 0, allocated: 1, retired: 1 },
-  Widget: { live: 5, allocated: 8, retired: 3 },
+  OnlyA: { live: 2, created: 2, retired: 0 },
+  OnlyB: { live: 0, created: 1, retired: 1 },
+  Widget: { live: 5, created: 8, retired: 3 },
 };
 
 const bundles = new Map<string, string>();
@@ -82,8 +82,8 @@ for (const mode of ['global', 'bundles'] as const) {
       const sum: Table = {};
       for (const counts of [a, b]) {
         for (const [type, row] of Object.entries(counts)) {
-          const total = (sum[type] ??= { live: 0, allocated: 0, retired: 0 });
-          for (const column of ['live', 'allocated', 'retired'] as const) total[column] = total[column]! + row[column]!;
+          const total = (sum[type] ??= { live: 0, created: 0, retired: 0 });
+          for (const column of ['live', 'created', 'retired'] as const) total[column] = total[column]! + row[column]!;
         }
       }
       return sum;
@@ -113,7 +113,7 @@ for (const mode of ['global', 'bundles'] as const) {
 
     // trackables/playwright: the same counts and live serials, both copies' streams in one session.
     const snapshot = await trackables.snapshot({ serials: true });
-    expect(Object.fromEntries(Object.entries(snapshot.types).map(([type, { live, allocated, retired }]) => [type, { live, allocated, retired }]))).toEqual(EXPECTED);
+    expect(Object.fromEntries(Object.entries(snapshot.types).map(([type, { live, created, retired }]) => [type, { live, created, retired }]))).toEqual(EXPECTED);
     expect(snapshot.types['Widget']!.serials!.map((instance) => instance.serial)).toEqual([...live].sort((a, b) => a - b));
     expect(snapshot.session).toBe(await page.evaluate(() => window.copies.A.session));
     expect(trackables.sessions().map((stream) => stream.session)).toEqual([snapshot.session, snapshot.session]);

@@ -1,8 +1,7 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
+import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
-import { VERSION } from '../version.js';
 import { SessionState, sumCounts, type TypeCounts } from './counts.js';
 import { whyAliveInPage, type WhyAliveAnswer } from './heap/why-alive.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
@@ -96,7 +95,8 @@ export interface TrackablesAttachment {
   detach(): Promise<void>;
 }
 
-interface Session {
+/** One agent (a session in a frame) the attachment hears, and whether it runs in the main frame. */
+interface ObservedAgent {
   state: SessionState;
   mainFrame: boolean;
 }
@@ -134,7 +134,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     markerSource: MARKER_SOURCE,
     version: PROTOCOL_VERSION,
   };
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, ObservedAgent>();
   const recordings = new Set<Map<string, AgentMessage[]>>();
   const markers = new Map<number, () => void>();
   const stats = { messages: 0, events: 0, invalidMessages: 0 };
@@ -313,17 +313,11 @@ async function openCdp(page: Page): Promise<CDPSession> {
   }
 }
 
-function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, Session>): Recording {
+function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, ObservedAgent>): Recording {
   const recordedSessions: RecordedSession[] = [];
   for (const [key, messages] of recorded) {
     const { state } = sessions.get(key)!;
     recordedSessions.push({ session: state.session, frame: state.frame, url: state.url, startedAt: state.startedAt, messages });
   }
-  return {
-    format: RECORDING_FORMAT,
-    version: RECORDING_VERSION,
-    createdAt: new Date().toISOString(),
-    tool: `trackables/playwright ${VERSION}`,
-    sessions: recordedSessions,
-  };
+  return buildRecording('trackables/playwright', recordedSessions);
 }

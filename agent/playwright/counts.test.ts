@@ -37,8 +37,8 @@ test('counts follow attached, detached and destroyed; serials keep the latest bu
   assert.equal(state.url, 'http://x/');
   assert.equal(state.startedAt, 5);
   assert.deepEqual(state.counts(), {
-    Item: { live: 1, allocated: 1, retired: 0 },
-    View: { live: 1, allocated: 3, retired: 1 },
+    Item: { live: 1, created: 1, retired: 0 },
+    View: { live: 1, created: 3, retired: 1 },
   });
   assert.deepEqual(state.counts(true).View!.serials, [{ serial: 2, bundle: { n: 2 } }]);
   assert.deepEqual(state.counts(true).Item!.serials, [{ serial: 4, bundle: undefined }]);
@@ -122,8 +122,8 @@ test('streams of one session (copies of the agent in a window) add up; live inst
   a.apply(batch(1, [[Op.attached, 1, 'View'], [Op.attached, 3, 'View', { copy: 'a' }], [Op.attached, 4, 'Only A']]));
   b.apply(batch(1, [[Op.attached, 2, 'View'], [Op.attached, 5, 'View'], [Op.destroyed, 2, 'View']]));
   assert.deepEqual(sumCounts([a.counts(), b.counts()]), {
-    'Only A': { live: 1, allocated: 1, retired: 0 },
-    View: { live: 3, allocated: 4, retired: 1 },
+    'Only A': { live: 1, created: 1, retired: 0 },
+    View: { live: 3, created: 4, retired: 1 },
   });
   assert.deepEqual(
     sumCounts([a.counts(true), b.counts(true)])['View']!.serials,

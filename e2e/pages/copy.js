@@ -56,7 +56,7 @@
     /** What this copy's in-page Tracker counts, by type name, in the panel's terms. */
     localCounts() {
       return Object.fromEntries(
-        local.snapshot().types.map((t) => [t.name, { live: t.allocated, allocated: t.allocated + t.deallocated, retired: t.deallocated }]),
+        local.snapshot().types.map((t) => [t.name, { live: t.allocated, created: t.allocated + t.deallocated, retired: t.deallocated }]),
       );
     },
   };
