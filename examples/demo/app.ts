@@ -4,6 +4,7 @@
  * Trackables to watch it, or run the leak check in e2e/demo-leaks.spec.ts.
  */
 import { PostMessageTracker, Trackable, Tracker, setGlobalTracker } from '../../agent/index.js';
+import { mountReactPart } from './react-part.js';
 
 const counting = new Tracker();
 const tracker = new PostMessageTracker({ forward: counting });
@@ -184,3 +185,4 @@ Object.assign(window, {
 });
 
 open('todos');
+mountReactPart(document.getElementById('react-root')!);
