@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { autorun, makeAutoObservable, reaction } from 'mobx';
+import { autorun, makeAutoObservable, observable, reaction } from 'mobx';
 import { findInstance, setInstanceLookup } from './instance-lookup.js';
 import { lifetimeTableSizes } from './lifetimes.js';
 import { lastSerialGiven } from './serials.js';
@@ -240,18 +240,21 @@ test('MobX 6: a makeAutoObservable store with track(this) stays observable and i
   dispose();
   assert.equal(tracker.get(TodoStore)?.allocated, 1);
 
-  // A store kept by a reaction nobody disposed stays alive; disposing lets it go.
-  let disposeLeak: (() => void) | null = null;
+  // A store kept by a reaction on long-lived state that nobody disposed stays alive; disposing
+  // the reaction lets it go.
+  const settings = observable({ theme: 'light' });
+  const held: { dispose: (() => void) | null } = { dispose: null };
   const leaked = (() => {
     const other = new TodoStore();
-    disposeLeak = reaction(() => other.count, () => {});
+    held.dispose = reaction(() => settings.theme, () => other.add('x'));
     return new WeakRef(other);
   })();
   await settle();
   assert.ok(leaked.deref() !== undefined, 'the undisposed reaction keeps the store');
   assert.equal(tracker.get(TodoStore)?.deallocated, 0);
-  disposeLeak!();
-  disposeLeak = null;
+  // Only the reaction's disposer held it (through the reaction): drop that too.
+  held.dispose!();
+  held.dispose = null;
   await collected(leaked, 'the store after its reaction was disposed');
   await collectUntil(() => tracker.get(TodoStore)?.deallocated === 1, { what: 'TodoStore destroyed' });
 });
