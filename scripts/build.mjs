@@ -1,6 +1,7 @@
 // `npm run build`: the agent's ESM + .d.ts (tsc), then every browser bundle (webpack).
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { firefoxManifest } from './firefox-manifest.mjs';
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: 'inherit', shell: false });
@@ -21,3 +22,9 @@ const manifest = JSON.parse(readFileSync('dist/extension-gc/manifest.json', 'utf
 manifest.name = 'Trackables (with Collect garbage)';
 manifest.permissions = [...manifest.permissions, 'debugger'];
 writeFileSync('dist/extension-gc/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+
+// The same extension for Firefox: same scripts and pages, its manifest derived from the one above.
+rmSync('dist/extension-firefox', { recursive: true, force: true });
+cpSync('dist/extension', 'dist/extension-firefox', { recursive: true });
+const chromeManifest = JSON.parse(readFileSync('dist/extension/manifest.json', 'utf8'));
+writeFileSync('dist/extension-firefox/manifest.json', `${JSON.stringify(firefoxManifest(chromeManifest), null, 2)}\n`);
