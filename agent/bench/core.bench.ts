@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Trackable, Tracker, setGlobalTracker, setInstanceLookup } from '../../dist/agent/esm/index.js';
+import { Trackable, Tracker, setGlobalTracker, setInstanceLookup, track } from '../../dist/agent/esm/index.js';
 import { gcNow, median, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
@@ -52,6 +52,26 @@ function constructTracked(): number {
   return elapsed;
 }
 
+// track(): a plain class tracked from its constructor, as a MobX store does with track(this).
+class Tracked2 {
+  a: number;
+  b: string;
+  constructor(i: number) {
+    this.a = i;
+    this.b = 'x';
+    track(this);
+  }
+}
+
+function constructWithTrack(): number {
+  const kept = new Array<object>(N);
+  const start = performance.now();
+  for (let i = 0; i < N; i++) kept[i] = new Tracked2(i);
+  const elapsed = performance.now() - start;
+  if (kept.length !== N) throw new Error('unreachable');
+  return elapsed;
+}
+
 async function heapPerInstance(plain: boolean): Promise<number> {
   await gcNow();
   const before = process.memoryUsage().heapUsed;
@@ -91,6 +111,10 @@ async function measure(variant: string): Promise<number> {
       setGlobalTracker(new Tracker());
       value = constructTracked();
       setGlobalTracker(null);
+    } else if (variant === 'track') {
+      setGlobalTracker(new Tracker());
+      value = constructWithTrack();
+      setGlobalTracker(null);
     } else if (variant === 'lookup') {
       setInstanceLookup(Tracked);
       setGlobalTracker(new Tracker());
@@ -125,7 +149,7 @@ const variant = process.argv[2];
 if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
-  const variants = ['plain', 'none', 'tracker', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
+  const variants = ['plain', 'none', 'tracker', 'track', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
   const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
   for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(name));
   const value = (name: string) => median(samples.get(name)!);
@@ -134,6 +158,12 @@ if (variant !== undefined) {
     { what: 'construction, plain class with 2 fields (baseline)', value: ns(value('plain')), ratio: 1, target: '' },
     { what: 'construction, Trackable subclass, no tracker', value: ns(value('none')), ratio: value('none') / value('plain'), target: '≤ 1.3×' },
     { what: 'construction, Trackable subclass, built-in Tracker', value: ns(value('tracker')), ratio: value('tracker') / value('plain'), target: '≤ 2.2×' },
+    {
+      what: 'construction, plain class calling track(this), built-in Tracker (× the Trackable subclass row)',
+      value: ns(value('track')),
+      ratio: value('track') / value('tracker'),
+      target: '≤ 1.2×',
+    },
     {
       what: 'construction, Trackable subclass, built-in Tracker, instance lookup on',
       value: ns(value('lookup')),
