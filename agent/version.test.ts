@@ -15,3 +15,8 @@ test('version() is major * 100 + minor of the package version (pytracker test_ve
   assert.equal(version(), Number(match[1]) * 100 + Number(match[2]));
   assert.ok(Number.isInteger(version()));
 });
+
+test('the source manifest has no version of its own: the build writes package.json\'s into every built one', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../extension/manifest.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  assert.equal(manifest['version'], undefined);
+});
