@@ -20,3 +20,9 @@ test('the source manifest has no version of its own: the build writes package.js
   const manifest = JSON.parse(readFileSync(new URL('../extension/manifest.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   assert.equal(manifest['version'], undefined);
 });
+
+test('CHANGELOG.md has a section for the package version (keep-a-changelog: "## [x.y.z] - date")', () => {
+  const changelog = readFileSync(new URL('../CHANGELOG.md', import.meta.url), 'utf8');
+  const escaped = packageJson.version.replaceAll('.', '\\.');
+  assert.match(changelog, new RegExp(`^## \\[${escaped}\\] - \\d{4}-\\d{2}-\\d{2}$`, 'm'));
+});
