@@ -59,7 +59,8 @@ export default (env = {}, argv = {}) => [
           // The version comes from package.json only (scripts/version.mjs).
           { from: 'extension/manifest.json', transform: (content) => withVersion(content) },
           { from: 'extension/devtools/devtools.html' },
-          { from: 'extension/icons', to: 'icons', noErrorOnMissing: true },
+          // The PNGs only: icon.svg is their source (scripts/icons.ts).
+          { from: 'extension/icons', to: 'icons', globOptions: { ignore: ['**/*.svg'] } },
           { from: 'panel/panel.html' },
           { from: 'panel/viewer.html' },
         ],

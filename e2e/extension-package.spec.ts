@@ -68,6 +68,31 @@ test('the Chrome zip is named with the version and holds exactly the production 
   expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
 });
 
+test('every file the Chrome manifest names is in the zip; its icons are PNGs of their sizes, 128 px among them', () => {
+  const dir = join(work, 'chrome');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    icons?: Record<string, string>;
+    background?: { service_worker?: string };
+    devtools_page?: string;
+    content_scripts?: { js?: string[] }[];
+  };
+  const named = [
+    ...Object.values(manifest.icons ?? {}),
+    manifest.background?.service_worker,
+    manifest.devtools_page,
+    ...(manifest.content_scripts ?? []).flatMap((script) => script.js ?? []),
+  ].filter((file): file is string => file !== undefined);
+  expect(named.filter((file) => !(zipped.get('chrome') ?? []).includes(file))).toEqual([]);
+
+  expect(Object.keys(manifest.icons ?? {})).toContain('128');
+  for (const [size, file] of Object.entries(manifest.icons ?? {})) {
+    const png = readFileSync(join(dir, file));
+    // The PNG signature, then the IHDR chunk's width and height.
+    expect(png.subarray(1, 4).toString('latin1'), file).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([Number(size), Number(size)]);
+  }
+});
+
 test('the Firefox zip, when there is a Firefox build, is named with the version and carries it', () => {
   const build = join(dist, 'extension-firefox');
   test.skip(!existsSync(build), 'no Firefox build in dist/');
