@@ -131,13 +131,16 @@ function installedVersion(name: string): string | undefined {
 
 /**
  * A scratch project (ESM, like a user's) with the tarball installed, every peer dependency (the
- * optional ones too, at the versions this checkout tested) and @types/node, which Playwright's
- * own types need. From npm's cache when it has them.
+ * optional ones too, at the versions this checkout tested, with their @types where they have
+ * some) and @types/node, which Playwright's own types need. From npm's cache when it has them.
  */
 export function scratchProject(dir: string, tarball: string, pkg: PackageJson): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }, null, 2)}\n`);
-  const extras = [...Object.keys(pkg.peerDependencies ?? {}), '@types/node'].map((name) => {
+  const peers = Object.keys(pkg.peerDependencies ?? {});
+  // A peer's types may come from DefinitelyTyped (react's do): take them where this checkout has them.
+  const peerTypes = peers.map((name) => `@types/${name.replace(/^@/, '').replace('/', '__')}`).filter((name) => installedVersion(name) !== undefined);
+  const extras = [...new Set([...peers, ...peerTypes, '@types/node'])].map((name) => {
     const version = installedVersion(name) ?? pkg.peerDependencies?.[name];
     return version === undefined ? name : `${name}@${version}`;
   });
