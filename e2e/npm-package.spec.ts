@@ -244,6 +244,7 @@ async function expectAppWorks(
 
 test.describe('an app using the installed package runs in Chromium with the agent working', () => {
   test.beforeAll(async () => {
+    test.setTimeout(120_000);
     writeApp();
     const compiler = webpack({
       mode: 'production',
