@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { AXIS_HEIGHT, LINE_PITCH } from '../panel/views/timeline-draw.js';
+import { AXIS_HEIGHT, LINE_PITCH } from '../panel/views/timeline/timeline-draw.js';
 import { expect, test } from './fixtures.js';
 import { expectTable } from './panel.js';
 import './page-api.js';

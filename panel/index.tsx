@@ -5,7 +5,7 @@ import { nextFrame } from './store/frame-notifier.js';
 import { PanelStore } from './store/panel-store.js';
 import { panelTabId } from './tab-id.js';
 import { App } from './views/app.js';
-import { ErrorBoundary } from './views/error-boundary.js';
+import { ErrorBoundary } from './views/shared/error-boundary.js';
 
 function connect(): PanelPort {
   const port = chrome.runtime.connect({ name: PANEL_PORT });

@@ -5,7 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { nextFrame } from './store/frame-notifier.js';
 import { NO_TAB, PanelStore } from './store/panel-store.js';
 import { App } from './views/app.js';
-import { ErrorBoundary } from './views/error-boundary.js';
+import { ErrorBoundary } from './views/shared/error-boundary.js';
 
 const store = new PanelStore(NO_TAB, nextFrame);
 createRoot(document.getElementById('root')!).render(

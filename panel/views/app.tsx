@@ -1,23 +1,24 @@
+// Shell and shared styles first: each feature's stylesheet, imported by its view, overrides them.
+import './panel.css';
 import { useLayoutEffect, useState, type KeyboardEvent } from 'react';
 import { NO_TAB, type PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
-import { BundleInspector } from './bundle-inspector.js';
-import { CollectGarbage } from './collect-garbage.js';
-import { CompareView, INITIAL_COMPARE_STATE } from './compare-view.js';
-import { EmptyState } from './empty-state.js';
-import { InstanceList } from './instance-list.js';
-import { LeakSuspects } from './leak-suspects.js';
-import { LiveChart } from './live-chart.js';
-import { fileDropTarget, ImportError, RecordingControls } from './recording-controls.js';
-import { SessionPicker } from './session-picker.js';
-import { StatusBar } from './status-bar.js';
-import { useTheme } from './theme.js';
-import { Timeline } from './timeline.js';
-import { DEFAULT_SORT, type Sort } from './type-rows.js';
-import { TypeTable } from './type-table.js';
-import { useStore } from './use-store.js';
-import type { Theme } from './theme.js';
-import './panel.css';
+import { BundleInspector } from './inspector/bundle-inspector.js';
+import { CollectGarbage } from './shared/collect-garbage.js';
+import { CompareView, INITIAL_COMPARE_STATE } from './compare/compare-view.js';
+import { EmptyState } from './shared/empty-state.js';
+import { InstanceList } from './inspector/instance-list.js';
+import { LeakSuspects } from './leaks/leak-suspects.js';
+import { LiveChart } from './types/live-chart.js';
+import { fileDropTarget, ImportError, RecordingControls } from './recordings/recording-controls.js';
+import { SessionPicker } from './shared/session-picker.js';
+import { StatusBar } from './shared/status-bar.js';
+import { useTheme } from './shared/theme.js';
+import { Timeline } from './timeline/timeline.js';
+import { DEFAULT_SORT, type Sort } from './types/type-rows.js';
+import { TypeTable } from './types/type-table.js';
+import { useStore } from './shared/use-store.js';
+import type { Theme } from './shared/theme.js';
 
 const VIEWS = [
   { id: 'types', label: 'Types' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PLACEHOLDER_KEY, type Preview } from '../../agent/protocol/bundle-preview.js';
+import { PLACEHOLDER_KEY, type Preview } from '../../../agent/protocol/bundle-preview.js';
 import { bundleChange, describeChange, PlaceholderValue, previewLine, toDisplay } from './bundle-display.js';
 
 const ph = (kind: string, text: string, extra: Record<string, Preview> = {}): Preview => ({ [PLACEHOLDER_KEY]: kind, text, ...extra }) as Preview;

@@ -1,14 +1,15 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { parseBundle } from '../../agent/protocol/bundle-preview.js';
-import { MAX_LIFELINES, type Lifelines } from '../store/lifelines.js';
-import type { PanelStore } from '../store/panel-store.js';
-import type { Session } from '../store/session.js';
-import { previewLine } from './bundle-display.js';
-import type { Theme } from './theme.js';
+import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
+import { MAX_LIFELINES, type Lifelines } from '../../store/lifelines.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { Session } from '../../store/session.js';
+import { previewLine } from '../shared/bundle-display.js';
+import type { Theme } from '../shared/theme.js';
 import { readPalette } from './timeline-draw.js';
 import { lineAt, timelineRows, type TimelineRows } from './timeline-rows.js';
 import { formatOffset } from './timeline-scale.js';
 import { TimelineView, type TimelineHover, type TimelineModel } from './timeline-view.js';
+import './timeline.css';
 
 interface Props {
   store: PanelStore;

@@ -1,11 +1,12 @@
 import { ObjectInspector, ObjectLabel, ObjectName, ObjectRootLabel } from 'react-inspector';
-import { parseBundle, type Preview } from '../../agent/protocol/bundle-preview.js';
-import type { PanelStore } from '../store/panel-store.js';
-import type { BundleEntry } from '../store/bundle-histories.js';
-import { bundleHistory } from '../store/session.js';
-import { bundleChange, describeChange, PlaceholderValue, toDisplay } from './bundle-display.js';
+import { parseBundle, type Preview } from '../../../agent/protocol/bundle-preview.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { BundleEntry } from '../../store/bundle-histories.js';
+import { bundleHistory } from '../../store/session.js';
+import { bundleChange, describeChange, PlaceholderValue, toDisplay } from '../shared/bundle-display.js';
 import { RevealInConsole } from './reveal-in-console.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../shared/theme.js';
+import './inspector.css';
 
 interface NodeProps {
   depth: number;

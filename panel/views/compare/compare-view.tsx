@@ -1,11 +1,12 @@
-import { COMPARE_COLUMNS, compareSessions, type CompareColumn, type CompareRow } from '../store/compare.js';
-import type { PanelStore } from '../store/panel-store.js';
-import type { Session } from '../store/session.js';
+import { COMPARE_COLUMNS, compareSessions, type CompareColumn, type CompareRow } from '../../store/compare.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { Session } from '../../store/session.js';
 import { CompareChart } from './compare-chart.js';
-import { describeSession } from './session-picker.js';
-import type { Theme } from './theme.js';
-import { SortHeader } from './sort-header.js';
-import { matchesFilter, sortRows, type Sort } from './type-rows.js';
+import { describeSession } from '../shared/session-picker.js';
+import type { Theme } from '../shared/theme.js';
+import { SortHeader } from '../shared/sort-header.js';
+import { matchesFilter, sortRows, type Sort } from '../types/type-rows.js';
+import './compare.css';
 
 type CompareKey = 'type' | CompareColumn;
 

@@ -1,5 +1,5 @@
-import { DROP_KEYS } from '../store/drop-tally.js';
-import type { PanelStore } from '../store/panel-store.js';
+import { DROP_KEYS } from '../../store/drop-tally.js';
+import type { PanelStore } from '../../store/panel-store.js';
 
 const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
   agentEvents: 'Events dropped by agent',

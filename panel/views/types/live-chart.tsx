@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { PanelStore } from '../store/panel-store.js';
-import type { Session } from '../store/session.js';
-import { stepped, themedAxis } from './chart-style.js';
-import { followStore } from './follow-store.js';
-import type { Theme } from './theme.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { Session } from '../../store/session.js';
+import { stepped, themedAxis } from '../shared/chart-style.js';
+import { followStore } from '../shared/follow-store.js';
+import type { Theme } from '../shared/theme.js';
 
 const MIN_SPAN_S = 10;
 const PALETTE = ['#1a73e8', '#e8710a', '#188038', '#d93025', '#9334e6', '#12b5cb', '#e52592', '#f9ab00', '#7cb342', '#5f6368'];

@@ -1,4 +1,4 @@
-import type { Session } from '../store/session.js';
+import type { Session } from '../../store/session.js';
 
 export const NUMBER_COLUMNS = ['live', 'allocated', 'retired', 'peak', 'delta'] as const;
 export type NumberColumn = (typeof NUMBER_COLUMNS)[number];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Lifelines } from '../store/lifelines.js';
+import { Lifelines } from '../../store/lifelines.js';
 import { lineAt, timelineRows } from './timeline-rows.js';
 
 test('lines: a header per type, then its instances unless collapsed; filtered by name', () => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
-import type { ExportedRecording, PanelStore } from '../store/panel-store.js';
+import type { ExportedRecording, PanelStore } from '../../store/panel-store.js';
 import { exportFileName } from './export-name.js';
 
 /** How long a downloaded file's object URL lives: the download reads the blob after click() returns. */

@@ -1,5 +1,5 @@
-import type { PanelStore } from '../store/panel-store.js';
-import type { Session } from '../store/session.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { Session } from '../../store/session.js';
 
 /** How pickers name a session: when it started, its URL, and where it came from. */
 export function describeSession(session: Session): string {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { nextSort, type Sort } from './type-rows.js';
+import { nextSort, type Sort } from '../types/type-rows.js';
 
 interface Props<K extends string> {
   column: K;

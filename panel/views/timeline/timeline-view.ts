@@ -1,4 +1,4 @@
-import type { Lifelines } from '../store/lifelines.js';
+import type { Lifelines } from '../../store/lifelines.js';
 import { AXIS_HEIGHT, drawTimeline, GUTTER, LINE_PITCH, visibleLines, type Palette } from './timeline-draw.js';
 import type { TimelineRows } from './timeline-rows.js';
 import { fitRange, panRange, zoomRange, type TimeRange } from './timeline-scale.js';

@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
-import { parseBundle } from '../../agent/protocol/bundle-preview.js';
-import type { PanelStore } from '../store/panel-store.js';
-import type { Session } from '../store/session.js';
-import { previewLine } from './bundle-display.js';
+import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { Session } from '../../store/session.js';
+import { previewLine } from '../shared/bundle-display.js';
+import './inspector.css';
 
 const ROW_HEIGHT = 22;
 

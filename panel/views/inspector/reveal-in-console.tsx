@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import type { PanelStore, SelectedInstance } from '../store/panel-store.js';
-import type { InstanceRecord, Session } from '../store/session.js';
-import { inspectedWindow, reveal, revealLabel, type InspectedWindow, type RevealOutcome, type RevealRequest } from '../reveal.js';
+import type { PanelStore, SelectedInstance } from '../../store/panel-store.js';
+import type { InstanceRecord, Session } from '../../store/session.js';
+import { inspectedWindow, reveal, revealLabel, type InspectedWindow, type RevealOutcome, type RevealRequest } from '../../reveal.js';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; outcome: RevealOutcome };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Session } from '../store/session.js';
+import { Session } from '../../store/session.js';
 import { DEFAULT_SORT, matchesFilter, nextSort, sortRows, typeRows } from './type-rows.js';
 
 function session(live: Record<string, number>): Session {

@@ -1,5 +1,5 @@
-import type { Session } from '../store/session.js';
-import { SortHeader } from './sort-header.js';
+import type { Session } from '../../store/session.js';
+import { SortHeader } from '../shared/sort-header.js';
 import { NUMBER_COLUMNS, typeRows, type Sort, type SortKey } from './type-rows.js';
 
 const HEADERS: Record<SortKey, string> = {

@@ -1,6 +1,7 @@
 import { useRef, type DragEvent } from 'react';
-import type { PanelStore } from '../store/panel-store.js';
+import type { PanelStore } from '../../store/panel-store.js';
 import { ExportMenu } from './export-menu.js';
+import './recordings.css';
 
 /** Loads each file as a recording, in order; failures end up in the store's import error. */
 export async function importFiles(store: PanelStore, files: Iterable<File>): Promise<void> {

@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import type { PanelStore } from '../store/panel-store.js';
+import type { PanelStore } from '../../store/panel-store.js';
 
 /**
  * Feeds `chart` now and on every store change (`sync`), keeps it the size of `plot`, and returns

@@ -1,4 +1,4 @@
-import type { Lifelines } from '../store/lifelines.js';
+import type { Lifelines } from '../../store/lifelines.js';
 
 /** One type's lines: a header, then its instances ordered by serial unless collapsed. */
 export interface TimelineGroup {

@@ -1,4 +1,4 @@
-import type { Lifelines } from '../store/lifelines.js';
+import type { Lifelines } from '../../store/lifelines.js';
 import { lineAt, type TimelineRows } from './timeline-rows.js';
 import { axisTicks, formatTick, type TimeRange } from './timeline-scale.js';
 

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { parseBundle } from '../../agent/protocol/bundle-preview.js';
-import { leakSuspects, SUSPECT_WINDOW } from '../store/collections.js';
-import type { PanelStore } from '../store/panel-store.js';
-import type { Session } from '../store/session.js';
-import { previewLine } from './bundle-display.js';
-import { formatAge } from './instance-list.js';
+import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
+import { leakSuspects, SUSPECT_WINDOW } from '../../store/collections.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { Session } from '../../store/session.js';
+import { previewLine } from '../shared/bundle-display.js';
+import { formatAge } from '../inspector/instance-list.js';
+import './leaks.css';
 
 /** Detached this long (ms) with no collection reported is worth a look. */
 export const DETACHED_ALIVE_MS = 30_000;

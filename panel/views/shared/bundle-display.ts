@@ -1,4 +1,4 @@
-import { isPlaceholder, unescapeKey, type Placeholder, type PlaceholderKind, type Preview } from '../../agent/protocol/bundle-preview.js';
+import { isPlaceholder, unescapeKey, type Placeholder, type PlaceholderKind, type Preview } from '../../../agent/protocol/bundle-preview.js';
 
 /**
  * A placeholder as the inspector shows it. react-inspector names an object by its constructor,
