@@ -49,10 +49,37 @@ describe('reveal', () => {
     assert.deepEqual(page.calls[0]!.options, {});
   });
 
+  const child = 'http://127.0.0.1/child.html';
+  const inFrame = (href: string) => (window: Record<string, unknown>) => {
+    window['location'] = { href };
+    agent()(window);
+  };
+
   it("evaluates in the instance's frame when it comes from an iframe", async () => {
-    const page = fakePage(agent());
-    await reveal(page.window, { ...request, frameUrl: 'http://127.0.0.1/child.html' });
-    assert.deepEqual(page.calls[0]!.options, { frameURL: 'http://127.0.0.1/child.html' });
+    const page = fakePage(inFrame(child));
+    assert.deepEqual(await reveal(page.window, { ...request, frameUrl: child }), { kind: 'revealed' });
+    assert.deepEqual(page.calls[0]!.options, { frameURL: child });
+  });
+
+  it('a DevTools that ignores frameURL (evaluates in the top frame) gives frame-unsupported, and reveals nothing', async () => {
+    const page = fakePage(inFrame('http://127.0.0.1/index.html'));
+    assert.deepEqual(await reveal(page.window, { ...request, frameUrl: child }), { kind: 'frame-unsupported' });
+    assert.deepEqual([page.logged, page.inspected], [[], []]);
+  });
+
+  it("Firefox's refusal of the frameURL option gives frame-unsupported", async () => {
+    // What Firefox 153's inspectedWindow.eval answers when given any option (measured).
+    const refusal: EvalExceptionInfo = {
+      isError: true,
+      code: 'E_PROTOCOLERROR',
+      description: 'Inspector protocol error: %s',
+      details: ['The inspectedWindow.eval options are currently not supported'],
+    };
+    const firefox: InspectedWindow = { tabId: 7, eval: (_expression, options, callback) => callback(undefined, options.frameURL === undefined ? undefined : refusal) };
+    assert.deepEqual(await reveal(firefox, { ...request, frameUrl: child }), { kind: 'frame-unsupported' });
+    // Any other DevTools error stays a failure that quotes it.
+    const lost: InspectedWindow = { tabId: 7, eval: (_expression, _options, callback) => callback(undefined, { isError: true, code: 'E_NOTFOUND', description: 'Frame not found' }) };
+    assert.deepEqual(await reveal(lost, { ...request, frameUrl: child }), { kind: 'failed', message: 'DevTools could not evaluate in the page: Frame not found' });
   });
 
   it("says what the page's agent answered when it has no such instance", async () => {

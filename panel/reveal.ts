@@ -53,6 +53,8 @@ export type RevealOutcome =
   | { kind: 'unknown-session' }
   /** No Trackables hook in the page: it runs no agent now, or an agent without the hook, or holds its own value under the name. */
   | { kind: 'no-hook' }
+  /** The instance is in an iframe, and this browser's DevTools cannot evaluate there (Firefox's eval has no frameURL). */
+  | { kind: 'frame-unsupported' }
   | { kind: 'failed'; message: string };
 
 /** The text logged before the instance, so the Console line says what it is. */
@@ -67,8 +69,11 @@ export function revealLabel(type: string, serial: number): string {
  */
 export function revealExpression(request: RevealRequest): string {
   const args = [request.session, request.serial, request.type].map((value) => JSON.stringify(value)).join(', ');
+  // A browser that ignores frameURL evaluates in the top frame, whose agent is another one: the
+  // frame's own URL is the proof of where this runs.
+  const frameCheck = request.frameUrl === undefined ? '' : `  if (location.href !== ${JSON.stringify(request.frameUrl)}) return "frame-unsupported";\n`;
   return `(() => {
-  const hook = globalThis[${JSON.stringify(DEVTOOLS_HOOK)}];
+${frameCheck}  const hook = globalThis[${JSON.stringify(DEVTOOLS_HOOK)}];
   if (typeof hook !== "object" || hook === null || typeof hook.find !== "function") return "no-hook";
   const found = hook.find(${args});
   const status = typeof found === "object" && found !== null ? found.status : undefined;
@@ -80,23 +85,33 @@ export function revealExpression(request: RevealRequest): string {
 })()`;
 }
 
-const ANSWERS = new Set(['revealed', 'collected', 'not-kept', 'unknown-session', 'no-hook']);
+const ANSWERS = new Set(['revealed', 'collected', 'not-kept', 'unknown-session', 'no-hook', 'frame-unsupported']);
 
 /** Reveals the instance through `window.eval`; never throws, every failure is an outcome. */
 export function reveal(window: InspectedWindow, request: RevealRequest): Promise<RevealOutcome> {
   return new Promise((resolve) => {
     try {
       const options = request.frameUrl === undefined ? {} : { frameURL: request.frameUrl };
-      window.eval(revealExpression(request), options, (result, exceptionInfo) => resolve(outcomeOf(result, exceptionInfo)));
+      window.eval(revealExpression(request), options, (result, exceptionInfo) => resolve(outcomeOf(result, exceptionInfo, request.frameUrl !== undefined)));
     } catch (error) {
       resolve({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
   });
 }
 
-function outcomeOf(result: unknown, info: EvalExceptionInfo | undefined): RevealOutcome {
+/**
+ * How a DevTools that cannot evaluate in a chosen frame refuses the frameURL option. Firefox 153
+ * (measured): `{ isError: true, code: 'E_PROTOCOLERROR', description: 'Inspector protocol error: %s',
+ * details: ['The inspectedWindow.eval options are currently not supported'] }`.
+ */
+const OPTIONS_REFUSED = /frameURL|options are (currently )?not supported/i;
+
+function outcomeOf(result: unknown, info: EvalExceptionInfo | undefined, frameRequest: boolean): RevealOutcome {
   if (info?.isException === true) return { kind: 'failed', message: `the page threw: ${info.value ?? 'an exception'}` };
-  if (info?.isError === true) return { kind: 'failed', message: `DevTools could not evaluate in the page: ${devtoolsError(info)}` };
+  if (info?.isError === true) {
+    if (frameRequest && OPTIONS_REFUSED.test(devtoolsError(info))) return { kind: 'frame-unsupported' };
+    return { kind: 'failed', message: `DevTools could not evaluate in the page: ${devtoolsError(info)}` };
+  }
   if (typeof result === 'string' && ANSWERS.has(result)) return { kind: result } as RevealOutcome;
   if (typeof result === 'string' && result.startsWith('error: ')) return { kind: 'failed', message: `looking it up threw: ${result.slice(7)}` };
   return { kind: 'failed', message: `the page answered ${typeof result === 'string' ? `“${result}”` : typeof result}` };

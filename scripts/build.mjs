@@ -2,6 +2,7 @@
 // `--agent` builds only what the npm package ships (`npm pack` runs it: the "prepack" script).
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { firefoxManifest } from './firefox-manifest.mjs';
 import { syncVersion } from './version.mjs';
 
 function run(command, args) {
@@ -30,3 +31,9 @@ const manifest = JSON.parse(readFileSync('dist/extension-gc/manifest.json', 'utf
 manifest.name = 'Trackables (with Collect garbage)';
 manifest.permissions = [...manifest.permissions, 'debugger'];
 writeFileSync('dist/extension-gc/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+
+// The same extension for Firefox: same scripts and pages, its manifest derived from the one above.
+rmSync('dist/extension-firefox', { recursive: true, force: true });
+cpSync('dist/extension', 'dist/extension-firefox', { recursive: true });
+const chromeManifest = JSON.parse(readFileSync('dist/extension/manifest.json', 'utf8'));
+writeFileSync('dist/extension-firefox/manifest.json', `${JSON.stringify(firefoxManifest(chromeManifest), null, 2)}\n`);

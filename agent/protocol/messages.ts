@@ -197,6 +197,29 @@ export interface WorkerTabEvent {
 export type WorkerToPanel = WorkerRelay | WorkerHistory | WorkerTabEvent;
 
 /**
+ * Panel → worker, by runtime.sendMessage (not the port): what may this extension do here? The
+ * panel asks the worker because a DevTools panel in Firefox has no permissions API.
+ */
+export interface PanelCapabilitiesQuery {
+  kind: 'capabilities';
+}
+
+/** Worker → panel, the answer to a PanelCapabilitiesQuery. */
+export interface WorkerCapabilities {
+  kind: 'capabilities';
+  /**
+   * The content script may run on every site. Firefox lets the user withhold an MV3 add-on's
+   * host access (and grants it only on request); without it no page can reach the panel.
+   */
+  allSites: boolean;
+  /**
+   * The browser knows the "debugger" permission (Chrome: a build that lists it can force a
+   * GC); false where extensions have no debugger API at all (Firefox).
+   */
+  debuggerPermission: boolean;
+}
+
+/**
  * One string naming a (session, frame) stream, for maps and sets. The length prefix keeps it
  * unambiguous whatever characters the page put in its ids.
  */

@@ -1,4 +1,5 @@
 import browser from 'webextension-polyfill';
+import { capabilities, isCapabilitiesQuery } from './capabilities.js';
 import { History } from './history.js';
 import { Persister } from './persist.js';
 import { PortRouter } from './port-router.js';
@@ -13,5 +14,7 @@ const router = new PortRouter(history, persister, browser.runtime.getURL(''));
 
 browser.runtime.onConnect.addListener((port) => router.connect(port));
 browser.tabs.onRemoved.addListener((tabId) => router.tabRemoved(tabId));
+// Other messages get no answer (undefined), so other listeners may answer them.
+browser.runtime.onMessage.addListener((message: unknown) => (isCapabilitiesQuery(message) ? capabilities(browser.permissions) : undefined));
 
 void router.start(persister.load().then((saved) => history.restore(saved)));

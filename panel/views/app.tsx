@@ -7,6 +7,8 @@ import { BundleInspector } from './inspector/bundle-inspector.js';
 import { CollectGarbage } from './shared/collect-garbage.js';
 import { CompareView, INITIAL_COMPARE_STATE } from './compare/compare-view.js';
 import { EmptyState } from './shared/empty-state.js';
+import { HostAccessBanner } from './shared/host-access.js';
+import { useCapabilities } from '../capabilities.js';
 import { InstanceList } from './inspector/instance-list.js';
 import { LeakSuspects } from './leaks/leak-suspects.js';
 import { LiveChart } from './types/live-chart.js';
@@ -32,6 +34,7 @@ type View = (typeof VIEWS)[number]['id'];
 export function App({ store }: { store: PanelStore }) {
   useStore(store);
   const theme = useTheme();
+  const [capabilities, askAgain] = useCapabilities();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   const [view, setView] = useState<View>('types');
@@ -61,12 +64,13 @@ export function App({ store }: { store: PanelStore }) {
               Mark
             </button>
             {session.mark !== null && <span className="muted">Marked at {new Date(session.mark.time).toLocaleTimeString()}</span>}
-            {store.tabId !== NO_TAB && session.imported === null && <CollectGarbage tabId={store.tabId} />}
+            {store.tabId !== NO_TAB && session.imported === null && <CollectGarbage tabId={store.tabId} debuggerPermission={capabilities?.debuggerPermission ?? true} />}
           </>
         )}
         <RecordingControls store={store} />
       </header>
       <ImportError store={store} />
+      {store.tabId !== NO_TAB && capabilities?.allSites === false && <HostAccessBanner onGranted={askAgain} />}
       {session === undefined ? (
         <EmptyState viewer={store.connection === 'offline'} />
       ) : (

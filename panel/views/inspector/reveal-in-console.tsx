@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PanelStore, SelectedInstance } from '../../store/panel-store.js';
 import type { InstanceRecord, Session } from '../../store/session.js';
+import { DEVTOOLS_HOOK } from '../../../agent/protocol/messages.js';
 import { inspectedWindow, reveal, revealLabel, type InspectedWindow, type RevealOutcome, type RevealRequest } from '../../reveal.js';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; outcome: RevealOutcome };
@@ -42,7 +43,7 @@ export function RevealInConsole({ store, selected }: { store: PanelStore; select
       <span role="status">
         {state.kind === 'done' && (
           <span data-reveal={state.outcome.kind} className={state.outcome.kind === 'revealed' ? 'muted' : 'reveal-problem'}>
-            {outcomeText(state.outcome, record, serial)}
+            {outcomeText(state.outcome, record, serial, session.agentSession)}
           </span>
         )}
       </span>
@@ -58,7 +59,7 @@ function whyUnavailable(store: PanelStore, session: Session, window: InspectedWi
   return window.tabId === store.tabId ? null : 'This panel shows another tab than the one DevTools inspects.';
 }
 
-function outcomeText(outcome: RevealOutcome, record: InstanceRecord, serial: number): string {
+function outcomeText(outcome: RevealOutcome, record: InstanceRecord, serial: number, agentSession: string): string {
   const name = `${record.type} #${serial}`;
   switch (outcome.kind) {
     case 'revealed':
@@ -76,6 +77,12 @@ function outcomeText(outcome: RevealOutcome, record: InstanceRecord, serial: num
       return "Page reloaded: this session's agent is no longer in the page (it was reloaded or navigated, or its tracker disposed).";
     case 'no-hook':
       return 'No Trackables agent in the page to ask: it was reloaded or navigated to a page without one (or the page has its own __TRACKABLES_DEVTOOLS_HOOK__).';
+    case 'frame-unsupported':
+      return (
+        `Cannot reveal ${name} from here: it lives in an iframe, and this browser's DevTools evaluates only in the top frame ` +
+        `(Firefox's inspectedWindow.eval has no frameURL). In the Console, pick the iframe in the frame selector, then run ` +
+        `${DEVTOOLS_HOOK}.find(${[agentSession, serial, record.type].map((value) => JSON.stringify(value)).join(', ')}).instance`
+      );
     case 'failed':
       return `Could not reveal ${name}: ${outcome.message}.`;
   }

@@ -9,9 +9,10 @@ type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; time: numb
  * optional_permissions it is dropped, and chrome.permissions.request answers "Only permissions
  * specified in the manifest may be requested"). So the default build (dist/extension) explains
  * how to collect from DevTools instead, and dist/extension-gc, the same extension with
- * "debugger" in its permissions, collects.
+ * "debugger" in its permissions, collects. Firefox gives extensions no debugger API at all
+ * (`debuggerPermission` false, probed by the worker): there the panel says where Firefox collects.
  */
-export function CollectGarbage({ tabId }: { tabId: number }) {
+export function CollectGarbage({ tabId, debuggerPermission }: { tabId: number; debuggerPermission: boolean }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const collect = async (): Promise<void> => {
     // chrome.debugger exists only with the permission.
@@ -38,19 +39,29 @@ export function CollectGarbage({ tabId }: { tabId: number }) {
       {state.kind === 'done' && <span className="muted">Collected at {new Date(state.time).toLocaleTimeString()}</span>}
       {(state.kind === 'unavailable' || state.kind === 'failed') && (
         <div className="gc-banner" role="alert">
-          <div>
-            <p>
-              {state.kind === 'unavailable'
-                ? 'The panel cannot force a collection: that needs the “debugger” permission, which this extension does not have (Chrome grants it only at install, never on request).'
-                : `Could not force a collection: ${state.message}`}
-            </p>
-            <p>
-              With it, the panel would attach Chrome's debugger to the inspected tab for a moment to ask for a full garbage collection, and
-              Chrome would show its “started debugging this browser” bar meanwhile. Instead, collect from DevTools: the Memory panel's
-              “Collect garbage” button (the bin icon), or the Performance panel's. Or load the build that has the permission,
-              dist/extension-gc, in place of this one.
-            </p>
-          </div>
+          {state.kind === 'unavailable' && !debuggerPermission ? (
+            <div>
+              <p>The panel cannot force a collection: this browser gives extensions no debugger API to ask for one.</p>
+              <p>
+                Collect from the browser instead: open about:memory in a tab and press “GC” under “Free memory”. Destroyed events
+                then reach the panel.
+              </p>
+            </div>
+          ) : (
+            <div>
+              <p>
+                {state.kind === 'unavailable'
+                  ? 'The panel cannot force a collection: that needs the “debugger” permission, which this extension does not have (Chrome grants it only at install, never on request).'
+                  : `Could not force a collection: ${state.message}`}
+              </p>
+              <p>
+                With it, the panel would attach Chrome's debugger to the inspected tab for a moment to ask for a full garbage collection, and
+                Chrome would show its “started debugging this browser” bar meanwhile. Instead, collect from DevTools: the Memory panel's
+                “Collect garbage” button (the bin icon), or the Performance panel's. Or load the build that has the permission,
+                dist/extension-gc, in place of this one.
+              </p>
+            </div>
+          )}
           <button type="button" onClick={() => setState({ kind: 'idle' })} aria-label="Dismiss">
             ×
           </button>
