@@ -1,16 +1,18 @@
-// `npm run record -- <url> [--seconds N] [--out file]`: records what the Trackables agent of a page
-// does, headlessly, into a recording file (docs/recording-format.md) the panel can import.
+// `npm run record -- <url> [--seconds N] [--out file] [--why]`: records what the Trackables agent of
+// a page does, headlessly, into a recording file (docs/recording-format.md) the panel can import.
+// With --why, the recording also holds what keeps each instance alive at the end (retainer paths).
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { attachTrackables } from '../agent/playwright/index.js';
+import { recordRetainers } from '../agent/playwright/heap/record-retainers.js';
 import { BASE_ARGS, CHROMIUM } from '../e2e/harness.js';
 
-const USAGE = 'usage: npm run record -- <url> [--seconds N] [--out file]';
+const USAGE = 'usage: npm run record -- <url> [--seconds N] [--out file] [--why]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '10' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { seconds: { type: 'string', default: '10' }, out: { type: 'string' }, why: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
 });
 const url = positionals[0];
 const seconds = Number(values.seconds);
@@ -51,6 +53,7 @@ try {
 
   await trackables.collectGarbage();
   const recording = await recorder.stop();
+  const why = values.why ? await recordRetainers(trackables, recording) : null;
   writeFileSync(out, JSON.stringify(recording));
   const snapshot = await trackables.snapshot();
   await trackables.detach();
@@ -62,6 +65,7 @@ try {
   if (rows.length === 0) console.log('(no Trackables agent reported from this page: is a PostMessageTracker the global tracker?)');
   const messages = recording.sessions.reduce((sum, session) => sum + session.messages.length, 0);
   console.log(`\nWrote ${out}: ${recording.sessions.length} session(s), ${messages} messages (after a forced garbage collection).`);
+  if (why !== null) console.log(why);
 } finally {
   await browser.close();
 }

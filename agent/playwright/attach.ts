@@ -4,6 +4,7 @@ import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recordi
 import { checkAgentMessage } from '../protocol/validate.js';
 import { VERSION } from '../version.js';
 import { SessionState, type TypeCounts } from './counts.js';
+import { whyAliveInPage, type WhyAliveAnswer } from './heap/why-alive.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
 
 /** Where a binding call came from (Playwright does not export the type). */
@@ -76,6 +77,14 @@ export interface TrackablesAttachment {
    * notifications it caused have arrived.
    */
   collectGarbage(): Promise<void>;
+  /**
+   * Why each instance is still alive: for each serial, the shortest path from where the page
+   * holds it (usually `Window`) to the instance, as steps and as text, or a plain answer when it
+   * was already collected or its serial is unknown. Chromium only (a heap snapshot over CDP;
+   * takes one for all serials). Finds instances without any opt-in by the page, and keeps
+   * nothing alive. Call {@link collectGarbage} first for exact answers.
+   */
+  whyAlive(serials: readonly number[], options?: { session?: string }): Promise<WhyAliveAnswer[]>;
   /** Starts recording every agent message from now on (all sessions and frames). */
   record(): RecordingHandle;
   /** Waits until every message the page's main frame posted before the call has arrived. */
@@ -234,6 +243,15 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
         await settle();
         quiet = stats.messages + stats.invalidMessages === before ? quiet + 1 : 0;
       }
+    },
+
+    async whyAlive(serials, options = {}) {
+      await settle();
+      const session = mainSession(options.session);
+      if (session === undefined && options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
+      cdp ??= await openCdp(page);
+      const report = await whyAliveInPage(cdp, serials, (serial) => session?.state.fate(serial) ?? { status: 'unknown' });
+      return report.answers;
     },
 
     record() {

@@ -43,6 +43,8 @@ export class SessionState {
   /** Batches missing from the `seq` sequence: lost on the way. */
   missingBatches = 0;
   readonly #types = new Map<string, Counter>();
+  /** Serials no longer live: their type and how they went (for whyAlive's answers). */
+  readonly #ended = new Map<number, { type: string; how: 'detached' | 'destroyed' }>();
   #lastSeq = 0;
 
   constructor(session: string, frame: string) {
@@ -69,6 +71,7 @@ export class SessionState {
           counter.live++;
           counter.allocated++;
           counter.instances.set(serial, bundle);
+          this.#ended.delete(serial);
           break;
         case Op.updated:
           if (counter.instances.has(serial)) counter.instances.set(serial, bundle);
@@ -76,11 +79,13 @@ export class SessionState {
         case Op.detached:
           counter.live--;
           counter.instances.delete(serial);
+          this.#ended.set(serial, { type, how: 'detached' });
           break;
         case Op.destroyed:
           counter.live--;
           counter.retired++;
           counter.instances.delete(serial);
+          this.#ended.set(serial, { type, how: 'destroyed' });
           break;
       }
     });
@@ -101,6 +106,18 @@ export class SessionState {
         : { live, allocated, retired };
     }
     return result;
+  }
+
+  /** What the agent said last about `serial`: live, detached from its tracker, destroyed, or nothing. */
+  fate(serial: number): { status: 'live' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' } {
+    for (const [type, counter] of this.#types) if (counter.instances.has(serial)) return { status: 'live', type };
+    const ended = this.#ended.get(serial);
+    return ended === undefined ? { status: 'unknown' } : { status: ended.how, type: ended.type };
+  }
+
+  /** Serials detached from their tracker (no longer counted live) and not reported destroyed. */
+  detachedSerials(): number[] {
+    return [...this.#ended].filter(([, { how }]) => how === 'detached').map(([serial]) => serial);
   }
 
   /** Type names seen so far. */
@@ -157,9 +174,10 @@ export type LeakSamples = ReadonlyMap<string, readonly LiveInstance[]>;
 
 /**
  * The failure message of a leak check: each leaked type, its live counts per iteration, and a
- * few of the instances that stayed alive with their bundles.
+ * few of the instances that stayed alive with their bundles and, when given (by serial, lines
+ * after the first already indented), what holds each.
  */
-export function formatLeakReport(leaks: readonly Leak[], samples: LeakSamples, iterations: number): string {
+export function formatLeakReport(leaks: readonly Leak[], samples: LeakSamples, iterations: number, retainers?: ReadonlyMap<number, string>): string {
   const lines = [
     `Trackables: ${leaks.length === 1 ? '1 type' : `${leaks.length} types`} leaked: live instances kept growing over ` +
       `${iterations} runs of the action (garbage collected after each run; first count is after the warm-up run).`,
@@ -167,7 +185,11 @@ export function formatLeakReport(leaks: readonly Leak[], samples: LeakSamples, i
   for (const leak of leaks) {
     lines.push(`  ${leak.type}: live ${leak.live.join(' → ')} (+${leak.growth})`);
     const stayed = samples.get(leak.type) ?? [];
-    for (const instance of stayed) lines.push(`    still alive: ${leak.type} #${instance.serial} ${bundleText(instance.bundle)}`);
+    for (const instance of stayed) {
+      lines.push(`    still alive: ${leak.type} #${instance.serial} ${bundleText(instance.bundle)}`);
+      const held = retainers?.get(instance.serial);
+      if (held !== undefined) lines.push(`      ${held}`);
+    }
   }
   return lines.join('\n');
 }

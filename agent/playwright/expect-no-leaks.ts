@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
-import { attachmentOf, attachTrackables } from './attach.js';
+import { attachmentOf, attachTrackables, type TrackablesAttachment } from './attach.js';
 import { findLeaks, formatLeakReport, type LeakRuleOptions, type LiveInstance } from './counts.js';
+import { formatPath } from './heap/why-alive.js';
 
 /** Options of {@link expectNoLeaks}. */
 export interface ExpectNoLeaksOptions extends LeakRuleOptions {
@@ -8,6 +9,11 @@ export interface ExpectNoLeaksOptions extends LeakRuleOptions {
   iterations?: number;
   /** Instances shown per leaked type in the failure message. Default 3. */
   samples?: number;
+  /**
+   * Show under each instance shown what keeps it alive (its retainer path, from one heap
+   * snapshot for the whole check). Default true; false skips the snapshot.
+   */
+  retainers?: boolean;
 }
 
 const DEFAULT_ITERATIONS = 5;
@@ -17,7 +23,8 @@ const DEFAULT_SAMPLES = 3;
  * Fails when repeating `action` keeps objects alive. Runs `action` once to warm up (caches,
  * lazy singletons), then `iterations` more times, forcing a garbage collection after each, and
  * throws when a type's live count kept growing (see `findLeaks` for the exact rule), naming each
- * such type with its live counts per run and a few instances that stayed alive, with bundles.
+ * such type with its live counts per run and a few instances that stayed alive, with bundles
+ * and what holds each (see {@link ExpectNoLeaksOptions.retainers}).
  *
  * Uses the page's current {@link attachTrackables} attachment, or attaches for the duration of
  * the check. Chromium only: other browsers cannot be made to collect garbage, so it throws.
@@ -61,11 +68,29 @@ export async function expectNoLeaks(page: Page, action: () => Promise<void> | vo
       const stayed = (last.types[type]?.serials ?? []).filter((instance) => !before.has(instance.serial));
       samples.set(type, stayed.slice(-limit));
     }
-    throw new Error(formatLeakReport(leaks, samples, iterations));
+    const retainers = options.retainers === false ? undefined : await retainerTexts(trackables, [...samples.values()].flat());
+    throw new Error(formatLeakReport(leaks, samples, iterations, retainers));
   } finally {
     if (existing === undefined) await trackables.detach();
   }
 }
+
+/** Each sample's retainer path as text, indented for the report; a failure says why in one line. */
+async function retainerTexts(trackables: TrackablesAttachment, instances: LiveInstance[]): Promise<Map<number, string>> {
+  const texts = new Map<number, string>();
+  if (instances.length === 0) return texts;
+  try {
+    for (const answer of await trackables.whyAlive(instances.map((instance) => instance.serial))) {
+      texts.set(answer.serial, answer.status === 'alive' ? formatPath(answer.path, RETAINER_INDENT) : answer.text);
+    }
+  } catch (error) {
+    const reason = `(no retainer path: ${error instanceof Error ? error.message : String(error)})`;
+    for (const instance of instances) texts.set(instance.serial, reason);
+  }
+  return texts;
+}
+
+const RETAINER_INDENT = '      ';
 
 function liveCounts(types: Record<string, { live: number }>): Record<string, number> {
   return Object.fromEntries(Object.entries(types).map(([type, counts]) => [type, counts.live]));

@@ -22,3 +22,7 @@ export {
   type RecordedSession,
   type Recording,
 } from '../protocol/recording.js';
+export type { WhyAliveAnswer } from './heap/why-alive.js';
+export type { PathStep, RetainerPath, StepKind } from './heap/describe-path.js';
+export type { HarnessHolder } from './heap/harness-holders.js';
+export { recordRetainers } from './heap/record-retainers.js';

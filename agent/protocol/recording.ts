@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { AgentMessage } from './messages.js';
+import { recordedRetainers, type RecordedRetainer } from './recorded-retainers.js';
 import { checkAgentMessage, issueReason, type Checked } from './validate.js';
 
 /*
@@ -12,9 +13,12 @@ import { checkAgentMessage, issueReason, type Checked } from './validate.js';
 export const RECORDING_FORMAT = 'trackables-recording';
 /**
  * Bumped on any incompatible change of the recording's shape or of its messages' protocol version
- * (2: protocol 2, whose batches carry `ops` as a string); readers reject other versions.
+ * (2: protocol 2, whose batches carry `ops` as a string; 3: sessions may carry `retainers`).
+ * Writers write this one; readers read {@link READABLE_RECORDING_VERSIONS}.
  */
-export const RECORDING_VERSION = 2;
+export const RECORDING_VERSION = 3;
+/** Versions this reader reads: 2 is 3 without retainer paths. */
+export const READABLE_RECORDING_VERSIONS: readonly number[] = [2, 3];
 
 /** One agent's messages: one page load (session) in one window (frame). */
 export interface RecordedSession {
@@ -26,12 +30,15 @@ export interface RecordedSession {
   startedAt: number;
   /** The session's messages (hellos and batches) in the order they were received. */
   messages: AgentMessage[];
+  /** Version 3: what held instances still alive at the end (`npm run record -- <url> --why`). */
+  retainers?: RecordedRetainer[];
 }
 
 /** A recording file's content (JSON). */
 export interface Recording {
   format: typeof RECORDING_FORMAT;
-  version: typeof RECORDING_VERSION;
+  /** {@link RECORDING_VERSION} when written; an older readable one when read. */
+  version: 2 | typeof RECORDING_VERSION;
   /** ISO 8601 time the recording was written. */
   createdAt: string;
   /** What wrote it, e.g. `trackables/playwright 0.1.0`. */
@@ -49,6 +56,7 @@ const session = v.pipe(
     url: v.string(),
     startedAt: v.pipe(v.number(), v.finite()),
     messages: v.array(v.unknown()),
+    retainers: v.optional(recordedRetainers),
   }),
   // Message checks reuse the protocol validator; reasons are reported by checkRecording.
   v.check((s) => s.messages.every((message) => checkAgentMessage(message).ok), BAD_MESSAGE),
@@ -60,7 +68,7 @@ const session = v.pipe(
 
 const recording = v.looseObject({
   format: v.literal(RECORDING_FORMAT),
-  version: v.literal(RECORDING_VERSION),
+  version: v.union([v.literal(2), v.literal(RECORDING_VERSION)]),
   createdAt: v.string(),
   tool: v.string(),
   sessions: v.array(session),

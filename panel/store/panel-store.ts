@@ -5,6 +5,7 @@ import { VERSION } from '../../agent/version.js';
 import { comparedPair, type ComparedPair, type ComparePick } from './compare.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
+import { rememberRetainers, retainerOf } from './held-by.js';
 import { readRecording } from './read-recording.js';
 import { Session, type FrameInfo, type ImportInfo, type InstanceRecord } from './session.js';
 
@@ -153,6 +154,14 @@ export class PanelStore {
     const { session, frame, serial } = this.#instance;
     const record = this.#find(session)?.instance(frame, serial);
     return record === undefined ? undefined : { session, frame, serial, record };
+  }
+
+  /**
+   * What held an instance when its recording ended (see held-by.ts): the path, null when the
+   * recording has paths but not this one, undefined when its session has none (live sessions never do).
+   */
+  heldBy(instance: InstanceSelection) {
+    return retainerOf(this.#find(instance.session), instance.frame, instance.serial);
   }
 
   /** Sets the Δ baseline of the shown session to its current counts. */
@@ -359,6 +368,7 @@ export class PanelStore {
         const origin = { tabId: this.tabId, frameId: frameIdOf(entry, session.frames.size) };
         const frame = session.frame(entry.frame, origin);
         for (const message of entry.messages) this.#feed(session, origin, message, false, info.drops);
+        rememberRetainers(session, entry.frame, entry.retainers);
         // Its hello may have been evicted before the export; the entry still names the URL.
         if (frame.url === undefined && entry.url !== '') frame.url = entry.url;
       }

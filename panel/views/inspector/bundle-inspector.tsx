@@ -4,6 +4,7 @@ import type { PanelStore } from '../../store/panel-store.js';
 import type { BundleEntry } from '../../store/bundle-histories.js';
 import { bundleHistory } from '../../store/session.js';
 import { bundleChange, describeChange, PlaceholderValue, toDisplay } from '../shared/bundle-display.js';
+import { HeldBy } from './held-by.js';
 import { RevealInConsole } from './reveal-in-console.js';
 import type { Theme } from '../shared/theme.js';
 import './inspector.css';
@@ -69,6 +70,7 @@ export function BundleInspector({ store, theme }: { store: PanelStore; theme: Th
           <ObjectInspector data={toDisplay(parseBundle(record.bundle))} expandLevel={2} theme={theme === 'dark' ? 'chromeDark' : 'chromeLight'} nodeRenderer={renderNode} />
         )}
       </div>
+      <HeldBy store={store} selection={selected} />
       <h3>Bundle history</h3>
       <ol className="bundle-history" aria-label="Bundle history">
         {history.map((entry, index) => (

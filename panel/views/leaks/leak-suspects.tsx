@@ -6,6 +6,7 @@ import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
 import { formatAge } from '../inspector/instance-list.js';
 import './leaks.css';
+import { HeldByLine } from '../inspector/held-by.js';
 
 /** Detached this long (ms) with no collection reported is worth a look. */
 export const DETACHED_ALIVE_MS = 30_000;
@@ -79,6 +80,7 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
                     <span className="serial">{lifelines.type(id)} #{serial}</span>
                     <span className="muted">detached {formatAge(now - lifelines.detachedAt(id))} ago</span>
                     <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
+                    <HeldByLine store={store} selection={{ session: session.id, frame, serial }} />
                   </button>
                 </li>
               );

@@ -1,0 +1,97 @@
+/*
+ * Why is an instance still alive: one heap snapshot, the instances found by serial, one search
+ * from the roots, and each instance's path described in the app's terms.
+ */
+import type { CDPSession } from '@playwright/test';
+import { describePath, type RetainerPath } from './describe-path.js';
+import { findHeapIds } from './find-instances.js';
+import { RetainerTree } from './retainer-paths.js';
+import { takeSnapshot } from './take-snapshot.js';
+
+/** What the agent last said about a serial (see SessionState.fate). */
+export type Fate = { status: 'live' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' };
+
+/** The answer for one serial. */
+export type WhyAliveAnswer =
+  /** In the heap: `path` is what holds it (null: nothing strong does; the next collection frees it). */
+  | { serial: number; status: 'alive'; type: string; path: RetainerPath | null; text: string }
+  /** The agent reported it garbage-collected. */
+  | { serial: number; status: 'collected'; type: string; text: string }
+  /** The agent said it was live (or detached from its tracker) but no such instance is in the heap. */
+  | { serial: number; status: 'not-found'; type: string; text: string }
+  /** The page's agent never reported this serial. */
+  | { serial: number; status: 'unknown'; text: string };
+
+/** What {@link whyAliveInPage} found, with what the heap snapshot cost. */
+export interface WhyAliveReport {
+  answers: WhyAliveAnswer[];
+  /** Characters of the heap snapshot's JSON; 0 when none was needed. */
+  snapshotSize: number;
+  /** Wall time of the snapshot (taking and parsing), ms. */
+  snapshotMs: number;
+}
+
+/**
+ * Retainer paths of the instances with `serials`, in the page `cdp` is attached to; `fate` says
+ * what the page's agent reported about each. Takes one snapshot for all of them (none when
+ * none can be alive). Keeps nothing alive: the lookup's remote objects are released.
+ */
+export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[], fate: (serial: number) => Fate): Promise<WhyAliveReport> {
+  const fates = new Map(serials.map((serial) => [serial, fate(serial)] as const));
+  const candidates = serials.filter((serial) => {
+    const status = fates.get(serial)!.status;
+    return status === 'live' || status === 'detached';
+  });
+  const found = new Map<number, RetainerPath | null>();
+  let snapshotSize = 0;
+  let snapshotMs = 0;
+  if (candidates.length > 0) {
+    // The snapshot first: it assigns the ids getHeapObjectId answers with, and our own lookup's
+    // handles do not exist yet, so they cannot show up as holders.
+    const taken = await takeSnapshot(cdp);
+    snapshotSize = taken.size;
+    snapshotMs = taken.ms;
+    const ids = await findHeapIds(cdp, candidates, taken.snapshot.holdersOfProperty('getTrackerSerial'));
+    const ordinals = taken.snapshot.ordinalsOf(ids.values());
+    const tree = new RetainerTree(taken.snapshot);
+    for (const [serial, id] of ids) {
+      const ordinal = ordinals.get(id);
+      if (ordinal === undefined) continue;
+      found.set(serial, tree.reachable(ordinal) ? describePath(taken.snapshot, tree.pathTo(ordinal)) : null);
+    }
+  }
+  const answers = serials.map((serial): WhyAliveAnswer => {
+    const known = fates.get(serial)!;
+    if (known.status === 'unknown') return { serial, status: 'unknown', text: `#${serial}: unknown serial: this page's agent never reported it.` };
+    const type = known.type;
+    const name = `${type ?? 'instance'} #${serial}`;
+    if (found.has(serial)) {
+      const path = found.get(serial)!;
+      return { serial, status: 'alive', type, path, text: `${name} is alive, ${formatPath(path, '')}` };
+    }
+    if (known.status === 'destroyed') return { serial, status: 'collected', type: known.type, text: `${name}: already collected (garbage-collected; its agent reported it destroyed).` };
+    return {
+      serial,
+      status: 'not-found',
+      type: known.type,
+      text: `${name}: not in the heap: collected after the agent's last report (call collectGarbage() first), or not an instance of a Trackable class.`,
+    };
+  });
+  return { answers, snapshotSize, snapshotMs };
+}
+
+/**
+ * A path as text: `held by: <first line>`, each further hop on its own line under it, then the
+ * harness's fix when the harness holds it. `indent` starts every line after the first.
+ */
+export function formatPath(path: RetainerPath | null, indent: string): string {
+  if (path === null) return 'held by nothing strong (only weak references): the next garbage collection frees it.';
+  const lines: string[] = [];
+  if (path.harness !== undefined) lines.push(`held by ${path.harness.text}`);
+  const [first, ...rest] = path.lines;
+  if (path.harness === undefined) lines.push(`held by: ${first ?? '(a GC root)'}`);
+  else if (first !== undefined) lines.push(`  → ${first}`);
+  for (const line of rest) lines.push(`  → ${line}`);
+  if (path.harness !== undefined) lines.push(`  fix: ${path.harness.fix}`);
+  return lines.join(`\n${indent}`);
+}

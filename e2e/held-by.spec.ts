@@ -1,0 +1,152 @@
+// Retainer paths in recordings (format 3): `npm run record -- <url> --why` writes them, the
+// standalone viewer shows them under "Held by" for the selected instance and in Leak suspects
+// for detached-but-alive ones, version 2 files still import, and the live panel says why it
+// cannot have them and what to run instead.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, expect, test as base, type Browser, type Page } from '@playwright/test';
+import { attachTrackables } from '../agent/playwright/index.js';
+import { recordRetainers } from '../agent/playwright/heap/record-retainers.js';
+import { checkRecording, type Recording } from '../agent/protocol/recording.js';
+import { startStaticServer } from '../scripts/static-server.js';
+import { BASE_ARGS, CHROMIUM, startFixtureServer } from './harness.js';
+import { test as extensionTest } from './fixtures.js';
+import './page-api.js';
+
+const run = promisify(execFile);
+
+const test = base.extend<object, { origin: string; plainBrowser: Browser }>({
+  origin: [
+    async ({}, use) => {
+      const server = await startStaticServer({ '/demo/': 'dist/demo', '/': 'e2e/pages', '/agent/': 'dist/agent' });
+      await use(server.url);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  plainBrowser: [
+    async ({}, use) => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  page: async ({ plainBrowser }, use) => {
+    const context = await plainBrowser.newContext();
+    await use(await context.newPage());
+    await context.close();
+  },
+});
+
+const inspectorOf = (page: Page) => page.getByRole('region', { name: 'Bundle inspector' });
+
+async function selectInstance(page: Page, type: string, serial: number): Promise<void> {
+  await page.getByRole('button', { name: type, exact: true }).click();
+  await page.getByRole('region', { name: `Live instances of ${type}` }).locator(`button[data-serial="${serial}"]`).click();
+  await expect(inspectorOf(page).getByRole('heading', { level: 2 })).toContainText(`${type} #${serial}`);
+}
+
+/** Moves every time of a recording `ms` into the past, so its detached instances count as detached long ago. */
+function shiftBack(recording: Recording, ms: number): void {
+  for (const session of recording.sessions) {
+    session.startedAt -= ms;
+    for (const message of session.messages) {
+      if (message.kind === 'hello') message.time -= ms;
+      else message.t0 -= ms;
+    }
+  }
+}
+
+async function openInViewer(page: Page, recording: unknown, file: string): Promise<() => Promise<void>> {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(recording));
+  const server = await startStaticServer({ '/': 'dist/extension', '/recording/': dirname(file) });
+  await page.goto(`${server.url}/viewer.html?src=/recording/${encodeURIComponent(file.split('/').at(-1)!)}`);
+  return () => server.close();
+}
+
+test('npm run record --why writes retainer paths for the instances alive at the end (format 3)', async ({ origin }) => {
+  const out = join(test.info().outputPath(), 'why.json');
+  mkdirSync(dirname(out), { recursive: true });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/record.ts', `${origin}/demo/?leak`, '--seconds', '1', '--out', out, '--why']);
+  expect(stdout).toContain('Retainer paths: 4 instance(s) still alive.');
+  const checked = checkRecording(JSON.parse(readFileSync(out, 'utf8')));
+  if (!checked.ok) throw new Error(checked.reason);
+  expect(checked.message.version).toBe(3);
+  const retainers = checked.message.sessions[0]!.retainers!;
+  expect(retainers.map((retainer) => retainer.type).sort()).toEqual(['EventBus', 'Subscription', 'TodoStore', 'TodoView']);
+  const view = retainers.find((retainer) => retainer.type === 'TodoView')!;
+  expect(view.status).toBe('alive');
+  // The demo keeps its state in module variables reached from window.demo's functions.
+  expect(view.steps[0]).toMatchObject({ holder: 'Window', edge: 'demo', kind: 'property' });
+  expect(view.steps.at(-1)!.kind).toBe('closure-variable');
+});
+
+test('the viewer shows Held by for the selected instance and in Leak suspects for detached-but-alive ones', async ({ page, origin }) => {
+  const app = await page.context().newPage();
+  const trackables = await attachTrackables(app);
+  const recorder = trackables.record();
+  await app.goto(`${origin}/retainers/index.html`);
+  const call = (name: string) => app.evaluate((name) => (window as unknown as { fixture: Record<string, () => number> }).fixture[name]!(), name);
+  const popup = await call('leakPopup');
+  const loose = await call('makeLoose');
+  await call('detachLoose');
+  await trackables.collectGarbage();
+  const recording = await recorder.stop();
+  expect(await recordRetainers(trackables, recording)).toBe('Retainer paths: 2 instance(s) still alive.');
+  await trackables.detach();
+  await app.close();
+  shiftBack(recording, 60_000);
+
+  const close = await openInViewer(page, recording, test.info().outputPath('held.json'));
+  try {
+    await selectInstance(page, 'Popup', popup);
+    const heldBy = inspectorOf(page).getByRole('region', { name: 'Held by' });
+    await expect(heldBy.locator('ol.held-by li')).toHaveText(['Window.__popups[0]']);
+
+    await page.getByRole('tab', { name: 'Leak suspects' }).click();
+    const detached = page.getByRole('region', { name: 'Detached but alive' }).locator('li');
+    await expect(detached).toHaveCount(1);
+    await expect(detached).toContainText(`Loose #${loose}`);
+    await expect(detached.locator('.held-by-line')).toHaveText(/^held by Window\.fixture\.\w+/);
+  } finally {
+    await close();
+  }
+});
+
+test('a version 2 recording still imports; Held by says how to get paths', async ({ page, origin }) => {
+  const app = await page.context().newPage();
+  const trackables = await attachTrackables(app);
+  const recorder = trackables.record();
+  await app.goto(`${origin}/retainers/index.html`);
+  const popup = await app.evaluate(() => (window as unknown as { fixture: { leakPopup(): number } }).fixture.leakPopup());
+  const recording = await recorder.stop();
+  await trackables.detach();
+  await app.close();
+  const old = { ...recording, version: 2 };
+
+  const close = await openInViewer(page, old, test.info().outputPath('v2.json'));
+  try {
+    await selectInstance(page, 'Popup', popup);
+    await expect(inspectorOf(page).getByRole('region', { name: 'Held by' })).toContainText('This recording has no retainer paths. Record with npm run record --');
+  } finally {
+    await close();
+  }
+});
+
+extensionTest('the live panel says it cannot take heap snapshots, and gives the command and the Playwright call', async ({ page, pageUrl, tabIdOf, openPanel }) => {
+  await page.goto(pageUrl());
+  await page.evaluate(() => window.create('Widget', 1));
+  const panel = await openPanel(await tabIdOf(page));
+  await panel.getByRole('button', { name: 'Widget', exact: true }).click();
+  const row = panel.getByRole('region', { name: 'Live instances of Widget' }).locator('button[data-serial]').first();
+  const serial = await row.getAttribute('data-serial');
+  await row.click();
+  const heldBy = panel.getByRole('region', { name: 'Held by' });
+  await expect(heldBy).toContainText('Chrome does not let extensions take heap snapshots');
+  await expect(heldBy).toContainText(`npm run record -- ${page.url()} --why`);
+  await expect(heldBy).toContainText(`await attachTrackables(page).whyAlive([${serial}])`);
+});
