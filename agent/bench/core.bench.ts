@@ -4,10 +4,8 @@
  * the same heap: in one long process the young generation grows with whatever ran before and
  * the plain baseline's cost swings by 40%. Measures the built agent in dist/.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Trackable, Tracker, setGlobalTracker, setInstanceLookup, track } from '../../dist/agent/esm/index.js';
-import { gcNow, median, printTable, type Row } from './measure.js';
+import { gcNow, inFreshProcess, median, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -140,18 +138,13 @@ async function measure(variant: string): Promise<number> {
   return median(results);
 }
 
-function inFreshProcess(variant: string): number {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), variant], { encoding: 'utf8' });
-  return Number(output.trim());
-}
-
 const variant = process.argv[2];
 if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
   const variants = ['plain', 'none', 'tracker', 'track', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
   const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
-  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(name));
+  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(import.meta.url, name));
   const value = (name: string) => median(samples.get(name)!);
   const ns = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns/op`;
   const rows: Row[] = [

@@ -5,12 +5,10 @@
  * MeterProvider with a reader registered, collected once per round so the observable callback
  * runs too. Each variant runs in fresh Node processes, alternating (see core.bench.ts for why).
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { Trackable, Tracker, setGlobalTracker, type TrackerProtocol } from '../../dist/agent/esm/index.js';
 import { OpenTelemetryTracker } from '../../dist/agent/esm/opentelemetry/index.js';
-import { gcNow, median, printTable, type Row } from './measure.js';
+import { gcNow, inFreshProcess, median, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -101,18 +99,13 @@ async function measure(variant: string): Promise<number> {
   return median(results);
 }
 
-function inFreshProcess(variant: string): number {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), variant], { encoding: 'utf8' });
-  return Number(output.trim());
-}
-
 const variant = process.argv[2];
 if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
   const variants = ['construct:tracker', 'construct:otel', 'heap:tracker', 'heap:otel', 'destroyed:tracker', 'destroyed:otel'];
   const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
-  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(name));
+  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(import.meta.url, name));
   const value = (name: string) => median(samples.get(name)!);
   const ns = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns/op`;
   const rows: Row[] = [
