@@ -48,16 +48,16 @@ async function panelFor(page: Page): Promise<{ panel: Page; tabId: number }> {
   return result;
 }
 
-/** Live and allocated count of each type row (Firefox offers no forced GC here: nothing retires). */
-function readCounts(panel: Page): Promise<Record<string, { live: number; allocated: number }>> {
+/** Live and created count of each type row (Firefox offers no forced GC here: nothing retires). */
+function readCounts(panel: Page): Promise<Record<string, { live: number; created: number }>> {
   return panel.evaluate((selector) => {
-    const table: Record<string, { live: number; allocated: number }> = {};
+    const table: Record<string, { live: number; created: number }> = {};
     for (const row of document.querySelectorAll<HTMLTableRowElement>(`${selector} tbody tr[data-type]`)) {
       const cell = (column: string): number => {
         const text = (row.querySelector(`td[data-col="${column}"]`)?.textContent ?? '').trim();
         return /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
       };
-      table[row.dataset['type'] ?? ''] = { live: cell('live'), allocated: cell('allocated') };
+      table[row.dataset['type'] ?? ''] = { live: cell('live'), created: cell('created') };
     }
     return table;
   }, TABLE);
@@ -74,7 +74,7 @@ test('Firefox: the panel counts a page, and a reload is a new session', async ()
     window.create('Widget', 5);
     window.create('Store', 3, { name: 'main' });
   });
-  await expect.poll(() => readCounts(panel)).toEqual({ Widget: { live: 5, allocated: 5 }, Store: { live: 3, allocated: 3 } });
+  await expect.poll(() => readCounts(panel)).toEqual({ Widget: { live: 5, created: 5 }, Store: { live: 3, created: 3 } });
   await expect.poll(() => sessionCount(panel)).toBe(1);
 
   const artifacts = resolve(import.meta.dirname, '..', 'artifacts');
@@ -84,7 +84,7 @@ test('Firefox: the panel counts a page, and a reload is a new session', async ()
 
   await page.reload();
   await page.evaluate(() => window.create('Subscription', 2));
-  await expect.poll(() => readCounts(panel)).toEqual({ Subscription: { live: 2, allocated: 2 } });
+  await expect.poll(() => readCounts(panel)).toEqual({ Subscription: { live: 2, created: 2 } });
   expect(await sessionCount(panel)).toBe(2);
 });
 
@@ -92,7 +92,7 @@ test('Firefox: a closed tab is cleaned up: the panel says so and its stored hist
   const page = await appPage();
   const { panel, tabId } = await panelFor(page);
   await page.evaluate(() => window.create('Marker', 4));
-  await expect.poll(() => readCounts(panel)).toEqual({ Marker: { live: 4, allocated: 4 } });
+  await expect.poll(() => readCounts(panel)).toEqual({ Marker: { live: 4, created: 4 } });
   const storedKeys = (): Promise<string[]> => panel.evaluate(async () => Object.keys(await chrome.storage.session.get(null)));
   await expect.poll(storedKeys).toContain(`t:${tabId}`);
 
@@ -100,7 +100,7 @@ test('Firefox: a closed tab is cleaned up: the panel says so and its stored hist
   await expect.poll(() => panel.evaluate(() => document.querySelector('[data-testid="status"]')?.textContent ?? '')).toContain('Tab closed');
   await expect.poll(async () => (await storedKeys()).filter((key) => key.split(':')[1] === String(tabId))).toEqual([]);
   // What the panel counted stays readable.
-  expect(await readCounts(panel)).toEqual({ Marker: { live: 4, allocated: 4 } });
+  expect(await readCounts(panel)).toEqual({ Marker: { live: 4, created: 4 } });
 });
 
 test("Firefox: the devtools page adds the Trackables panel to Firefox's DevTools", async () => {
@@ -137,7 +137,7 @@ test('Firefox: Collect garbage explains there is no debugger API; withheld site 
   const page = await appPage();
   const { panel } = await panelFor(page);
   await page.evaluate(() => window.create('Widget', 1));
-  await expect.poll(() => readCounts(panel)).toEqual({ Widget: { live: 1, allocated: 1 } });
+  await expect.poll(() => readCounts(panel)).toEqual({ Widget: { live: 1, created: 1 } });
   expect(await panel.$('[data-testid="host-access"]')).toBeNull();
 
   await (await panel.waitForSelector('::-p-text(Collect garbage)'))!.click();

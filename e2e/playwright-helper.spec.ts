@@ -13,7 +13,14 @@ interface Demo {
 }
 
 /** The demo at start: one bus, one store, the to-do view and its subscription. */
+/** The demo's React part, mounted from the start and never unmounted by these tests. */
+const REACT_PART = {
+  ReactPanel: { live: 1, created: 1, retired: 0 },
+  WindowWidth: { live: 1, created: 1, retired: 0 },
+};
+
 const AT_START = {
+  ...REACT_PART,
   EventBus: { live: 1, created: 1, retired: 0 },
   Subscription: { live: 1, created: 1, retired: 0 },
   TodoStore: { live: 1, created: 1, retired: 0 },
@@ -22,6 +29,7 @@ const AT_START = {
 
 /** After add(5) and a switch to About, garbage collected: the closed view and its subscription retired. */
 const AFTER_ADD_AND_ABOUT = {
+  ...REACT_PART,
   AboutView: { live: 1, created: 1, retired: 0 },
   EventBus: { live: 1, created: 1, retired: 0 },
   Subscription: { live: 0, created: 1, retired: 1 },

@@ -22,8 +22,8 @@ test('StrictMode double mount leaves one tracked instance per mounted component'
   const trackables = await attachTrackables(page);
   await trackables.collectGarbage();
   const counts = (await trackables.snapshot()).types;
-  expect(counts['WindowWidth']).toMatchObject({ live: 1, allocated: 1 });
-  expect(counts['ReactPanel']).toMatchObject({ live: 1, allocated: 1 });
+  expect(counts['WindowWidth']).toMatchObject({ live: 1, created: 1 });
+  expect(counts['ReactPanel']).toMatchObject({ live: 1, created: 1 });
   await trackables.detach();
 });
 
@@ -75,6 +75,6 @@ test('Suspense and transitions: renders React throws away track nothing; end cou
   await page.getByText(/Slow text/).waitFor({ state: 'detached' });
   await trackables.collectGarbage();
   // Two mounts ("first", kept through "second"; "third"), both unmounted and collected.
-  expect((await trackables.snapshot()).types['SlowText']).toEqual({ live: 0, allocated: 2, retired: 2 });
+  expect((await trackables.snapshot()).types['SlowText']).toEqual({ live: 0, created: 2, retired: 2 });
   await trackables.detach();
 });

@@ -21,8 +21,8 @@ test('npm run record writes a valid recording of the demo and prints a per-type 
   const types = new Set(
     session!.messages.flatMap((message) => (message.kind === 'batch' ? decodeBatch(message).map((event) => event.type) : [])),
   );
-  // The demo starts on the to-do route: bus, store, view and the view's subscription.
-  expect([...types].sort()).toEqual(['EventBus', 'Subscription', 'TodoStore', 'TodoView']);
+  // The demo starts on the to-do route (bus, store, view and the view's subscription), its React part mounted.
+  expect([...types].sort()).toEqual(['EventBus', 'ReactPanel', 'Subscription', 'TodoStore', 'TodoView', 'WindowWidth']);
   expect(stdout).toMatch(/TodoView\s+1\s+1\s+0/);
   expect(stdout).toContain(out);
 });
