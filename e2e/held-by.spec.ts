@@ -6,18 +6,19 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, expect, test as base, type Browser, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { attachTrackables } from '../agent/playwright/index.js';
 import { recordRetainers } from '../agent/playwright/heap/record-retainers.js';
 import { checkRecording, type Recording } from '../agent/protocol/recording.js';
 import { startStaticServer } from '../scripts/static-server.js';
-import { BASE_ARGS, CHROMIUM, startFixtureServer } from './harness.js';
+import { startFixtureServer } from './harness.js';
 import { test as extensionTest } from './fixtures.js';
 import './page-api.js';
+import { plainBrowserTest } from './plain-browser.js';
 
 const run = promisify(execFile);
 
-const test = base.extend<object, { origin: string; plainBrowser: Browser }>({
+const test = plainBrowserTest.extend<object, { origin: string }>({
   origin: [
     async ({}, use) => {
       const server = await startStaticServer({ '/demo/': 'dist/demo', '/': 'e2e/pages', '/agent/': 'dist/agent' });
@@ -26,19 +27,6 @@ const test = base.extend<object, { origin: string; plainBrowser: Browser }>({
     },
     { scope: 'worker' },
   ],
-  plainBrowser: [
-    async ({}, use) => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
-      await use(browser);
-      await browser.close();
-    },
-    { scope: 'worker' },
-  ],
-  page: async ({ plainBrowser }, use) => {
-    const context = await plainBrowser.newContext();
-    await use(await context.newPage());
-    await context.close();
-  },
 });
 
 const inspectorOf = (page: Page) => page.getByRole('region', { name: 'Bundle inspector' });

@@ -1,26 +1,18 @@
 // Retainer paths (attachTrackables(page).whyAlive, expectNoLeaks messages) in plain Chromium:
 // each fixture leak of e2e/pages/retainers/app.js is held a different way, and the path's steps
 // must name that way, edge by edge.
-import { test as base, chromium, expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { attachTrackables, expectNoLeaks, type TrackablesAttachment, type WhyAliveAnswer } from '../agent/playwright/index.js';
 import { revealExpression } from '../panel/reveal.js';
 import { startFixtureServer } from './harness.js';
-import { BASE_ARGS, CHROMIUM } from './harness.js';
+import { plainBrowserTest } from './plain-browser.js';
 
-const test = base.extend<{ app: { page: Page; trackables: TrackablesAttachment } }, { fixtureOrigin: string; plainBrowser: Browser }>({
+const test = plainBrowserTest.extend<{ app: { page: Page; trackables: TrackablesAttachment } }, { fixtureOrigin: string }>({
   fixtureOrigin: [
     async ({}, use) => {
       const server = await startFixtureServer();
       await use(server.url);
       await server.close();
-    },
-    { scope: 'worker' },
-  ],
-  plainBrowser: [
-    async ({}, use) => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
-      await use(browser);
-      await browser.close();
     },
     { scope: 'worker' },
   ],
