@@ -6,6 +6,7 @@
 // compiler API.
 import { resolve } from 'node:path';
 import CopyPlugin from 'copy-webpack-plugin';
+import { packageVersion } from './scripts/version.mjs';
 
 const root = import.meta.dirname;
 
@@ -26,6 +27,11 @@ const common = (argv) => ({
   performance: { hints: false },
   stats: 'errors-warnings',
 });
+
+function withVersion(manifestJson) {
+  const { manifest_version, name, ...rest } = JSON.parse(manifestJson.toString());
+  return `${JSON.stringify({ manifest_version, name, version: packageVersion(), ...rest }, null, 2)}\n`;
+}
 
 export default (env = {}, argv = {}) => [
   {
@@ -50,9 +56,11 @@ export default (env = {}, argv = {}) => [
     plugins: [
       new CopyPlugin({
         patterns: [
-          { from: 'extension/manifest.json' },
+          // The version comes from package.json only (scripts/version.mjs).
+          { from: 'extension/manifest.json', transform: (content) => withVersion(content) },
           { from: 'extension/devtools/devtools.html' },
-          { from: 'extension/icons', to: 'icons', noErrorOnMissing: true },
+          // The PNGs only: icon.svg is their source (scripts/icons.ts).
+          { from: 'extension/icons', to: 'icons', globOptions: { ignore: ['**/*.svg'] } },
           { from: 'panel/panel.html' },
           { from: 'panel/viewer.html' },
         ],

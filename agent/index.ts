@@ -12,7 +12,18 @@ export {
   type TrackableClass,
   type TrackableStatics,
 } from './trackable.js';
-export { trackingNameOf, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
+export {
+  track,
+  isTracked,
+  getTrackerSerial,
+  getDataBundle,
+  setDataBundle,
+  getTracker,
+  setTracker,
+  type TrackOptions,
+} from './track.js';
+export { trackable, type TrackableDecoratorOptions } from './decorator.js';
+export { trackingNameOf, namedType, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
 export { Tracker, type TrackedType, type TrackedTypeSnapshot } from './tracker.js';
 export { setInstanceLookup, findInstance } from './instance-lookup.js';
 export { VERSION, version } from './version.js';

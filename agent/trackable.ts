@@ -79,7 +79,11 @@ type Constructor = new (...args: any[]) => object;
 /** A class `Base` made trackable by {@link trackableMixin}. */
 export type TrackableClass<TBase extends Constructor> = (new (...args: any[]) => Trackable) & TrackableStatics & TBase;
 
-function assertBundle(owner: object, bundle: unknown): void {
+/**
+ * Throws a TypeError when `bundle` is `owner` or holds it as an own property value: the tracker
+ * keeps the bundle until `owner` is collected, so `owner` would never be.
+ */
+export function assertBundle(owner: object, bundle: unknown): void {
   if (bundle === owner) {
     throw new TypeError(
       'Trackables: a data bundle cannot be the object itself: the tracker keeps the bundle until ' +
@@ -209,7 +213,21 @@ function makeTrackable<TBase extends Constructor>(Base: TBase, name: string): Tr
     }
   }
   Object.defineProperty(Tracked, 'name', { value: name });
+  Object.defineProperty(Tracked.prototype, TRACKABLE, { value: true });
   return Tracked as unknown as TrackableClass<TBase>;
+}
+
+/** Marks the prototypes of trackable classes, so `track` can refuse their instances. */
+const TRACKABLE = Symbol('trackables.trackable');
+
+/** Whether `value` is an instance of a trackable class (a `Trackable` subclass or a mixin's). */
+export function isTrackableInstance(value: object): boolean {
+  try {
+    return TRACKABLE in value;
+  } catch {
+    // A revoked Proxy: not one of ours.
+    return false;
+  }
 }
 
 class TrackableRoot {}

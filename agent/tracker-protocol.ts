@@ -1,7 +1,8 @@
 /**
- * A class whose instances are tracked: what trackers receive as `type`.
- * `trackingName`, when the class defines it as its own static, names the type in reports
- * (minifiers rename classes).
+ * A class whose instances are tracked: what trackers receive as `type`, and what they key types
+ * by (identity). `trackingName`, when the class defines it as its own static, names the type in
+ * reports (minifiers rename classes). Objects tracked by name (`track(obj, { type: 'Series' })`)
+ * come with the stand-in class {@link namedType} returns for that name.
  */
 export interface TrackedClass {
   readonly name: string;
@@ -26,6 +27,30 @@ export interface TrackerProtocol {
   notifyUpdated?(serial: number, type: TrackedClass, bundle: unknown): void;
   /** The instance was garbage-collected; `bundle` is its last bundle. Sent once, from a later task. */
   notifyDestroyed?(serial: number, type: TrackedClass, bundle: unknown): void;
+}
+
+const namedTypes = new Map<string, TrackedClass>();
+
+/**
+ * The type trackers receive for objects tracked under `name`: one stand-in class per name (so
+ * trackers keep keying types by identity, and `setInstanceLookup` and `setObjectTracking` take it
+ * like any class), with `name` as its `trackingName`. Never construct it.
+ *
+ * ```ts
+ * track(series, { type: 'Series' });
+ * tracker.get(namedType('Series'))?.allocated; // 1
+ * ```
+ */
+export function namedType(name: string): TrackedClass {
+  if (typeof name !== 'string' || name === '') throw new TypeError('Trackables: a type name is a non-empty string.');
+  let type = namedTypes.get(name);
+  if (type === undefined) {
+    // Computed key: the class gets `name` as its own name too, for stack traces and debuggers.
+    type = { [name]: class {} }[name]!;
+    Object.defineProperty(type, 'trackingName', { value: name });
+    namedTypes.set(name, type);
+  }
+  return type;
 }
 
 /** The name a type is reported under: its own static `trackingName`, else its class name. */

@@ -1,3 +1,5 @@
+import { Op } from './protocol/wire.js';
+import { countEvent, type TypeCounts } from './protocol/type-counts.js';
 import { trackingNameOf, type TrackedClass, type TrackerProtocol } from './tracker-protocol.js';
 
 /** What a {@link Tracker} knows of one type (pytracker's TrackedType). */
@@ -22,12 +24,25 @@ export interface TrackedTypeSnapshot {
   objects?: { serial: number; bundle: unknown }[];
 }
 
-interface Entry {
-  readonly type: TrackedClass;
-  readonly name: string;
-  allocated: number;
-  deallocated: number;
-  objects: Map<number, unknown> | null;
+/** A type's counts under the protocol's names, read through pytracker's (`allocated` is live). */
+class Entry implements TypeCounts, TrackedType {
+  live = 0;
+  created = 0;
+  retired = 0;
+  objects: Map<number, unknown> | null = null;
+
+  constructor(
+    readonly type: TrackedClass,
+    readonly name: string,
+  ) {}
+
+  get allocated(): number {
+    return this.live;
+  }
+
+  get deallocated(): number {
+    return this.retired;
+  }
 }
 
 /**
@@ -51,7 +66,7 @@ export class Tracker implements TrackerProtocol {
     if (last !== null && last.type === type) return last;
     let entry = this.#entries.get(type);
     if (entry === undefined) {
-      entry = { type, name: trackingNameOf(type), allocated: 0, deallocated: 0, objects: null };
+      entry = new Entry(type, trackingNameOf(type));
       this.#entries.set(type, entry);
     }
     this.#lastEntry = entry;
@@ -60,13 +75,13 @@ export class Tracker implements TrackerProtocol {
 
   notifyAttached(serial: number, type: TrackedClass, bundle: unknown): void {
     const entry = this.#entry(type);
-    entry.allocated++;
+    countEvent(entry, Op.attached);
     entry.objects?.set(serial, bundle);
   }
 
   notifyDetached(serial: number, type: TrackedClass): void {
     const entry = this.#entry(type);
-    entry.allocated--;
+    countEvent(entry, Op.detached);
     entry.objects?.delete(serial);
   }
 
@@ -76,8 +91,7 @@ export class Tracker implements TrackerProtocol {
 
   notifyDestroyed(serial: number, type: TrackedClass): void {
     const entry = this.#entry(type);
-    entry.allocated--;
-    entry.deallocated++;
+    countEvent(entry, Op.destroyed);
     entry.objects?.delete(serial);
   }
 

@@ -1,4 +1,5 @@
-/** The package version (kept equal to package.json's by a unit test). */
+// Written from package.json by the build (scripts/version.mjs); a unit test checks they agree.
+/** This package's version, as in its package.json. */
 export const VERSION = '0.1.0';
 
 /** The version as an integer, major × 100 + minor (pytracker's `version()`: 1.5.x → 105). */

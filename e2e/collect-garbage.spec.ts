@@ -24,11 +24,11 @@ test('Collect garbage in the debugger build forces the collection that reports d
       window.drop('Widget', 50);
     });
     // Dropped, not yet collected: the page lets go, the garbage collector has not run.
-    await expectTable(panel, { Widget: { live: 50, allocated: 50, retired: 0 }, Store: { live: 2, allocated: 2, retired: 0 } });
+    await expectTable(panel, { Widget: { live: 50, created: 50, retired: 0 }, Store: { live: 2, created: 2, retired: 0 } });
 
     await panel.getByRole('button', { name: 'Collect garbage' }).click();
     await expect(panel.getByText(/^Collected at /)).toBeVisible();
-    await expectTable(panel, { Widget: { live: 0, allocated: 50, retired: 50 }, Store: { live: 2, allocated: 2, retired: 0 } });
+    await expectTable(panel, { Widget: { live: 0, created: 50, retired: 50 }, Store: { live: 2, created: 2, retired: 0 } });
     await expect(panel.getByRole('alert')).toHaveCount(0);
   } finally {
     await context.close();

@@ -8,7 +8,7 @@ import { expectTable, selectSession, sessionOptions, type PanelTarget, type Tabl
 import './page-api.js';
 
 const COMPARE_TABLE = 'table[aria-label="Comparison by type"]';
-const COLUMNS = ['deltaLive', 'deltaAllocated', 'baselineLive', 'targetLive', 'baselineAllocated', 'targetAllocated', 'baselineRetired', 'targetRetired', 'baselinePeak', 'targetPeak'] as const;
+const COLUMNS = ['deltaLive', 'deltaCreated', 'baselineLive', 'targetLive', 'baselineCreated', 'targetCreated', 'baselineRetired', 'targetRetired', 'baselinePeak', 'targetPeak'] as const;
 
 /** A comparison row: the number cells in COLUMNS order (null for "—", a side without the type), and which side alone has it. */
 type CompareRow = { cells: (number | null)[]; only: string | null };
@@ -41,16 +41,16 @@ const expectCompare = (panel: PanelTarget, rows: Record<string, CompareRow>, mes
 const expectOrder = (panel: PanelTarget, order: string[], message: string): Promise<void> =>
   expect.poll(async () => (await readCompare(panel)).order, { message }).toEqual(order);
 
-// Columns: Δ live, Δ allocated, then live, allocated, retired, peak in baseline and target.
+// Columns: Δ live, Δ created, then live, created, retired, peak in baseline and target.
 const FIRST: Table = {
-  Widget: { live: 2, allocated: 3, retired: 1 },
-  Store: { live: 1, allocated: 1, retired: 0 },
-  Subscription: { live: 2, allocated: 2, retired: 0 },
+  Widget: { live: 2, created: 3, retired: 1 },
+  Store: { live: 1, created: 1, retired: 0 },
+  Subscription: { live: 2, created: 2, retired: 0 },
 };
 const SECOND: Table = {
-  Widget: { live: 5, allocated: 5, retired: 0 },
-  Store: { live: 1, allocated: 1, retired: 0 },
-  Marker: { live: 2, allocated: 2, retired: 0 },
+  Widget: { live: 5, created: 5, retired: 0 },
+  Store: { live: 1, created: 1, retired: 0 },
+  Marker: { live: 2, created: 2, retired: 0 },
 };
 const FIRST_TO_SECOND: Record<string, CompareRow> = {
   Widget: { cells: [3, 2, 2, 5, 3, 5, 1, 0, 3, 5], only: null },
@@ -124,18 +124,18 @@ test('Compare shows per-type deltas of two page loads; pickers, swap, sorting an
   await expectCompare(panel, FIRST_TO_SECOND, 'swapped back');
   await expect(panel.getByRole('combobox', { name: 'Baseline' })).toHaveValue(first.value);
 
-  // Sorting: the Δ live header flips the direction; the keyboard sorts by Δ allocated.
+  // Sorting: the Δ live header flips the direction; the keyboard sorts by Δ created.
   const deltaLive = panel.getByRole('columnheader', { name: 'Δ live' });
   await expect(deltaLive).toHaveAttribute('aria-sort', 'descending');
   await deltaLive.getByRole('button').click();
   await expect(deltaLive).toHaveAttribute('aria-sort', 'ascending');
   await expectOrder(panel, ['Subscription', 'Store', 'Marker', 'Widget'], 'by Δ live, ascending');
-  await panel.getByRole('button', { name: 'Δ allocated' }).focus();
+  await panel.getByRole('button', { name: 'Δ created' }).focus();
   await panel.keyboard.press('Enter');
-  await expect(panel.getByRole('columnheader', { name: 'Δ allocated' })).toHaveAttribute('aria-sort', 'descending');
+  await expect(panel.getByRole('columnheader', { name: 'Δ created' })).toHaveAttribute('aria-sort', 'descending');
   await expect(deltaLive).toHaveAttribute('aria-sort', 'none');
   // Ties (Marker and Widget both +2) by name.
-  await expectOrder(panel, ['Marker', 'Widget', 'Store', 'Subscription'], 'by Δ allocated, descending');
+  await expectOrder(panel, ['Marker', 'Widget', 'Store', 'Subscription'], 'by Δ created, descending');
   await panel.getByRole('button', { name: 'Live in target' }).click();
   await expectOrder(panel, ['Widget', 'Marker', 'Store', 'Subscription'], 'by live in target, descending (absent counts as 0)');
   // Another tab and back: the sort stays.
@@ -161,7 +161,7 @@ test('Compare with one session says it needs two', async ({ page, pageUrl, tabId
   await page.goto(pageUrl());
   const panel = await openPanel(await tabIdOf(page));
   await page.evaluate(() => window.create('Widget', 1));
-  await expectTable(panel, { Widget: { live: 1, allocated: 1, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 1, created: 1, retired: 0 } });
   await panel.getByRole('tab', { name: 'Compare' }).click();
   await expect(panel.getByTestId('compare-note')).toHaveText(/^Compare needs two sessions/);
 });
@@ -202,7 +202,7 @@ test('Export all writes every session in one file; importing it lists both apart
   const imported = await sessionOptions(viewer);
   expect(imported.map((option) => option.label.startsWith('imported: '))).toEqual([true, true]);
   // The newest is shown, with the second load's counts; the other has the first load's.
-  await expectTable(viewer, SECOND, { columns: ['live', 'allocated', 'retired'] });
+  await expectTable(viewer, SECOND, { columns: ['live', 'created', 'retired'] });
   await selectSession(viewer, (option) => !option.selected);
   await expectTable(viewer, FIRST);
   // And the imported pair compares as the live one did.

@@ -4,7 +4,7 @@ import { expect, test } from './fixtures.js';
 import { expectTable, NO_DROPS, readDrops, TABLE } from './panel.js';
 import './page-api.js';
 
-test('the panel counts live, allocated and retired instances of each type exactly', async (
+test('the panel counts live, created and retired instances of each type exactly', async (
   { page, pageUrl, tabIdOf, openPanel, collectGarbage },
   testInfo,
 ) => {
@@ -17,9 +17,9 @@ test('the panel counts live, allocated and retired instances of each type exactl
     window.create('Subscription', 4);
   });
   await expectTable(panel, {
-    Widget: { live: 5, allocated: 5, retired: 0 },
-    Store: { live: 3, allocated: 3, retired: 0 },
-    Subscription: { live: 4, allocated: 4, retired: 0 },
+    Widget: { live: 5, created: 5, retired: 0 },
+    Store: { live: 3, created: 3, retired: 0 },
+    Subscription: { live: 4, created: 4, retired: 0 },
   });
 
   await page.evaluate(() => {
@@ -28,14 +28,14 @@ test('the panel counts live, allocated and retired instances of each type exactl
     window.create('Subscription', 1);
   });
   const expected = {
-    Widget: { live: 3, allocated: 5, retired: 2, peak: 5 },
-    Store: { live: 3, allocated: 3, retired: 0, peak: 3 },
+    Widget: { live: 3, created: 5, retired: 2, peak: 5 },
+    Store: { live: 3, created: 3, retired: 0, peak: 3 },
     // The fifth was created before the GC retired the first four.
-    Subscription: { live: 1, allocated: 5, retired: 4, peak: 5 },
+    Subscription: { live: 1, created: 5, retired: 4, peak: 5 },
   };
   // Dropped instances are only retired once a GC finds them: collect before every look.
   await expectTable(panel, expected, {
-    columns: ['live', 'allocated', 'retired', 'peak'],
+    columns: ['live', 'created', 'retired', 'peak'],
     before: () => collectGarbage(page),
   });
 

@@ -10,12 +10,12 @@ test('the Trackables panel in real DevTools shows the inspected page', async (
   await page.goto(pageUrl());
   await page.evaluate(() => window.create('Widget', 2));
   const { devtools, panel } = await openRealDevToolsPanel(page);
-  await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 2, created: 2, retired: 0 } });
 
   await page.evaluate(() => window.create('Store', 1));
   await expectTable(panel, {
-    Widget: { live: 2, allocated: 2, retired: 0 },
-    Store: { live: 1, allocated: 1, retired: 0 },
+    Widget: { live: 2, created: 2, retired: 0 },
+    Store: { live: 1, created: 1, retired: 0 },
   });
   await testInfo.attach('devtools', { body: await devtools.screenshot(), contentType: 'image/png' });
 });

@@ -21,8 +21,8 @@ test('a panel opened after the events shows everything since the page loaded', a
     .toEqual({ live: 2, retired: 4 });
 
   const expected = {
-    Widget: { live: 2, allocated: 6, retired: 4 },
-    Store: { live: 2, allocated: 2, retired: 0 },
+    Widget: { live: 2, created: 6, retired: 4 },
+    Store: { live: 2, created: 2, retired: 0 },
   };
   const tabId = await tabIdOf(page);
   const panel = await openPanel(tabId);
@@ -33,7 +33,7 @@ test('a panel opened after the events shows everything since the page loaded', a
   const second = await openPanel(tabId);
   await expectTable(second, expected);
   await page.evaluate(() => window.create('Subscription', 2));
-  const after = { ...expected, Subscription: { live: 2, allocated: 2, retired: 0 } };
+  const after = { ...expected, Subscription: { live: 2, created: 2, retired: 0 } };
   await expectTable(panel, after);
   await expectTable(second, after);
 });

@@ -28,7 +28,7 @@ test('hostile bundles never break the page, and arrive as placeholders', async (
     // The page's own code goes on right after each setDataBundle: its counter says so.
     expect(await page.evaluate((k) => window.hostile(k), kind), kind).toBe(index + 1);
   }
-  await expectTable(panel, { Hostile: { live: kinds.length, allocated: kinds.length, retired: 0 } }, { drops: NO_DROPS });
+  await expectTable(panel, { Hostile: { live: kinds.length, created: kinds.length, retired: 0 } }, { drops: NO_DROPS });
 
   const snapshot = await trackables.snapshot({ serials: true });
   const bundles = Object.fromEntries((snapshot.types['Hostile']?.serials ?? []).map(({ serial, bundle }) => [kinds[serial - 1], bundle]));

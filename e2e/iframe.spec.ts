@@ -28,10 +28,10 @@ test('events of a child frame are told apart from the top frame', async (
       return child.evaluate(() => window.localCounts()['ChildWidget']);
     })
     .toEqual({ live: 1, retired: 1 });
-  await expectTable(panel, { Widget: { live: 3, allocated: 3, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 3, created: 3, retired: 0 } });
 
   // The child frame is a session of its own, named by its URL.
   await expect.poll(() => sessionOptions(panel)).toHaveLength(2);
   await selectSession(panel, (session) => session.label.includes('/child.html') && session.label.includes('iframe'));
-  await expectTable(panel, { ChildWidget: { live: 1, allocated: 2, retired: 1 } });
+  await expectTable(panel, { ChildWidget: { live: 1, created: 2, retired: 1 } });
 });

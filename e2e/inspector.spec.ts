@@ -16,7 +16,7 @@ test('selecting an instance shows its bundle as a tree and its bundle history wi
     window.setBundle('Store', 0, { name: 'renamed', extra: true });
     window.setBundle('Store', 0, { name: 'renamed', extra: true, onSave: function onSave() {}, when: new Date(0) });
   });
-  await expectTable(panel, { Widget: { live: 1, allocated: 1, retired: 0 }, Store: { live: 2, allocated: 2, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 1, created: 1, retired: 0 }, Store: { live: 2, created: 2, retired: 0 } });
 
   // The keyboard path: the type name is a button, Enter lists the type's instances.
   await panel.getByRole('button', { name: 'Store', exact: true }).focus();

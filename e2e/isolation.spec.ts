@@ -25,7 +25,7 @@ test('agent messages posted into the page by a frame of another origin are ignor
     await page.goto(pageUrl());
     const panel = await openPanel(await tabIdOf(page));
     await page.evaluate(() => window.create('Widget', 2));
-    await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+    await expectTable(panel, { Widget: { live: 2, created: 2, retired: 0 } });
 
     // The page's own count of what the forger posted to it: proof the messages did arrive.
     await page.evaluate(() => {
@@ -62,9 +62,9 @@ test('agent messages posted into the page by a frame of another origin are ignor
     await expectTable(
       panel,
       {
-        Widget: { live: 2, allocated: 2, retired: 0 },
-        Store: { live: 3, allocated: 3, retired: 0 },
-        Marker: { live: 1, allocated: 1, retired: 0 },
+        Widget: { live: 2, created: 2, retired: 0 },
+        Store: { live: 3, created: 3, retired: 0 },
+        Marker: { live: 1, created: 1, retired: 0 },
       },
       // The relay checks event.source === its own window before anything else, so even the
       // malformed forged message is not counted as invalid: it never reached validation.

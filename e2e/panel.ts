@@ -6,7 +6,7 @@ import type { Frame, Page } from '@playwright/test';
 import { expect } from './fixtures.js';
 
 export type PanelTarget = Page | Frame;
-export type Column = 'live' | 'allocated' | 'retired' | 'peak' | 'delta';
+export type Column = 'live' | 'created' | 'retired' | 'peak' | 'delta';
 export type Row = Partial<Record<Column, number>>;
 export type Table = Record<string, Row>;
 
@@ -31,10 +31,10 @@ export function readTable(panel: PanelTarget): Promise<Table> {
   }, TABLE);
 }
 
-/** The table restricted to `columns` (default live/allocated/retired), for exact comparisons. */
+/** The table restricted to `columns` (default live/created/retired), for exact comparisons. */
 export async function readCounts(
   panel: PanelTarget,
-  columns: readonly Column[] = ['live', 'allocated', 'retired'],
+  columns: readonly Column[] = ['live', 'created', 'retired'],
 ): Promise<Table> {
   const table = await readTable(panel);
   return Object.fromEntries(
@@ -43,7 +43,7 @@ export async function readCounts(
 }
 
 export interface ExpectTableOptions {
-  /** Columns compared (default live/allocated/retired). */
+  /** Columns compared (default live/created/retired). */
   columns?: readonly Column[];
   /**
    * Called before every read: e.g. a forced GC, since a finalizer only runs after a collection
@@ -60,10 +60,10 @@ export interface ExpectTableOptions {
 
 /**
  * Waits until the panel's table is exactly `expected` (every type row, nothing else), e.g.
- * `{ Widget: { live: 3, allocated: 5, retired: 2 } }`.
+ * `{ Widget: { live: 3, created: 5, retired: 2 } }`.
  */
 export async function expectTable(panel: PanelTarget, expected: Table, options: ExpectTableOptions = {}): Promise<void> {
-  const { columns = ['live', 'allocated', 'retired'], before, timeout, message, drops, soft = false } = options;
+  const { columns = ['live', 'created', 'retired'], before, timeout, message, drops, soft = false } = options;
   await expect
     .configure({ soft })
     .poll(

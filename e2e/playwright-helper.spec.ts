@@ -14,20 +14,20 @@ interface Demo {
 
 /** The demo at start: one bus, one store, the to-do view and its subscription. */
 const AT_START = {
-  EventBus: { live: 1, allocated: 1, retired: 0 },
-  Subscription: { live: 1, allocated: 1, retired: 0 },
-  TodoStore: { live: 1, allocated: 1, retired: 0 },
-  TodoView: { live: 1, allocated: 1, retired: 0 },
+  EventBus: { live: 1, created: 1, retired: 0 },
+  Subscription: { live: 1, created: 1, retired: 0 },
+  TodoStore: { live: 1, created: 1, retired: 0 },
+  TodoView: { live: 1, created: 1, retired: 0 },
 };
 
 /** After add(5) and a switch to About, garbage collected: the closed view and its subscription retired. */
 const AFTER_ADD_AND_ABOUT = {
-  AboutView: { live: 1, allocated: 1, retired: 0 },
-  EventBus: { live: 1, allocated: 1, retired: 0 },
-  Subscription: { live: 0, allocated: 1, retired: 1 },
-  TodoItem: { live: 5, allocated: 5, retired: 0 },
-  TodoStore: { live: 1, allocated: 1, retired: 0 },
-  TodoView: { live: 0, allocated: 1, retired: 1 },
+  AboutView: { live: 1, created: 1, retired: 0 },
+  EventBus: { live: 1, created: 1, retired: 0 },
+  Subscription: { live: 0, created: 1, retired: 1 },
+  TodoItem: { live: 5, created: 5, retired: 0 },
+  TodoStore: { live: 1, created: 1, retired: 0 },
+  TodoView: { live: 0, created: 1, retired: 1 },
 };
 
 test('snapshot counts each type exactly after known actions and a forced garbage collection', async ({ page, demoUrl }) => {
@@ -75,7 +75,7 @@ test('a reload is a new session, and snapshot counts the latest one by default',
   const second = await trackables.snapshot();
   expect(second.session).not.toBe(first.session);
   expect(second.types).toEqual(AT_START);
-  expect((await trackables.snapshot({ session: first.session! })).types['TodoItem']).toEqual({ live: 5, allocated: 5, retired: 0 });
+  expect((await trackables.snapshot({ session: first.session! })).types['TodoItem']).toEqual({ live: 5, created: 5, retired: 0 });
   expect(trackables.sessions().map((session) => session.session)).toEqual([first.session, second.session]);
   await trackables.detach();
 });

@@ -19,8 +19,8 @@ test('attachTrackables agrees with the panel when the extension is installed too
   await trackables.collectGarbage();
 
   const expected = {
-    Store: { live: 2, allocated: 2, retired: 0 },
-    Widget: { live: 3, allocated: 4, retired: 1 },
+    Store: { live: 2, created: 2, retired: 0 },
+    Widget: { live: 3, created: 4, retired: 1 },
   };
   expect((await trackables.snapshot()).types).toEqual(expected);
   await expectTable(panel, expected);

@@ -50,10 +50,10 @@ test('an exported session imports into the viewer and the panel with the same ta
     window.drop('Widget', 3);
   });
   const expected: Table = {
-    Widget: { live: 2, allocated: 5, retired: 3, peak: 5 },
-    Store: { live: 2, allocated: 2, retired: 0, peak: 2 },
+    Widget: { live: 2, created: 5, retired: 3, peak: 5 },
+    Store: { live: 2, created: 2, retired: 0, peak: 2 },
   };
-  const columns = ['live', 'allocated', 'retired', 'peak'] as const;
+  const columns = ['live', 'created', 'retired', 'peak'] as const;
   await expectTable(panel, expected, { columns, before: () => collectGarbage(page) });
 
   await panel.getByRole('button', { name: 'Export' }).click();
@@ -83,7 +83,7 @@ test('an exported session imports into the viewer and the panel with the same ta
   await expectTable(panel, expected, { columns });
   await page.evaluate(() => window.create('Store', 1));
   await selectSession(panel, (session) => !session.label.startsWith('imported: '));
-  await expectTable(panel, { ...expected, Store: { live: 3, allocated: 3, retired: 0, peak: 3 } }, { columns });
+  await expectTable(panel, { ...expected, Store: { live: 3, created: 3, retired: 0, peak: 3 } }, { columns });
   await selectSession(panel, (session) => session.label.startsWith('imported: '));
   await expectTable(panel, expected, { columns });
 });
@@ -112,7 +112,7 @@ test('a broken file, another version, or not a recording shows why, and keeps wh
       },
     ],
   };
-  const expected = { Widget: { live: 1, allocated: 2, retired: 1 } };
+  const expected = { Widget: { live: 1, created: 2, retired: 1 } };
   // Dropped on the page rather than picked: both ways import, and a success clears the error.
   await dropFile(viewer, 'good.json', JSON.stringify(recording));
   await expect(viewer.locator(IMPORT_ERROR)).toHaveCount(0);
@@ -167,8 +167,8 @@ test('a recording made with attachTrackables(page).record() shows the same count
   const { types } = await trackables.snapshot();
   await trackables.detach();
   expect(types).toEqual({
-    Widget: { live: 4, allocated: 4, retired: 0 },
-    Subscription: { live: 1, allocated: 3, retired: 2 },
+    Widget: { live: 4, created: 4, retired: 0 },
+    Subscription: { live: 1, created: 3, retired: 2 },
   });
 
   const viewer = await openViewer(context, extensionId);

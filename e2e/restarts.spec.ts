@@ -13,7 +13,7 @@ test('DevTools closed and reopened: the panel shows everything, including what c
   await page.goto(pageUrl());
   await page.evaluate(() => window.create('Widget', 2));
   const first = await openRealDevToolsPanel(page);
-  await expectTable(first.panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+  await expectTable(first.panel, { Widget: { live: 2, created: 2, retired: 0 } });
   await first.close();
 
   await page.evaluate(() => {
@@ -22,8 +22,8 @@ test('DevTools closed and reopened: the panel shows everything, including what c
   });
   const second = await openRealDevToolsPanel(page);
   await expectTable(second.panel, {
-    Widget: { live: 3, allocated: 3, retired: 0 },
-    Store: { live: 3, allocated: 3, retired: 0 },
+    Widget: { live: 3, created: 3, retired: 0 },
+    Store: { live: 3, created: 3, retired: 0 },
   });
 });
 
@@ -46,7 +46,7 @@ test('back/forward: the page comes back as a new load, a new session the panel c
     Object.assign(window, { beforeLeaving: true });
   });
   const panel = await openPanel(await tabIdOf(page));
-  await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 2, created: 2, retired: 0 } });
 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Page.enable');
@@ -68,10 +68,10 @@ test('back/forward: the page comes back as a new load, a new session the panel c
   await cdp.detach();
 
   await page.evaluate(() => window.create('Store', 1));
-  await expectTable(panel, { Store: { live: 1, allocated: 1, retired: 0 } });
+  await expectTable(panel, { Store: { live: 1, created: 1, retired: 0 } });
   const sessions = await sessionOptions(panel);
   expect(sessions).toHaveLength(2);
   // The page before the navigation keeps its counts, selectable like a reloaded one's.
   await selectSession(panel, (session) => !session.selected);
-  await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 2, created: 2, retired: 0 } });
 });

@@ -66,7 +66,7 @@ test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once 
     window.create('Widget', 1);
   });
   const { devtools, panel } = await openRealDevToolsPanel(page);
-  await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 }, Store: { live: 1, allocated: 1, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 2, created: 2, retired: 0 }, Store: { live: 1, created: 1, retired: 0 } });
 
   // Revealed: the page's console gets the labelled line with the very object.
   const first = await selectInstance(panel, 'Widget', 0);
@@ -127,7 +127,7 @@ test('Reveal in Console in real DevTools: revealed, in an iframe too; gone once 
   // An imported session (exported by the panel opened as a tab) has no page to ask.
   const tab = await openPanel(await tabIdOf(page));
   await page.evaluate(() => window.create('Widget', 1));
-  await expectTable(tab, { Widget: { live: 1, allocated: 1, retired: 0 } });
+  await expectTable(tab, { Widget: { live: 1, created: 1, retired: 0 } });
   await tab.getByRole('button', { name: 'Export' }).click();
   const [download] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('menuitem', { name: 'Export shown session' }).click()]);
   // Through the blob URL: the DevTools connection redirects downloads to a folder of its own.
@@ -147,7 +147,7 @@ test('outside DevTools the button is disabled and says why', async ({ page, page
     window.create('Widget', 1);
   });
   const panel = await openPanel(await tabIdOf(page));
-  await expectTable(panel, { Widget: { live: 1, allocated: 1, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 1, created: 1, retired: 0 } });
   await selectInstance(panel, 'Widget', 0);
   const button = inspectorOf(panel).getByRole('button', { name: 'Reveal in Console' });
   await expect(button).toBeDisabled();

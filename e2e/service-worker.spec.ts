@@ -9,7 +9,7 @@ test('the page keeps emitting while the service worker is stopped, and nothing i
   const tabId = await tabIdOf(page);
   const panel = await openPanel(tabId);
   await page.evaluate(() => window.create('Widget', 5));
-  await expectTable(panel, { Widget: { live: 5, allocated: 5, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 5, created: 5, retired: 0 } });
 
   // A stream of Subscriptions, one every few ms, with the worker stopped in the middle of it.
   await page.evaluate(() => window.startStream('Subscription'));
@@ -26,9 +26,9 @@ test('the page keeps emitting while the service worker is stopped, and nothing i
   // The relay's next message wakes the worker, which restores the tab's history first.
   await waitForServiceWorkerRunning();
   const expected = {
-    Widget: { live: 3, allocated: 5, retired: 2 },
-    Subscription: { live: streamed, allocated: streamed, retired: 0 },
-    Store: { live: 7, allocated: 7, retired: 0 },
+    Widget: { live: 3, created: 5, retired: 2 },
+    Subscription: { live: streamed, created: streamed, retired: 0 },
+    Store: { live: 7, created: 7, retired: 0 },
   };
   // Soft: the live panel and the restored history can fail independently; report both.
   await expectTable(panel, expected, {
@@ -58,7 +58,7 @@ test('a worker stopped before it stored a batch gets it again, though the page p
   const tabId = await tabIdOf(page);
   const panel = await openPanel(tabId);
   await page.evaluate(() => window.create('Widget', 2));
-  await expectTable(panel, { Widget: { live: 2, allocated: 2, retired: 0 } });
+  await expectTable(panel, { Widget: { live: 2, created: 2, retired: 0 } });
 
   // From its next task on, the worker is stuck: whatever arrives now is never stored, never
   // acknowledged, and goes down with the worker when Chrome stops it.
@@ -69,7 +69,7 @@ test('a worker stopped before it stored a batch gets it again, though the page p
   await stopServiceWorker();
 
   // The page stays quiet: only the relay's own resend on a new port can bring Store back.
-  const expected = { Widget: { live: 2, allocated: 2, retired: 0 }, Store: { live: 3, allocated: 3, retired: 0 } };
+  const expected = { Widget: { live: 2, created: 2, retired: 0 }, Store: { live: 3, created: 3, retired: 0 } };
   await expectTable(panel, expected, { drops: NO_DROPS, message: 'the open panel, reconnected to the restarted worker' });
   const later = await openPanel(tabId);
   await expectTable(later, expected, { drops: NO_DROPS, message: "a panel opened later: the restarted worker's history" });

@@ -18,8 +18,8 @@ test("no event of one tab reaches another tab's panel", async ({ page, newTab, p
     window.create('Marker', 1);
   });
   await expectTable(panelA, {
-    Widget: { live: 3, allocated: 3, retired: 0 },
-    Marker: { live: 1, allocated: 1, retired: 0 },
+    Widget: { live: 3, created: 3, retired: 0 },
+    Marker: { live: 1, created: 1, retired: 0 },
   });
 
   // 2. Tab B's events come after: anything of A's sent to B's panel would have arrived before B's Marker.
@@ -29,15 +29,15 @@ test("no event of one tab reaches another tab's panel", async ({ page, newTab, p
     window.create('Marker', 1);
   });
   await expectTable(panelB, {
-    Widget: { live: 5, allocated: 5, retired: 0 },
-    Store: { live: 2, allocated: 2, retired: 0 },
-    Marker: { live: 1, allocated: 1, retired: 0 },
+    Widget: { live: 5, created: 5, retired: 0 },
+    Store: { live: 2, created: 2, retired: 0 },
+    Marker: { live: 1, created: 1, retired: 0 },
   });
 
   // 3. And anything of B's sent to A's panel would have arrived before A's second Marker.
   await page.evaluate(() => window.create('Marker', 1));
   await expectTable(panelA, {
-    Widget: { live: 3, allocated: 3, retired: 0 },
-    Marker: { live: 2, allocated: 2, retired: 0 },
+    Widget: { live: 3, created: 3, retired: 0 },
+    Marker: { live: 2, created: 2, retired: 0 },
   });
 });

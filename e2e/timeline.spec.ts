@@ -82,7 +82,7 @@ test('the timeline shows a lifeline per instance: hover, select, zoom, pan, filt
   });
   await expectTable(
     panel,
-    { Widget: { live: 2, allocated: 3, retired: 1 }, Store: { live: 2, allocated: 2, retired: 0 }, Subscription: { live: 1, allocated: 2, retired: 0 } },
+    { Widget: { live: 2, created: 3, retired: 1 }, Store: { live: 2, created: 2, retired: 0 }, Subscription: { live: 1, created: 2, retired: 0 } },
     { before: () => collectGarbage(page) },
   );
 

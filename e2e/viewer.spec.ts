@@ -15,7 +15,7 @@ test('the viewer served over HTTP opens a recording given as ?src=', async ({ pa
   const recording = await recorder.stop();
   const { types } = await trackables.snapshot();
   await trackables.detach();
-  expect(types['TodoItem']).toEqual({ live: 3, allocated: 3, retired: 0 });
+  expect(types['TodoItem']).toEqual({ live: 3, created: 3, retired: 0 });
 
   const file = testInfo.outputPath('demo.json');
   mkdirSync(dirname(file), { recursive: true });

@@ -1,7 +1,9 @@
 // `npm run build`: the agent's ESM + .d.ts (tsc), then every browser bundle (webpack).
+// `--agent` builds only what the npm package ships (`npm pack` runs it: the "prepack" script).
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { firefoxManifest } from './firefox-manifest.mjs';
+import { syncVersion } from './version.mjs';
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: 'inherit', shell: false });
@@ -9,9 +11,16 @@ function run(command, args) {
 }
 
 const bin = (name) => `node_modules/.bin/${name}`;
-rmSync('dist/agent/esm', { recursive: true, force: true });
+const mode = ['--mode', process.argv.includes('--dev') ? 'development' : 'production'];
+syncVersion();
+// All of dist/agent: the package ships that folder, so nothing left from an earlier build may stay.
+rmSync('dist/agent', { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.agent.json']);
-run(bin('webpack'), ['--mode', process.argv.includes('--dev') ? 'development' : 'production']);
+if (process.argv.includes('--agent')) {
+  run(bin('webpack'), [...mode, '--config-name', 'agent']);
+  process.exit(0);
+}
+run(bin('webpack'), mode);
 
 // The same extension with the "debugger" permission, for the panel's Collect garbage button.
 // Chrome grants "debugger" only at install (it cannot be optional), so it is a separate build to

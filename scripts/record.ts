@@ -58,8 +58,8 @@ try {
   const snapshot = await trackables.snapshot();
   await trackables.detach();
 
-  const rows = Object.entries(snapshot.types).map(([type, counts]) => [type, String(counts.live), String(counts.allocated), String(counts.retired)]);
-  const table = [['type', 'live', 'allocated', 'retired'], ...rows];
+  const rows = Object.entries(snapshot.types).map(([type, counts]) => [type, String(counts.live), String(counts.created), String(counts.retired)]);
+  const table = [['type', 'live', 'created', 'retired'], ...rows];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   for (const row of table) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
   if (rows.length === 0) console.log('(no Trackables agent reported from this page: is a PostMessageTracker the global tracker?)');

@@ -12,7 +12,7 @@ function testFiles(dir) {
   });
 }
 
-const files = ['agent', 'extension', 'panel'].flatMap(testFiles).sort();
+const files = ['agent', 'extension', 'panel', 'examples'].flatMap(testFiles).sort();
 const only = process.argv.slice(2);
 const selected = only.length ? files.filter((file) => only.some((part) => file.includes(part))) : files;
 const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--test', ...selected], { stdio: 'inherit' });

@@ -4,10 +4,8 @@
  * the same heap: in one long process the young generation grows with whatever ran before and
  * the plain baseline's cost swings by 40%. Measures the built agent in dist/.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { Trackable, Tracker, setGlobalTracker, setInstanceLookup } from '../../dist/agent/esm/index.js';
-import { gcNow, median, printTable, type Row } from './measure.js';
+import { Trackable, Tracker, setGlobalTracker, setInstanceLookup, track } from '../../dist/agent/esm/index.js';
+import { gcNow, inFreshProcess, median, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -52,6 +50,26 @@ function constructTracked(): number {
   return elapsed;
 }
 
+// track(): a plain class tracked from its constructor, as a MobX store does with track(this).
+class Tracked2 {
+  a: number;
+  b: string;
+  constructor(i: number) {
+    this.a = i;
+    this.b = 'x';
+    track(this);
+  }
+}
+
+function constructWithTrack(): number {
+  const kept = new Array<object>(N);
+  const start = performance.now();
+  for (let i = 0; i < N; i++) kept[i] = new Tracked2(i);
+  const elapsed = performance.now() - start;
+  if (kept.length !== N) throw new Error('unreachable');
+  return elapsed;
+}
+
 async function heapPerInstance(plain: boolean): Promise<number> {
   await gcNow();
   const before = process.memoryUsage().heapUsed;
@@ -91,6 +109,10 @@ async function measure(variant: string): Promise<number> {
       setGlobalTracker(new Tracker());
       value = constructTracked();
       setGlobalTracker(null);
+    } else if (variant === 'track') {
+      setGlobalTracker(new Tracker());
+      value = constructWithTrack();
+      setGlobalTracker(null);
     } else if (variant === 'lookup') {
       setInstanceLookup(Tracked);
       setGlobalTracker(new Tracker());
@@ -116,24 +138,25 @@ async function measure(variant: string): Promise<number> {
   return median(results);
 }
 
-function inFreshProcess(variant: string): number {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), variant], { encoding: 'utf8' });
-  return Number(output.trim());
-}
-
 const variant = process.argv[2];
 if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
-  const variants = ['plain', 'none', 'tracker', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
+  const variants = ['plain', 'none', 'tracker', 'track', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
   const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
-  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(name));
+  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(import.meta.url, name));
   const value = (name: string) => median(samples.get(name)!);
   const ns = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns/op`;
   const rows: Row[] = [
     { what: 'construction, plain class with 2 fields (baseline)', value: ns(value('plain')), ratio: 1, target: '' },
     { what: 'construction, Trackable subclass, no tracker', value: ns(value('none')), ratio: value('none') / value('plain'), target: '≤ 1.3×' },
     { what: 'construction, Trackable subclass, built-in Tracker', value: ns(value('tracker')), ratio: value('tracker') / value('plain'), target: '≤ 2.2×' },
+    {
+      what: 'construction, plain class calling track(this), built-in Tracker (× the Trackable subclass row)',
+      value: ns(value('track')),
+      ratio: value('track') / value('tracker'),
+      target: '≤ 1.2×',
+    },
     {
       what: 'construction, Trackable subclass, built-in Tracker, instance lookup on',
       value: ns(value('lookup')),

@@ -1,4 +1,6 @@
-/** Shared helpers for the benchmarks: medians, forced collection, a printed table. */
+/** Shared helpers for the benchmarks: medians, forced collection, fresh processes, a printed table. */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface Row {
   what: string;
@@ -26,4 +28,14 @@ export function printTable(title: string, rows: Row[]): void {
   for (const row of rows) {
     console.log(`| ${row.what} | ${row.value} | ${row.ratio === null ? '' : row.ratio.toFixed(2)} | ${row.target} |`);
   }
+}
+
+/**
+ * Runs the bench file `script` (its `import.meta.url`) again in a fresh Node process with
+ * `variant` as its argument, and returns the number it prints: each variant starts from a
+ * clean heap and cold inline caches, whatever ran before it.
+ */
+export function inFreshProcess(script: string, variant: string): number {
+  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(script), variant], { encoding: 'utf8' });
+  return Number(output.trim());
 }

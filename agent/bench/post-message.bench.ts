@@ -88,6 +88,21 @@ async function events(tracker: PostMessageTracker, withBundles: boolean): Promis
   return elapsed;
 }
 
+/** The loop of `events` with bundles, each bundle turned into JSON by JSON.stringify instead: the bundle path's yardstick. */
+async function stringified(): Promise<number> {
+  const kept = new Array<object>(N);
+  let chars = 0;
+  const start = performance.now();
+  for (let i = 0; i < N; i++) {
+    kept[i] = new Plain(i);
+    chars += JSON.stringify({ id: i, name: 'user', active: true }).length;
+  }
+  await flushed();
+  const elapsed = performance.now() - start;
+  if (kept.length !== N || chars === 0) throw new Error('unreachable');
+  return elapsed;
+}
+
 async function trackables(): Promise<number> {
   const { tracker } = connected();
   setGlobalTracker(tracker);
@@ -105,6 +120,7 @@ const variants: Record<string, () => Promise<number>> = {
   plain,
   'no bundles': () => events(connected().tracker, false),
   'small bundles': () => events(connected().tracker, true),
+  'JSON.stringify': stringified,
   'no bundles, no relay (buffered)': () => events(new PostMessageTracker({ target: null }), false),
   'Trackable construction': trackables,
 };
@@ -140,6 +156,13 @@ const rows: Row[] = [
   { what: 'create 100,000 plain objects (baseline)', value: `${base.toFixed(2)} ms`, ratio: 1, target: '' },
   timeRow('no bundles', 'same + 100,000 events, no bundles, posted (structured clone)'),
   timeRow('small bundles', 'same + 100,000 events, each with a new small object bundle, posted', ''),
+  timeRow('JSON.stringify', 'same loop, each new small bundle JSON.stringify-ed instead of notified (yardstick)', ''),
+  {
+    what: 'a small bundle captured and posted, × JSON.stringify of it (bundles row − no-bundles row) / (yardstick − baseline)',
+    value: `${(((ms('small bundles') - ms('no bundles')) / N) * 1e6).toFixed(0)} ns vs ${(((ms('JSON.stringify') - base) / N) * 1e6).toFixed(0)} ns`,
+    ratio: (ms('small bundles') - ms('no bundles')) / (ms('JSON.stringify') - base),
+    target: '≤ 1.5×',
+  },
   timeRow('no bundles, no relay (buffered)', 'same + 100,000 events, no bundles, no relay: buffered'),
   timeRow('Trackable construction', '100,000 Trackable constructions, PostMessageTracker global', ''),
 ];

@@ -1,9 +1,8 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
 import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../protocol/recording.js';
-import { checkAgentMessage } from '../protocol/validate.js';
-import { VERSION } from '../version.js';
-import { SessionState, type TypeCounts } from './counts.js';
+import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
+import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
+import { SessionState, sumCounts, type TypeCounts } from './counts.js';
 import { whyAliveInPage, type WhyAliveAnswer } from './heap/why-alive.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
 
@@ -29,7 +28,7 @@ export interface SnapshotOptions {
   session?: string;
 }
 
-/** Counts per type of one session, decoded from the agent's events. */
+/** Counts per type of one session (every copy of the agent in its window), decoded from the agent's events. */
 export interface Snapshot {
   /** The session counted, or null when no agent has been heard from yet (then `types` is empty). */
   session: string | null;
@@ -43,7 +42,7 @@ export interface Snapshot {
   missingBatches: number;
 }
 
-/** A session (one page load in one frame) the attachment has heard from. */
+/** A stream the attachment has heard from: a session (one page load in one frame) and one copy of the agent in it. */
 export interface SessionInfo {
   session: string;
   frame: string;
@@ -96,7 +95,8 @@ export interface TrackablesAttachment {
   detach(): Promise<void>;
 }
 
-interface Session {
+/** One agent (a session in a frame) the attachment hears, and whether it runs in the main frame. */
+interface ObservedAgent {
   state: SessionState;
   mainFrame: boolean;
 }
@@ -134,7 +134,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     markerSource: MARKER_SOURCE,
     version: PROTOCOL_VERSION,
   };
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, ObservedAgent>();
   const recordings = new Set<Map<string, AgentMessage[]>>();
   const markers = new Map<number, () => void>();
   const stats = { messages: 0, events: 0, invalidMessages: 0 };
@@ -149,7 +149,8 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
     const checked = checkAgentMessage(call.data);
     if (!checked.ok) {
-      stats.invalidMessages++;
+      // A newer agent's extra kinds of message are for newer readers: ignored, not invalid.
+      if (!isNewerAgentKind(call.data)) stats.invalidMessages++;
       return;
     }
     const message = checked.message;
@@ -203,27 +204,28 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     }
   };
 
-  const mainSession = (name: string | undefined): Session | undefined => {
+  /** Every stream of the session (one per copy of the agent in the window), first heard first. */
+  const streamsOf = (name: string | undefined): SessionState[] => {
     const all = [...sessions.values()];
-    if (name !== undefined) return all.find((session) => session.state.session === name);
-    return all.filter((session) => session.mainFrame).at(-1);
+    const session = name ?? all.filter((stream) => stream.mainFrame).at(-1)?.state.session;
+    return all.filter((stream) => stream.state.session === session).map((stream) => stream.state);
   };
 
   const attachment: TrackablesAttachment = {
     async snapshot(options = {}) {
       await settle();
-      const session = mainSession(options.session);
-      if (session === undefined) {
+      const streams = streamsOf(options.session);
+      const first = streams[0];
+      if (first === undefined) {
         if (options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
         return { session: null, url: page.url(), types: {}, droppedEvents: 0, missingBatches: 0 };
       }
-      const { state } = session;
       return {
-        session: state.session,
-        url: state.url,
-        types: state.counts(options.serials ?? false),
-        droppedEvents: state.droppedEvents,
-        missingBatches: state.missingBatches,
+        session: first.session,
+        url: first.url,
+        types: sumCounts(streams.map((state) => state.counts(options.serials ?? false))),
+        droppedEvents: streams.reduce((sum, state) => sum + state.droppedEvents, 0),
+        missingBatches: streams.reduce((sum, state) => sum + state.missingBatches, 0),
       };
     },
 
@@ -247,10 +249,13 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
 
     async whyAlive(serials, options = {}) {
       await settle();
-      const session = mainSession(options.session);
-      if (session === undefined && options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
+      const streams = streamsOf(options.session);
+      if (streams.length === 0 && options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
       cdp ??= await openCdp(page);
-      const report = await whyAliveInPage(cdp, serials, (serial) => session?.state.fate(serial) ?? { status: 'unknown' });
+      // Serials are unique per window across copies of the agent: the stream that heard of one knows its fate.
+      const fate = (serial: number) =>
+        streams.map((state) => state.fate(serial)).find((known) => known.status !== 'unknown') ?? { status: 'unknown' as const };
+      const report = await whyAliveInPage(cdp, serials, fate);
       return report.answers;
     },
 
@@ -308,17 +313,11 @@ async function openCdp(page: Page): Promise<CDPSession> {
   }
 }
 
-function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, Session>): Recording {
+function toRecording(recorded: Map<string, AgentMessage[]>, sessions: Map<string, ObservedAgent>): Recording {
   const recordedSessions: RecordedSession[] = [];
   for (const [key, messages] of recorded) {
     const { state } = sessions.get(key)!;
     recordedSessions.push({ session: state.session, frame: state.frame, url: state.url, startedAt: state.startedAt, messages });
   }
-  return {
-    format: RECORDING_FORMAT,
-    version: RECORDING_VERSION,
-    createdAt: new Date().toISOString(),
-    tool: `trackables/playwright ${VERSION}`,
-    sessions: recordedSessions,
-  };
+  return buildRecording('trackables/playwright', recordedSessions);
 }

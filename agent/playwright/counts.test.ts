@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { BatchEncoder } from '../protocol/encode.js';
 import { Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello } from '../protocol/messages.js';
 import { checkRecording, RECORDING_FORMAT, RECORDING_VERSION } from '../protocol/recording.js';
-import { findLeaks, formatLeakReport, SessionState } from './counts.js';
+import { findLeaks, formatLeakReport, SessionState, sumCounts } from './counts.js';
 
 const SESSION = 'session-1';
 const FRAME = 'frame-1';
@@ -37,8 +37,8 @@ test('counts follow attached, detached and destroyed; serials keep the latest bu
   assert.equal(state.url, 'http://x/');
   assert.equal(state.startedAt, 5);
   assert.deepEqual(state.counts(), {
-    Item: { live: 1, allocated: 1, retired: 0 },
-    View: { live: 1, allocated: 3, retired: 1 },
+    Item: { live: 1, created: 1, retired: 0 },
+    View: { live: 1, created: 3, retired: 1 },
   });
   assert.deepEqual(state.counts(true).View!.serials, [{ serial: 2, bundle: { n: 2 } }]);
   assert.deepEqual(state.counts(true).Item!.serials, [{ serial: 4, bundle: undefined }]);
@@ -113,4 +113,26 @@ test('checkRecording accepts a recording and names the first bad message', () =>
   assert.equal(checkRecording(foreign).ok, false);
   assert.equal(checkRecording({ ...recording, version: RECORDING_VERSION + 1 }).ok, false);
   assert.equal(checkRecording(null).ok, false);
+});
+
+test('streams of one session (copies of the agent in a window) add up; live instances merge oldest first', () => {
+  const a = new SessionState(SESSION, 'copy-a');
+  const b = new SessionState(SESSION, 'copy-b');
+  // Serials come from one counter per window: the copies' instances interleave.
+  a.apply(batch(1, [[Op.attached, 1, 'View'], [Op.attached, 3, 'View', { copy: 'a' }], [Op.attached, 4, 'Only A']]));
+  b.apply(batch(1, [[Op.attached, 2, 'View'], [Op.attached, 5, 'View'], [Op.destroyed, 2, 'View']]));
+  assert.deepEqual(sumCounts([a.counts(), b.counts()]), {
+    'Only A': { live: 1, created: 1, retired: 0 },
+    View: { live: 3, created: 4, retired: 1 },
+  });
+  assert.deepEqual(
+    sumCounts([a.counts(true), b.counts(true)])['View']!.serials,
+    [
+      { serial: 1, bundle: undefined },
+      { serial: 3, bundle: { copy: 'a' } },
+      { serial: 5, bundle: undefined },
+    ],
+  );
+  assert.deepEqual(sumCounts([a.counts()]), a.counts());
+  assert.deepEqual(sumCounts([]), {});
 });

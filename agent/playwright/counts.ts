@@ -1,15 +1,10 @@
 import { parseBundle, type Preview } from '../protocol/bundle-preview.js';
 import { forEachEvent } from '../protocol/decode.js';
 import { Op, type AgentMessage } from '../protocol/messages.js';
+import { countEvent, zeroCounts, type TypeCounts as Counts } from '../protocol/type-counts.js';
 
-/** Counts of one type, as decoded from the agent's events. */
-export interface TypeCounts {
-  /** Attached and neither detached nor destroyed yet. */
-  live: number;
-  /** Attached in total. */
-  allocated: number;
-  /** Destroyed (garbage-collected) while attached. */
-  retired: number;
+/** Counts of one type, as decoded from the agent's events (the protocol's counting rule). */
+export interface TypeCounts extends Counts {
   /** With `serials: true`: the live instances, oldest first, with their latest bundle. */
   serials?: LiveInstance[];
 }
@@ -20,10 +15,7 @@ export interface LiveInstance {
   bundle: Preview | undefined;
 }
 
-interface Counter {
-  live: number;
-  allocated: number;
-  retired: number;
+interface Counter extends Counts {
   /** Latest bundle JSON text of each live instance, by serial (insertion order is attach order). */
   instances: Map<number, string | undefined>;
 }
@@ -65,11 +57,10 @@ export class SessionState {
     this.#lastSeq = Math.max(this.#lastSeq, message.seq);
     forEachEvent(message, (op, serial, type, _time, bundle) => {
       let counter = this.#types.get(type);
-      if (counter === undefined) this.#types.set(type, (counter = { live: 0, allocated: 0, retired: 0, instances: new Map() }));
+      if (counter === undefined) this.#types.set(type, (counter = { ...zeroCounts(), instances: new Map() }));
+      countEvent(counter, op);
       switch (op) {
         case Op.attached:
-          counter.live++;
-          counter.allocated++;
           counter.instances.set(serial, bundle);
           this.#ended.delete(serial);
           break;
@@ -77,13 +68,10 @@ export class SessionState {
           if (counter.instances.has(serial)) counter.instances.set(serial, bundle);
           break;
         case Op.detached:
-          counter.live--;
           counter.instances.delete(serial);
           this.#ended.set(serial, { type, how: 'detached' });
           break;
         case Op.destroyed:
-          counter.live--;
-          counter.retired++;
           counter.instances.delete(serial);
           this.#ended.set(serial, { type, how: 'destroyed' });
           break;
@@ -95,15 +83,15 @@ export class SessionState {
   counts(serials = false): Record<string, TypeCounts> {
     const result: Record<string, TypeCounts> = {};
     for (const name of [...this.#types.keys()].sort()) {
-      const { live, allocated, retired, instances } = this.#types.get(name)!;
+      const { live, created, retired, instances } = this.#types.get(name)!;
       result[name] = serials
         ? {
             live,
-            allocated,
+            created,
             retired,
             serials: [...instances].map(([serial, bundle]) => ({ serial, bundle: bundle === undefined ? undefined : parseBundle(bundle) })),
           }
-        : { live, allocated, retired };
+        : { live, created, retired };
     }
     return result;
   }
@@ -124,6 +112,29 @@ export class SessionState {
   typeNames(): IterableIterator<string> {
     return this.#types.keys();
   }
+}
+
+/**
+ * The counts of several streams of one session (copies of the agent in one window) added up,
+ * by type name in name order; live instances merged oldest first (serials are unique per window).
+ */
+export function sumCounts(parts: readonly Record<string, TypeCounts>[]): Record<string, TypeCounts> {
+  if (parts.length === 1) return parts[0]!;
+  const sum: Record<string, TypeCounts> = {};
+  for (const name of [...new Set(parts.flatMap((part) => Object.keys(part)))].sort()) {
+    const total: TypeCounts = { live: 0, created: 0, retired: 0 };
+    for (const part of parts) {
+      const counts = part[name];
+      if (counts === undefined) continue;
+      total.live += counts.live;
+      total.created += counts.created;
+      total.retired += counts.retired;
+      if (counts.serials !== undefined) (total.serials ??= []).push(...counts.serials);
+    }
+    total.serials?.sort((a, b) => a.serial - b.serial);
+    sum[name] = total;
+  }
+  return sum;
 }
 
 /** Options of the leak rule; see {@link findLeaks}. */

@@ -84,6 +84,31 @@ test('copies of the agent in one window share the hook; each removes only its ow
   assert.deepEqual(hook.find('b', 7, 'Widget'), { status: 'unknown-session' });
 });
 
+test('copies of the agent under one window session: find asks each, the one that knows wins', () => {
+  const window = {};
+  const a = { instance: { copy: 'a' } };
+  const b = { instance: { copy: 'b' } };
+  // Serials are unique per realm, so each serial belongs to at most one copy.
+  const copyA: Finder = (serial) => (serial === 1 ? { status: 'found', instance: a } : serial === 3 ? { status: 'collected' } : { status: 'not-kept' });
+  const copyB: Finder = (serial) => (serial === 2 ? { status: 'found', instance: b } : { status: 'not-kept' });
+  const removeA = registerWithHook(window, 'page', copyA)!;
+  const removeB = registerWithHook(window, 'page', copyB)!;
+  // The same finder twice (two trackers of one copy): each registration is removed on its own.
+  const removeB2 = registerWithHook(window, 'page', copyB)!;
+  const hook = hookOf(window);
+  assert.deepEqual(hook.find('page', 1, 'Widget'), { status: 'found', instance: a });
+  assert.deepEqual(hook.find('page', 2, 'Widget'), { status: 'found', instance: b });
+  assert.deepEqual(hook.find('page', 3, 'Widget'), { status: 'collected' });
+  assert.deepEqual(hook.find('page', 4, 'Widget'), { status: 'not-kept' });
+  removeB();
+  assert.deepEqual(hook.find('page', 2, 'Widget'), { status: 'found', instance: b });
+  removeB2();
+  assert.deepEqual(hook.find('page', 2, 'Widget'), { status: 'not-kept' });
+  assert.deepEqual(hook.find('page', 1, 'Widget'), { status: 'found', instance: a });
+  removeA();
+  assert.deepEqual(hook.find('page', 1, 'Widget'), { status: 'unknown-session' });
+});
+
 test("leaves the page's own value under the hook's name alone, without throwing", () => {
   for (const value of [42, 'mine', null, { v: 1 }, { v: 2, register: () => () => {} }, () => {}]) {
     const window: Record<string, unknown> = { [DEVTOOLS_HOOK]: value };

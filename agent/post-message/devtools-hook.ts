@@ -2,7 +2,8 @@
  * The one global the agent defines in a page, for DevTools to reach instances (like React
  * DevTools' __REACT_DEVTOOLS_GLOBAL_HOOK__). The panel's "Reveal in Console" evaluates code in
  * the page (chrome.devtools.inspectedWindow.eval) that asks it for an instance by agent session
- * and serial: serials alone are ambiguous, as every copy of the agent in a page counts from 1.
+ * and serial. Every copy of the agent in a window registers under the window's one session
+ * (window-session.ts); serials are unique across them (serials.ts), so `find` asks each.
  * docs/protocol.md describes its shape, which copies of the agent of any version share.
  */
 import type { LookupResult } from '../instance-lookup.js';
@@ -26,30 +27,46 @@ export interface DevToolsHook {
   readonly v: 1;
   /** The live instance `serial`, of type `type` (its reported name), of agent session `session`. Never throws. */
   find(session: unknown, serial: unknown, type: unknown): HookResult;
-  /** Adds an agent session; returns what removes it. */
+  /** Adds a finder to an agent session (a session has one per tracker posting under it); returns what removes it. */
   register(session: string, finder: Finder): () => void;
 }
 
+/** Which answer wins when several finders of a session answer: the one that knows most. */
+const RANK: Record<HookResult['status'], number> = { found: 4, collected: 3, error: 2, 'not-kept': 1, 'unknown-session': 0, 'bad-request': 0 };
+
 function createHook(): DevToolsHook {
-  const finders = new Map<string, Finder>();
+  const sessions = new Map<string, { finder: Finder }[]>();
   return Object.freeze({
     v: 1 as const,
     find(session: unknown, serial: unknown, type: unknown): HookResult {
       if (typeof session !== 'string' || typeof type !== 'string' || !Number.isSafeInteger(serial) || (serial as number) < 1) {
         return { status: 'bad-request' };
       }
-      const finder = finders.get(session);
-      if (finder === undefined) return { status: 'unknown-session' };
-      try {
-        return finder(serial as number, type);
-      } catch (error) {
-        return { status: 'error', message: describe(error) };
+      let best: HookResult = { status: 'unknown-session' };
+      for (const { finder } of sessions.get(session) ?? []) {
+        let result: HookResult;
+        try {
+          result = finder(serial as number, type);
+        } catch (error) {
+          result = { status: 'error', message: describe(error) };
+        }
+        if (result.status === 'found') return result;
+        if (RANK[result.status] > RANK[best.status]) best = result;
       }
+      return best;
     },
     register(session: string, finder: Finder): () => void {
-      finders.set(session, finder);
+      // An entry per call: two trackers of one copy register the same finder, and each removes its own.
+      const entry = { finder };
+      let entries = sessions.get(session);
+      if (entries === undefined) sessions.set(session, (entries = []));
+      entries.push(entry);
       return () => {
-        if (finders.get(session) === finder) finders.delete(session);
+        const list = sessions.get(session);
+        const index = list === undefined ? -1 : list.indexOf(entry);
+        if (index < 0) return;
+        list!.splice(index, 1);
+        if (list!.length === 0) sessions.delete(session);
       };
     },
   });

@@ -63,6 +63,25 @@ describe('PostMessageTracker handshake', () => {
     for (const id of [a.session, a.frame]) assert.ok(id.length >= 8 && id.length <= 64, id);
   });
 
+  it('shares one session per window among its trackers (copies of the agent), each a stream of its own', () => {
+    const window = new FakeWindow();
+    const other = new FakeWindow();
+    const a = new PostMessageTracker({ target: window });
+    const b = new PostMessageTracker({ target: window });
+    const c = new PostMessageTracker({ target: other });
+    assert.equal(a.session, b.session);
+    assert.notEqual(a.frame, b.frame);
+    assert.notEqual(c.session, a.session);
+    assert.deepEqual(Object.keys(window), Object.keys(new FakeWindow()), 'nothing enumerable added to the window');
+    // A window holding something else under the key, or refusing it, gets a session per tracker.
+    for (const odd of [Object.assign(new FakeWindow(), { [Symbol.for('trackables.session')]: 42 }), Object.freeze(new FakeWindow())]) {
+      const x = new PostMessageTracker({ target: odd });
+      const y = new PostMessageTracker({ target: odd });
+      assert.notEqual(x.session, y.session);
+      assert.ok(x.session.length >= 8 && x.session.length <= 64);
+    }
+  });
+
   it('buffers until the relay is ready, then re-sends hello and posts every batch in order', async () => {
     const window = new FakeWindow();
     const tracker = new PostMessageTracker({ target: window });

@@ -37,6 +37,7 @@ import {
   type PostMessageTarget,
 } from './host.js';
 import { toBundleJson, type BundleLimits } from './sanitize.js';
+import { windowSession } from './window-session.js';
 
 export type { MessageEventLike, MessageListener, PostMessageTarget } from './host.js';
 
@@ -88,6 +89,9 @@ const LARGEST_BATCH = Math.min(MAX_EVENTS_PER_BATCH, Math.floor((MAX_STRINGS_PER
 const DEFAULT_BUFFER_EVENTS = 100_000;
 const DEFAULT_BUFFER_CHARS = 16_000_000;
 
+/** No bundle previewed yet in the open batch: equal to no bundle a page can pass. */
+const NO_BUNDLE = Symbol('no bundle');
+
 function count(value: unknown, fallback: number, min: number, max: number): number {
   if (typeof value !== 'number' || !(value >= min)) return fallback;
   return Math.min(Math.floor(value), max);
@@ -106,13 +110,15 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * Events are never posted one by one: the events of a task are encoded into one batch and posted
  * in a microtask (or on a timer, see `flush`). Until the extension answers the agent's hello,
  * batches wait in a bounded buffer; what it drops is counted and reported in the next batch.
- * Each tracker is a new session (a reload is a new session) with a random id.
+ * A page load is one session (a reload is a new one): every tracker posting into the window,
+ * in whatever copy of the agent, reports under its id, each as a stream of its own (`frame`).
  *
  * Bundles are captured when notified: each is turned into its safe JSON preview (see
- * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. Within
- * one batch, an object bundle is previewed once and reused (by identity): changes made to the
- * same object later in the same task show from the next batch on. The preview costs about a
- * microsecond for a small object; events without a bundle cost only their encoding.
+ * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. One
+ * object notified for several events in a row within a task (instances sharing a bundle) is
+ * previewed once: changes made to it in between show from its next preview on. The preview of a
+ * small plain object costs about what `JSON.stringify` of it does (docs/BENCHMARKS.md); events
+ * without a bundle cost only their encoding.
  *
  * The posted messages hold only numbers, type names and the previews: nothing the page's own
  * scripts could not read anyway. They are posted with the page's origin as target origin.
@@ -126,9 +132,13 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * that throws) are reported or counted and the tracker carries on.
  */
 export class PostMessageTracker implements TrackerProtocol {
-  /** This tracker's session id: new for every tracker, so for every page load. */
-  readonly session = randomId();
-  /** Tells this tracker's window (frame) apart from others. */
+  /**
+   * The page load's session id: shared by every tracker posting into the same window (other
+   * copies of the agent in the page included), new with every page load. A tracker that posts
+   * nowhere has one of its own.
+   */
+  readonly session: string;
+  /** This tracker's stream: tells it apart from other trackers, in this window (copies of the agent) or in other frames. */
   readonly frame = randomId();
 
   readonly #forward: TrackerProtocol | undefined;
@@ -148,8 +158,13 @@ export class PostMessageTracker implements TrackerProtocol {
    */
   readonly #closeAtEvents: number;
   readonly #closeAtChars: number;
-  /** Previews of object bundles seen in the open batch, by identity. */
-  readonly #previews = new Map<object, string>();
+  /**
+   * The bundle previewed last in this batch and task (NO_BUNDLE: none), and its preview: a run of
+   * events with one shared bundle previews it once and sends it once. One slot, not a map by
+   * identity: hashing every new bundle object cost more than the preview of a small one.
+   */
+  #lastBundle: unknown = NO_BUNDLE;
+  #lastPreview = '';
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
   /** Takes this session off the DevTools hook; null without one. */
   readonly #unhook: (() => void) | null;
@@ -170,6 +185,7 @@ export class PostMessageTracker implements TrackerProtocol {
   constructor(options: PostMessageTrackerOptions = {}) {
     this.#forward = options.forward;
     this.#target = options.target === undefined ? defaultTarget() : options.target;
+    this.session = this.#target === null ? randomId() : windowSession(this.#target);
     this.#flushAfter = typeof options.flush === 'number' && options.flush >= 0 ? options.flush : 'microtask';
     this.#maxBatchEvents = count(options.maxBatchEvents, DEFAULT_MAX_BATCH_EVENTS, 1, LARGEST_BATCH);
     this.#bundleLimits = options.bundleLimits;
@@ -250,7 +266,7 @@ export class PostMessageTracker implements TrackerProtocol {
     try {
       // `seq` and `dropped` are placeholders: #post numbers a batch when it actually goes out.
       const batch = this.#encoder.take(this.session, this.frame, 1, 0);
-      this.#previews.clear();
+      this.#lastBundle = NO_BUNDLE;
       if (batch === null) return;
       if (this.#connected) this.#post(batch);
       else this.#buffer.push(batch);
@@ -308,7 +324,17 @@ export class PostMessageTracker implements TrackerProtocol {
         this.#lastType = type;
       }
       const encoder = this.#encoder;
-      encoder.add(op, serial, this.#lastName, bundle === undefined ? undefined : this.#preview(bundle));
+      if (bundle === undefined) {
+        encoder.add(op, serial, this.#lastName, undefined);
+      } else if (bundle === this.#lastBundle) {
+        encoder.add(op, serial, this.#lastName, this.#lastPreview, true);
+      } else {
+        // The preview of anything but undefined is a string.
+        const preview = toBundleJson(bundle, this.#bundleLimits)!;
+        this.#lastBundle = bundle;
+        this.#lastPreview = preview;
+        encoder.add(op, serial, this.#lastName, preview);
+      }
       if (!this.#connected) this.#bound();
       else if (encoder.size >= this.#maxBatchEvents) this.flush();
       if (!this.#scheduled) this.#schedule();
@@ -338,17 +364,6 @@ export class PostMessageTracker implements TrackerProtocol {
     }
   }
 
-  #preview(bundle: unknown): string | undefined {
-    if ((typeof bundle !== 'object' && typeof bundle !== 'function') || bundle === null) return toBundleJson(bundle, this.#bundleLimits);
-    // One lookup: the preview of an object is always a string (undefined only for no bundle).
-    let preview = this.#previews.get(bundle);
-    if (preview === undefined) {
-      preview = toBundleJson(bundle, this.#bundleLimits)!;
-      this.#previews.set(bundle, preview);
-    }
-    return preview;
-  }
-
   #schedule(): void {
     this.#scheduled = true;
     if (this.#flushAfter !== 'microtask') {
@@ -362,7 +377,7 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#scheduled = false;
     this.#timer = undefined;
     // A later task may change an object bundle: preview it again then.
-    this.#previews.clear();
+    this.#lastBundle = NO_BUNDLE;
     this.#encoder.nextTask();
     if (this.#connected) this.flush();
   };

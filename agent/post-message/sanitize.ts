@@ -42,12 +42,22 @@ const DEFAULT_LIMITS: Limits = { maxDepth: 8, maxNodes: 1_000, maxStringLength: 
  */
 export function toBundleJson(value: unknown, limits?: BundleLimits): string | undefined {
   if (value === undefined) return undefined;
-  const walk = new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
+  // Primitives need no walk, and are most bundles of a page that sets them per change.
+  if (typeof value === 'string' && value.length <= (limits?.maxStringLength ?? DEFAULT_LIMITS.maxStringLength)) return stringify(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
+  // The default walk is reused (a bundle is previewed per event, often a few µs of work in all);
+  // a preview started from inside another (a Proxy trap that sets a bundle) gets its own.
+  const reuse = limits === undefined && !sharedWalk.busy;
+  const walk = reuse ? sharedWalk : new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
+  walk.start();
   try {
     return walk.preview(value, 0);
   } catch {
     // Out of stack in a hostile trap, or anything else unforeseen: the bundle is still reported.
     return placeholder('unreadable', 'the bundle could not be read');
+  } finally {
+    walk.end();
   }
 }
 
@@ -179,16 +189,45 @@ function numberText(value: number): string | undefined {
   return undefined;
 }
 
+/**
+ * JSON texts of object keys seen lately (escaped, not cut: keys longer than any string limit are
+ * not kept). Bundles of one kind share their keys, so most keys cost one lookup; the cache is
+ * emptied when full, so a page inventing keys costs it nothing lasting.
+ */
+const keyTexts = new Map<string, string>();
+const MAX_KEY_TEXTS = 1_000;
+const MAX_CACHED_KEY_LENGTH = 64;
+
 /** One preview in progress: the limits and the budgets spent so far. */
 class Walk {
   readonly #limits: Limits;
   #nodes = 0;
   #chars = 0;
-  /** Objects on the path from the root: meeting one again is a cycle. */
-  readonly #path = new Set<object>();
+  /**
+   * Objects on the path from the root: meeting one again is a cycle. An array used as a stack: the
+   * path is at most maxDepth + 1 long, short enough that a scan beats hashing every object.
+   */
+  readonly #path: (object | null)[] = [];
+  #depth = 0;
+  busy = false;
 
   constructor(limits: Limits) {
     this.#limits = limits;
+  }
+
+  start(): void {
+    this.busy = true;
+    this.#nodes = 0;
+    this.#chars = 0;
+    this.#depth = 0;
+  }
+
+  end(): void {
+    // The path is emptied as the walk returns (#object); a walk cut short by a stack overflow
+    // may leave some behind: the walk must keep no object of the page alive.
+    for (let i = this.#depth; i < this.#path.length && this.#path[i] !== null; i++) this.#path[i] = null;
+    this.#depth = 0;
+    this.busy = false;
   }
 
   #exhausted(): boolean {
@@ -204,7 +243,16 @@ class Walk {
   }
 
   #key(key: string): string {
-    return stringify(escapeKey(this.#cut(key)));
+    const max = this.#limits.maxStringLength;
+    if (key.length > max || key.length > MAX_CACHED_KEY_LENGTH) return stringify(escapeKey(this.#cut(key)));
+    this.#chars += key.length;
+    let text = keyTexts.get(key);
+    if (text === undefined) {
+      if (keyTexts.size >= MAX_KEY_TEXTS) keyTexts.clear();
+      text = stringify(escapeKey(key));
+      keyTexts.set(key, text);
+    }
+    return text;
   }
 
   #truncated(omitted: number, value = ''): string {
@@ -255,14 +303,18 @@ class Walk {
   }
 
   #object(value: object, depth: number): string {
-    if (this.#path.has(value)) return placeholder('cycle', 'circular reference');
+    const path = this.#path;
+    const length = this.#depth;
+    for (let i = 0; i < length; i++) if (path[i] === value) return placeholder('cycle', 'circular reference');
     try {
-      this.#path.add(value);
+      path[length] = value;
+      this.#depth = length + 1;
       return this.#classified(value, depth);
     } catch {
       return placeholder('unreadable', 'could not be read (a revoked Proxy, or a getter or Proxy trap threw)');
     } finally {
-      this.#path.delete(value);
+      path[length] = null;
+      this.#depth = length;
     }
   }
 
@@ -422,6 +474,8 @@ class Walk {
     return `${out}]`;
   }
 }
+
+const sharedWalk = new Walk(DEFAULT_LIMITS);
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;

@@ -80,20 +80,25 @@ test('take stamps the envelope and passes validation unchanged', () => {
   assert.equal(checked.message, batch);
 });
 
-test('type names and bundle texts are interned once per batch', () => {
+test('type names are interned once per batch; a bundle text has its own slot unless it repeats the previous one', () => {
   const encoder = new BatchEncoder(fakeClock(0, 1).now);
   for (let serial = 1; serial <= 50; serial++) {
-    encoder.add(Op.attached, serial, serial % 2 ? 'Odd' : 'Even', serial % 3 ? '"common"' : undefined);
-    encoder.add(Op.updated, serial, serial % 2 ? 'Odd' : 'Even', '"common"');
+    encoder.add(Op.attached, serial, serial % 2 ? 'Odd' : 'Even', serial % 3 ? '"common"' : undefined, serial > 1);
+    encoder.add(Op.updated, serial, serial % 2 ? 'Odd' : 'Even', '"common"', true);
   }
   encoder.add(Op.updated, 1, 'Odd', 'Odd');
+  encoder.add(Op.updated, 2, 'Even', '"common"');
   const batch = take(encoder);
-  assert.deepEqual(batch.strings, ['Odd', '"common"', 'Even']);
-  assert.equal(batch.events, 101);
-  // A bundle text equal to a type name shares its slot; decoding still tells them apart.
-  const { op, serial, type, bundle } = decodeBatch(batch).at(-1)!;
-  assert.deepEqual({ op, serial, type, bundle }, { op: 'updated', serial: 1, type: 'Odd', bundle: 'Odd' });
-  assert.equal(decodeBatch(batch).filter((e) => e.bundle === undefined).length, 16);
+  assert.deepEqual(batch.strings, ['Odd', '"common"', 'Even', 'Odd', '"common"']);
+  assert.equal(batch.events, 102);
+  // A bundle text equal to a type name has a slot of its own; decoding tells them apart.
+  const events = decodeBatch(batch);
+  assert.deepEqual({ ...events.at(-2)!, time: 0 }, { op: 'updated', serial: 1, type: 'Odd', bundle: 'Odd', time: 0 });
+  assert.equal(events.filter((e) => e.bundle === undefined).length, 16);
+  assert.equal(events.filter((e) => e.bundle === '"common"').length, 102 - 16 - 1);
+  // A repeat with no bundle before it in the batch takes a slot.
+  encoder.add(Op.updated, 3, 'Odd', '"x"', true);
+  assert.deepEqual(take(encoder).strings, ['Odd', '"x"']);
 });
 
 test('the clock is read at the start of a batch and then once every readClockEvery events', () => {
@@ -199,11 +204,13 @@ test('nextTask makes the next event read the clock', () => {
   assert.equal(clock.readings.length, 2);
 });
 
-test('chars counts the open batch\'s interned strings once each', () => {
+test('chars counts the open batch\'s strings once each', () => {
   const encoder = new BatchEncoder(fakeClock(0, 1).now);
   encoder.add(Op.attached, 1, 'Type', '"bundle"');
-  encoder.add(Op.updated, 1, 'Type', '"bundle"');
+  encoder.add(Op.updated, 1, 'Type', '"bundle"', true);
   assert.equal(encoder.chars, 'Type'.length + '"bundle"'.length);
+  encoder.add(Op.updated, 1, 'Type', '"bundle"');
+  assert.equal(encoder.chars, 'Type'.length + 2 * '"bundle"'.length);
   take(encoder);
   assert.equal(encoder.chars, 0);
 });

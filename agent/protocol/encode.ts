@@ -81,6 +81,8 @@ export class BatchEncoder {
   #sinceRead = 0;
   #lastSerial = 0;
   #lastOffset = 0;
+  /** The latest bundle text's index + 1 in this batch; 0 before the first. */
+  #lastBundle = 0;
 
   /** `clock` returns epoch milliseconds with sub-millisecond precision. */
   constructor(clock: () => number, readClockEvery = 64) {
@@ -98,7 +100,11 @@ export class BatchEncoder {
     return this.#chars;
   }
 
-  add(op: Op, serial: number, type: string, bundleJson: string | undefined): void {
+  /**
+   * Adds an event. `repeat`: its bundle text is the previous bundle's (its caller knows that
+   * without comparing the texts, e.g. the same bundle object), so it shares that string slot.
+   */
+  add(op: Op, serial: number, type: string, bundleJson: string | undefined, repeat = false): void {
     if (this.#events === 0) {
       this.#t0 = this.#clock();
       this.#offset = 0;
@@ -110,7 +116,7 @@ export class BatchEncoder {
     }
     this.#events++;
     const typeIndex = this.#intern(type);
-    const bundle = bundleJson === undefined ? 0 : this.#intern(bundleJson) + 1;
+    const bundle = bundleJson === undefined ? 0 : repeat && this.#lastBundle > 0 ? this.#lastBundle : this.#bundle(bundleJson);
     this.#ops.event(typeIndex, op, this.#lastSerial, serial, this.#offset - this.#lastOffset, bundle);
     this.#lastSerial = serial;
     this.#lastOffset = this.#offset;
@@ -143,7 +149,18 @@ export class BatchEncoder {
     this.#chars = 0;
     this.#lastSerial = 0;
     this.#lastOffset = 0;
+    this.#lastBundle = 0;
     return batch;
+  }
+
+  /**
+   * A new slot for a bundle text; returns its index + 1. Not interned like type names, not even
+   * compared with the previous one: nearly every bundle text is new, and hashing or comparing
+   * each cost more than its preview.
+   */
+  #bundle(text: string): number {
+    this.#chars += text.length;
+    return (this.#lastBundle = this.#strings.push(text));
   }
 
   #intern(text: string): number {

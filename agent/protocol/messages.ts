@@ -10,65 +10,49 @@
  * Chrome serializes port messages as JSON, so there are no typed arrays here, and a batch's
  * events travel as one ASCII string (see AgentBatch) rather than an array of numbers.
  * docs/protocol.md describes the same in prose.
+ *
+ * Each message is declared once, as a valibot schema; its TypeScript type is inferred from it
+ * (v.InferOutput), the validator (validate.ts) checks it, and the content script's list of
+ * checked fields (AGENT_MESSAGE_FIELDS) is read from it. Add a field here and every one follows.
+ * Objects are loose: unknown extra fields pass unchanged, so a newer agent of the same protocol
+ * version still gets through.
  */
 
-/** Bumped on any incompatible change; receivers drop messages of other versions (counted). */
-export const PROTOCOL_VERSION = 2;
+import * as v from 'valibot';
+import { opsProblem } from './ops-check.js';
+import { AGENT_SOURCE, MAX_EVENTS_PER_BATCH, MAX_ID_LENGTH, MAX_OPS_LENGTH, MAX_STRINGS_PER_BATCH, PROTOCOL_VERSION, RELAY_SOURCE } from './wire.js';
 
-/** `source` tag of messages the agent posts into its window. */
-export const AGENT_SOURCE = 'trackables-agent';
-/** `source` tag of messages the content script posts back into the page. */
-export const RELAY_SOURCE = 'trackables-relay';
+export * from './wire.js';
 
-/**
- * The page global through which DevTools reaches instances (agent/post-message/devtools-hook.ts):
- * the panel's "Reveal in Console" evaluates a call to its `find(session, serial, type)`.
- */
-export const DEVTOOLS_HOOK = '__TRACKABLES_DEVTOOLS_HOOK__';
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const time = v.pipe(v.number(), v.finite());
+const tabId = v.pipe(v.number(), v.integer());
 
-/** Port names: content script → worker, panel → worker. */
-export const PAGE_PORT = 'trackables-page';
-export const PANEL_PORT = 'trackables-panel';
-
-/** Lifecycle operations, as encoded in a batch. */
-export const Op = { attached: 0, detached: 1, updated: 2, destroyed: 3 } as const;
-export type Op = (typeof Op)[keyof typeof Op];
-export const OP_NAMES = ['attached', 'detached', 'updated', 'destroyed'] as const;
-export type OpName = (typeof OP_NAMES)[number];
-
-/** Numbers per event in `AgentBatch.ops`. */
-export const OP_STRIDE = 4;
-/** Digit characters of `AgentBatch.ops`: a number's last digit, then the digits before it. */
-export const LAST_DIGIT = 0x23; // '#' … 'B'
-export const MORE_DIGIT = 0x5d; // ']' … '|'
-/** Values per digit: each digit character carries 5 bits. */
-export const DIGIT_BASE = 32;
-/** Upper bounds the validator enforces; the agent flushes long before reaching them. */
-export const MAX_EVENTS_PER_BATCH = 100_000;
-export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;
-/** Characters of `ops` at most: 11 digits carry any safe integer, OP_STRIDE numbers per event. */
-export const MAX_OPS_LENGTH = MAX_EVENTS_PER_BATCH * OP_STRIDE * 11;
-export const MAX_ID_LENGTH = 64;
-
-interface AgentEnvelope {
-  source: typeof AGENT_SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  /** New on every page load (every agent start): a reload is a new session. */
-  session: string;
-  /** Tells frames apart: one per window (realm) running the agent. */
-  frame: string;
-}
+export const agentEnvelope = {
+  source: v.literal(AGENT_SOURCE),
+  v: v.literal(PROTOCOL_VERSION),
+  /**
+   * New on every page load: a reload is a new session. One per window (realm), shared by every
+   * copy of the agent in it (agent/post-message/window-session.ts).
+   */
+  session: id,
+  /** One stream: a tracker posting into a window (several copies of the agent give several). */
+  frame: id,
+};
 
 /** The agent announces itself; sent at start and again when the first relay's ready arrives. */
-export interface AgentHello extends AgentEnvelope {
-  kind: 'hello';
+const helloSchema = v.looseObject({
+  ...agentEnvelope,
+  kind: v.literal('hello'),
   /** Agent package version. */
-  agent: string;
+  agent: v.string(),
   /** The frame's URL when the agent started. */
-  url: string;
+  url: v.string(),
   /** Epoch ms (sub-ms precision) of the agent's start. */
-  time: number;
-}
+  time,
+});
+export type AgentHello = v.InferOutput<typeof helloSchema>;
 
 /**
  * A batch of lifecycle events, compactly encoded (after React DevTools' operations arrays):
@@ -92,42 +76,72 @@ export interface AgentHello extends AgentEnvelope {
  *
  * Each batch stands alone, so losing one loses only its events.
  */
-export interface AgentBatch extends AgentEnvelope {
-  kind: 'batch';
+export const batchShape = v.looseObject({
+  ...agentEnvelope,
+  kind: v.literal('batch'),
   /** 1, 2, 3… per session: a gap means batches were lost on the way. */
-  seq: number;
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
   /** Epoch ms (sub-ms precision) that event times are offsets from. */
-  t0: number;
+  t0: time,
   /** Events the agent dropped (buffer full) since the previous batch. */
-  dropped: number;
+  dropped: count,
   /** Events in `ops`: counting them needs no decoding. */
-  events: number;
-  strings: string[];
-  ops: string;
-}
+  events: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_EVENTS_PER_BATCH)),
+  // Length first: v.array walks every element before a maxLength after it could object, and
+  // a page can post a sparse array of 10 million holes for the price of a few bytes.
+  strings: v.pipe(
+    v.custom<unknown[]>(
+      (strings) => Array.isArray(strings) && strings.length <= MAX_STRINGS_PER_BATCH,
+      `expected an array of at most ${MAX_STRINGS_PER_BATCH} strings`,
+    ),
+    v.array(v.string()),
+  ),
+  // Only digit characters: what the content script checks of `ops` (see checkAgentMessageToRelay).
+  ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[#-B\]-|]*$/, 'expected only the digit characters of docs/protocol.md')),
+});
+export type AgentBatch = v.InferOutput<typeof batchShape>;
 
+/** A batch with its events walked: indexes in range, serials above 0, the announced count. */
+const batchSchema = v.pipe(
+  batchShape,
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { ops, events, strings } = dataset.value;
+    const problem = opsProblem(ops, events, strings.length);
+    if (problem !== null) addIssue({ message: `ops: ${problem}`, path: undefined });
+  }),
+);
+
+export const agentMessageSchema = v.variant('kind', [helloSchema, batchSchema]);
+/** Every field of agentMessageSchema, but of a batch's `ops` only its length and characters. */
+export const agentMessageEnvelopeSchema = v.variant('kind', [helloSchema, batchShape]);
 export type AgentMessage = AgentHello | AgentBatch;
 
+/** The fields the schemas check, per kind of agent message (what the content script relays as checked). */
+export const AGENT_MESSAGE_FIELDS: Record<AgentMessage['kind'], ReadonlySet<string>> = {
+  hello: new Set(Object.keys(helloSchema.entries)),
+  batch: new Set(Object.keys(batchShape.entries)),
+};
+
 /** Posted by the content script into the page: it listens and relays. */
-export interface RelayReady {
-  source: typeof RELAY_SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  kind: 'ready';
-}
+export const relayReadySchema = v.looseObject({ source: v.literal(RELAY_SOURCE), v: v.literal(PROTOCOL_VERSION), kind: v.literal('ready') });
+export type RelayReady = v.InferOutput<typeof relayReadySchema>;
 
 /** Sent by the content script to the worker: agent messages it could not keep (buffer full). */
-export interface RelayDropped {
-  source: typeof RELAY_SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  kind: 'relay-dropped';
+const relayDroppedSchema = v.looseObject({
+  source: v.literal(RELAY_SOURCE),
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal('relay-dropped'),
   /** Messages (not events) dropped since the previous notice, and the events they held. */
-  messages: number;
-  events: number;
+  messages: count,
+  events: count,
   /** Agent-tagged window messages that failed validation since the previous notice. */
-  invalid?: number;
-}
+  invalid: v.optional(count),
+});
+export type RelayDropped = v.InferOutput<typeof relayDroppedSchema>;
 
 /** What travels on a page port (content script → worker). */
+export const pageToWorkerSchema = v.union([agentMessageSchema, relayDroppedSchema]);
 export type PageToWorker = AgentMessage | RelayDropped;
 
 /**
@@ -136,64 +150,69 @@ export type PageToWorker = AgentMessage | RelayDropped;
  * what it had not stored yet, so the content script sends everything not acknowledged again on
  * its next port; the worker drops batches it already has, so a resend never counts twice.
  */
-export interface WorkerAck {
-  kind: 'ack';
-  count: number;
-}
-
+export const workerAckSchema = v.looseObject({ kind: v.literal('ack'), count });
+export type WorkerAck = v.InferOutput<typeof workerAckSchema>;
 /** What travels on a page port the other way (worker → content script). */
 export type WorkerToPage = WorkerAck;
 
 /** Where a message came from, as the worker knows it from the port's sender. */
-export interface Origin {
-  tabId: number;
+const originSchema = v.object({
+  tabId,
   /** Chrome's frame id: 0 for the top frame. */
-  frameId: number;
-}
+  frameId: v.pipe(v.number(), v.integer()),
+});
+export type Origin = v.InferOutput<typeof originSchema>;
 
 /** Counters every bounded buffer keeps; the panel shows them. */
-export interface DropCounters {
+const dropCountersSchema = v.object({
   /** Events the agent dropped because nobody was listening and its buffer was full. */
-  agentEvents: number;
+  agentEvents: count,
   /** Messages the content script dropped while the worker was away and its buffer was full. */
-  relayMessages: number;
+  relayMessages: count,
   /** Messages the worker evicted from this tab's history (its bound was reached). */
-  historyMessages: number;
+  historyMessages: count,
   /** Messages that failed validation at any boundary. */
-  invalidMessages: number;
+  invalidMessages: count,
+});
+export type DropCounters = v.InferOutput<typeof dropCountersSchema>;
+
+/** Drop counters with nothing dropped. */
+export function noDrops(): DropCounters {
+  return { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
 }
 
 /** Panel → worker: show me this tab (sent on connect and on every reconnect). */
-export interface PanelSubscribe {
-  kind: 'subscribe';
-  tabId: number;
+export const panelSubscribeSchema = v.looseObject({
+  kind: v.literal('subscribe'),
+  tabId,
   /** Sessions and last `seq` the panel already has, so a reconnect replays only what is new. */
-  have: { session: string; frame: string; seq: number }[];
-}
+  have: v.array(v.object({ session: id, frame: id, seq: count })),
+});
+export type PanelSubscribe = v.InferOutput<typeof panelSubscribeSchema>;
 
 /** Worker → panel: one relayed message, stamped with its origin. */
-export interface WorkerRelay {
-  kind: 'relay';
-  origin: Origin;
-  message: PageToWorker;
-}
+const workerRelaySchema = v.looseObject({ kind: v.literal('relay'), origin: originSchema, message: pageToWorkerSchema });
+export type WorkerRelay = v.InferOutput<typeof workerRelaySchema>;
 
 /** Worker → panel: the tab's history since the page loaded, then live relays follow. */
-export interface WorkerHistory {
-  kind: 'history';
-  tabId: number;
-  entries: { origin: Origin; message: PageToWorker }[];
-  drops: DropCounters;
-}
+const workerHistorySchema = v.looseObject({
+  kind: v.literal('history'),
+  tabId,
+  entries: v.array(v.object({ origin: originSchema, message: pageToWorkerSchema })),
+  drops: dropCountersSchema,
+});
+export type WorkerHistory = v.InferOutput<typeof workerHistorySchema>;
 
 /** Worker → panel: the tab navigated or closed. */
-export interface WorkerTabEvent {
-  kind: 'tab';
-  tabId: number;
-  event: 'navigated' | 'closed';
-  url?: string;
-}
+const workerTabEventSchema = v.looseObject({
+  kind: v.literal('tab'),
+  tabId,
+  event: v.picklist(['navigated', 'closed']),
+  url: v.optional(v.string()),
+});
+export type WorkerTabEvent = v.InferOutput<typeof workerTabEventSchema>;
 
+export const workerToPanelSchema = v.variant('kind', [workerRelaySchema, workerHistorySchema, workerTabEventSchema]);
 export type WorkerToPanel = WorkerRelay | WorkerHistory | WorkerTabEvent;
 
 /**

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { VERSION } from '../version.js';
 import type { AgentMessage } from './messages.js';
 import { recordedRetainers, type RecordedRetainer } from './recorded-retainers.js';
 import { checkAgentMessage, issueReason, type Checked } from './validate.js';
@@ -44,6 +45,14 @@ export interface Recording {
   /** What wrote it, e.g. `trackables/playwright 0.1.0`. */
   tool: string;
   sessions: RecordedSession[];
+}
+
+/**
+ * The one recording envelope: `sessions` as written by `tool` (`trackables/panel`,
+ * `trackables/playwright`; the agent's version is appended) at epoch ms `now`.
+ */
+export function buildRecording<S extends RecordedSession>(tool: string, sessions: S[], now = Date.now()): Recording & { sessions: S[] } {
+  return { format: RECORDING_FORMAT, version: RECORDING_VERSION, createdAt: new Date(now).toISOString(), tool: `${tool} ${VERSION}`, sessions };
 }
 
 const id = v.pipe(v.string(), v.minLength(1));

@@ -23,6 +23,7 @@ import {
   checkRelayReady,
   checkWorkerToPage,
   checkWorkerToPanel,
+  isNewerAgentKind,
   isTaggedAs,
   type Checked,
 } from './validate.js';
@@ -90,6 +91,25 @@ test('unknown extra fields are allowed and passed on', () => {
   const checked = checkAgentMessage(message);
   assert.ok(checked.ok);
   assert.deepEqual(checked.message, message);
+});
+
+test('a kind only a newer minor version of the agent sends is told apart from an invalid message', () => {
+  const newer = { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'totals', session: 'session-1', frame: 'frame-1', anything: [1] };
+  assert.equal(checkAgentMessage(newer).ok, false, 'not a message this build reads');
+  assert.equal(isNewerAgentKind(newer), true);
+  for (const known of [hello(), batch(), { ...batch(), ops: '!' }, { ...hello(), kind: 'batch' }]) assert.equal(isNewerAgentKind(known), false);
+  for (const [index, invalid] of [
+    { ...newer, v: PROTOCOL_VERSION + 1 },
+    { ...newer, source: RELAY_SOURCE },
+    { ...newer, session: '' },
+    { ...newer, frame: 'f'.repeat(MAX_ID_LENGTH + 1) },
+    { ...newer, kind: 7 },
+    null,
+    'totals',
+    new Proxy({}, { get: () => { throw new Error('hostile'); } }),
+  ].entries()) {
+    assert.equal(isNewerAgentKind(invalid), false, `case ${index}`);
+  }
 });
 
 test('an empty batch, and one at the event limit, are valid', () => {

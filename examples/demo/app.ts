@@ -4,6 +4,8 @@
  * Trackables to watch it, or run the leak check in e2e/demo-leaks.spec.ts.
  */
 import { PostMessageTracker, Trackable, Tracker, setGlobalTracker } from '../../agent/index.js';
+import { mountLibraryPart } from './library-part.js';
+import { mountReactPart } from './react-part.js';
 
 const counting = new Tracker();
 const tracker = new PostMessageTracker({ forward: counting });
@@ -184,3 +186,5 @@ Object.assign(window, {
 });
 
 open('todos');
+mountReactPart(document.getElementById('react-root')!);
+mountLibraryPart(document.getElementById('library-root')!);

@@ -1,5 +1,5 @@
-import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
-import { checkAgentMessageToRelay, checkWorkerToPage, isTaggedAs } from '../../agent/protocol/validate.js';
+import { AGENT_MESSAGE_FIELDS, AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
+import { checkAgentMessageToRelay, checkWorkerToPage, isNewerAgentKind, isTaggedAs } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
 
@@ -32,12 +32,6 @@ const READY: RelayReady = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 're
  */
 const ANSWERED_LIMIT = 64;
 
-/** The fields the validator checked, per kind: strings, numbers and arrays of them. */
-const CHECKED_FIELDS: Record<AgentMessage['kind'], ReadonlySet<string>> = {
-  hello: new Set(['source', 'v', 'session', 'frame', 'kind', 'agent', 'url', 'time']),
-  batch: new Set(['source', 'v', 'session', 'frame', 'kind', 'seq', 't0', 'dropped', 'events', 'strings', 'ops']),
-};
-
 /**
  * Whether a port can carry `message`. Chrome serializes port messages as JSON and throws on what
  * JSON cannot hold (a BigInt, a cycle), and a message the port refuses would stay first in the
@@ -45,7 +39,7 @@ const CHECKED_FIELDS: Record<AgentMessage['kind'], ReadonlySet<string>> = {
  * only they are tried, not the fields the validator already found to be strings and numbers.
  */
 function carriable(message: AgentMessage): boolean {
-  const checked = CHECKED_FIELDS[message.kind];
+  const checked = AGENT_MESSAGE_FIELDS[message.kind];
   try {
     for (const key of Object.keys(message)) {
       if (!checked.has(key)) JSON.stringify((message as unknown as Record<string, unknown>)[key]);
@@ -90,7 +84,8 @@ export class PageRelay {
     if (this.stopped || source !== this.host.self || !isTaggedAs(data, AGENT_SOURCE)) return;
     const checked = checkAgentMessageToRelay(data);
     if (!checked.ok || !carriable(checked.message)) {
-      this.buffer.countInvalid();
+      // A newer agent's extra kinds of message are for newer readers: not relayed, not invalid.
+      if (!isNewerAgentKind(data)) this.buffer.countInvalid();
     } else {
       if (checked.message.kind === 'hello') this.answer(checked.message);
       this.buffer.push(checked.message);

@@ -1,4 +1,4 @@
-import { streamKey, type AgentBatch, type AgentHello, type DropCounters, type Origin, type PanelSubscribe, type RelayDropped, type WorkerHistory } from '../../agent/protocol/messages.js';
+import { noDrops, streamKey, type AgentBatch, type AgentHello, type DropCounters, type Origin, type PanelSubscribe, type RelayDropped, type WorkerHistory } from '../../agent/protocol/messages.js';
 
 /**
  * Bounds of the worker's history (all tabs together, since chrome.storage.session's 10 MiB quota
@@ -75,10 +75,6 @@ const utf8 = new TextEncoder();
 
 function jsonBytes(value: unknown): number {
   return utf8.encode(JSON.stringify(value)).length;
-}
-
-function noDrops(): DropCounters {
-  return { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
 }
 
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PROTOCOL_VERSION, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { noDrops, PROTOCOL_VERSION, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
 import { PageRelay } from '../content/page-relay.js';
 import { RelayBuffer } from '../content/relay-buffer.js';
@@ -56,7 +56,7 @@ test('routes each tab to its own panels only, stamped with tab and frame', async
   const one = panel(router, 1);
   const two = panel(router, 2);
   const alsoOne = panel(router, 1);
-  assert.deepEqual(received(one), [{ kind: 'history', tabId: 1, entries: [], drops: { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 } }]);
+  assert.deepEqual(received(one), [{ kind: 'history', tabId: 1, entries: [], drops: noDrops() }]);
   received(two);
   received(alsoOne);
   page(router, 1, 0).deliver(batch('a', 1));

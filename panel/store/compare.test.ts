@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchEncoder } from '../../agent/protocol/encode.js';
-import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { compareSessions, comparedPair, type CompareRow } from './compare.js';
 import { PanelStore } from './panel-store.js';
 import { Session } from './session.js';
+import { eventBatch, hello as helloMessage, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
 
 const TAB = 7;
 
-type Event = [op: keyof typeof Op, serial: number, type: string];
-
-function batch(session: string, frame: string, seq: number, events: Event[]): AgentBatch {
-  let clock = 1_000 + seq;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type] of events) encoder.add(Op[op], serial, type, undefined);
-  return encoder.take(session, frame, seq, 0)!;
-}
-
-function hello(session: string, frame: string, time: number): AgentHello {
-  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url: `http://app.test/${frame}`, time };
-}
-
-function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
-  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
-}
+const batch = (session: string, frame: string, seq: number, events: TestEvent[]): AgentBatch => eventBatch(session, seq, events, { frame });
+const hello = (session: string, frame: string, time: number): AgentHello => helloMessage(session, frame, `http://app.test/${frame}`, time);
+const relay = (message: PageToWorker, frameId = 0): WorkerToPanel => relayMessage(message, TAB, frameId);
 
 /**
  * Two page loads of one tab. s1 (older): 3 Widgets (1 collected), 1 Ad in an iframe.
@@ -55,11 +42,11 @@ test('deltas per type, iframes summed as the Types view does, types of one side 
     type: 'Widget',
     only: null,
     deltaLive: 1,
-    deltaAllocated: 0,
+    deltaCreated: 0,
     baselineLive: 2,
     targetLive: 3,
-    baselineAllocated: 3,
-    targetAllocated: 3,
+    baselineCreated: 3,
+    targetCreated: 3,
     baselineRetired: 1,
     targetRetired: 0,
     baselinePeak: 3,
@@ -68,7 +55,7 @@ test('deltas per type, iframes summed as the Types view does, types of one side 
   assert.equal(rows['Ad']?.only, 'baseline');
   assert.deepEqual([rows['Ad']?.deltaLive, rows['Ad']?.targetLive, rows['Ad']?.baselineLive], [-1, 0, 1]);
   assert.equal(rows['Store']?.only, 'target');
-  assert.deepEqual([rows['Store']?.deltaLive, rows['Store']?.deltaAllocated], [2, 2]);
+  assert.deepEqual([rows['Store']?.deltaLive, rows['Store']?.deltaCreated], [2, 2]);
   // Reversed, every delta flips sign and the sides swap.
   const back = byType(compareSessions(s2!, s1!));
   assert.equal(back['Widget']?.deltaLive, -1);
@@ -82,7 +69,7 @@ test('an imported session compares like a live one', () => {
   const imported = store.selected!;
   assert.notEqual(imported.imported, null);
   const same = compareSessions(s1, imported);
-  assert.ok(same.every((row) => row.only === null && row.deltaLive === 0 && row.deltaAllocated === 0 && row.baselineRetired === row.targetRetired));
+  assert.ok(same.every((row) => row.only === null && row.deltaLive === 0 && row.deltaCreated === 0 && row.baselineRetired === row.targetRetired));
   assert.equal(same.length, 2);
   const s2 = store.sessions.find((session) => session.id === 's2')!;
   assert.deepEqual(byType(compareSessions(imported, s2))['Widget'], byType(compareSessions(s1, s2))['Widget']);

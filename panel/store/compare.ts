@@ -3,11 +3,11 @@ import type { Session, TypeStats } from './session.js';
 /** The numbers of a comparison row, by column: deltas first, then each side's counts. */
 export const COMPARE_COLUMNS = [
   'deltaLive',
-  'deltaAllocated',
+  'deltaCreated',
   'baselineLive',
   'targetLive',
-  'baselineAllocated',
-  'targetAllocated',
+  'baselineCreated',
+  'targetCreated',
   'baselineRetired',
   'targetRetired',
   'baselinePeak',
@@ -33,7 +33,7 @@ export interface ComparePick {
   target: string | null;
 }
 
-const NONE: TypeStats = { type: '', live: 0, allocated: 0, retired: 0, peak: 0 };
+const NONE: TypeStats = { type: '', live: 0, created: 0, retired: 0, peak: 0 };
 
 /**
  * Per-type counts of `target` against `baseline`, in no particular order. Session.types already
@@ -50,11 +50,11 @@ export function compareSessions(baseline: Session, target: Session): CompareRow[
       type,
       only: before === undefined ? 'target' : after === undefined ? 'baseline' : null,
       deltaLive: b.live - a.live,
-      deltaAllocated: b.allocated - a.allocated,
+      deltaCreated: b.created - a.created,
       baselineLive: a.live,
       targetLive: b.live,
-      baselineAllocated: a.allocated,
-      targetAllocated: b.allocated,
+      baselineCreated: a.created,
+      targetCreated: b.created,
       baselineRetired: a.retired,
       targetRetired: b.retired,
       baselinePeak: a.peak,

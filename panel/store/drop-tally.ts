@@ -1,4 +1,4 @@
-import type { DropCounters, RelayDropped } from '../../agent/protocol/messages.js';
+import { noDrops, type DropCounters, type RelayDropped } from '../../agent/protocol/messages.js';
 
 /** What the panel shows: the protocol's counters plus the batches it found missing. */
 export interface DropTotals extends DropCounters {
@@ -10,8 +10,6 @@ export const DROP_KEYS = ['agentEvents', 'relayMessages', 'historyMessages', 'in
 
 type WorkerKey = keyof DropCounters;
 const WORKER_KEYS: readonly WorkerKey[] = ['agentEvents', 'relayMessages', 'historyMessages', 'invalidMessages'];
-
-const zero = (): DropCounters => ({ agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 });
 
 /**
  * Sums what was lost on the way, for one tab, without counting anything twice across
@@ -26,8 +24,8 @@ const zero = (): DropCounters => ({ agentEvents: 0, relayMessages: 0, historyMes
  * `gaps` are the missing seqs the store found.
  */
 export class DropTally {
-  #worker = zero();
-  #live = zero();
+  #worker = noDrops();
+  #live = noDrops();
   #applied = 0;
   #ownInvalid = 0;
   #gaps = 0;
@@ -53,7 +51,7 @@ export class DropTally {
 
   history(drops: DropCounters): void {
     for (const key of WORKER_KEYS) this.#worker[key] = Math.max(this.#worker[key] + this.#live[key], drops[key]);
-    this.#live = zero();
+    this.#live = noDrops();
   }
 
   totals(): DropTotals {

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BatchEncoder } from '../../agent/protocol/encode.js';
-import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch } from '../../agent/protocol/messages.js';
+import { Op, type AgentBatch } from '../../agent/protocol/messages.js';
 import { CollectionSeries, leakSuspects, MAX_COLLECTIONS } from './collections.js';
 import { PanelStore } from './panel-store.js';
 import { MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { bundleHistory } from './session.js';
+import { eventBatch, type TestEvent } from '../../extension/test-support/messages.js';
 
 const TAB = 3;
-type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
-
-function batch(seq: number, events: Event[], t0: number): AgentBatch {
-  let clock = t0;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
-  return encoder.take('s1', 'f1', seq, 0)!;
-}
+const batch = (seq: number, events: TestEvent[], t0: number): AgentBatch => eventBatch('s1', seq, events, { t0 });
 
 function storeWith(...batches: AgentBatch[]): PanelStore {
   const store = new PanelStore(TAB, () => {});
@@ -30,7 +24,7 @@ test('an instance keeps its attach and latest updates, bounded, and can be selec
     { time: 1_001, op: 'updated', bundle: '{"a":2}' },
   ]);
 
-  const updates: Event[] = Array.from({ length: MAX_BUNDLE_HISTORY + 5 }, (_, i) => ['updated', 1, 'W', `{"n":${i}}`]);
+  const updates: TestEvent[] = Array.from({ length: MAX_BUNDLE_HISTORY + 5 }, (_, i) => ['updated', 1, 'W', `{"n":${i}}`]);
   const store = storeWith(batch(1, [['attached', 1, 'W', '{"n":-1}'], ...updates], 1_000));
   const record = store.selected!.instance('f1', 1)!;
   const history = bundleHistory(record);
@@ -97,7 +91,7 @@ test('leak suspects: steady risers first, then by growth', () => {
 
 test('live and detached instances of several frames are listed in the order they arrived', () => {
   let clock = 1_000;
-  const batchOf = (frame: string, seq: number, events: Event[]): AgentBatch => {
+  const batchOf = (frame: string, seq: number, events: TestEvent[]): AgentBatch => {
     const encoder = new BatchEncoder(() => clock++, 1);
     for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
     return encoder.take('s1', frame, seq, 0)!;

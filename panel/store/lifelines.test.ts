@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchEncoder } from '../../agent/protocol/encode.js';
-import { Op, type AgentBatch, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { type AgentBatch, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { Lifelines, MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
+import { eventBatch, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
 
-type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
-
-function batch(seq: number, events: Event[], { frame = 'f1', t0 = 1_000 } = {}): AgentBatch {
-  let clock = t0;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
-  return encoder.take('s1', frame, seq, 0)!;
-}
-
-const relay = (message: AgentBatch, frameId = 0): WorkerToPanel => ({ kind: 'relay', origin: { tabId: 1, frameId }, message });
+const batch = (seq: number, events: TestEvent[], { frame = 'f1', t0 = 1_000 } = {}): AgentBatch => eventBatch('s1', seq, events, { frame, t0 });
+const relay = (message: AgentBatch, frameId = 0): WorkerToPanel => relayMessage(message, 1, frameId);
 
 /** Everything a lifeline holds, by type, in row order: what the timeline draws. */
 function dump(lifelines: Lifelines): Record<string, unknown[]> {
@@ -168,7 +160,7 @@ test('an imported recording gives the same lifelines as the live session it was 
 
 test('an instance beyond the session records is still selectable through its lifeline', () => {
   const store = new PanelStore(1, () => {});
-  const events: Event[] = Array.from({ length: 10_001 }, (_, i) => ['attached', i + 1, 'W', `{"i":${i + 1}}`]);
+  const events: TestEvent[] = Array.from({ length: 10_001 }, (_, i) => ['attached', i + 1, 'W', `{"i":${i + 1}}`]);
   store.receive(relay(batch(1, events)));
   store.selectInstance('s1', 'f1', 1);
   assert.deepEqual(store.selectedInstance()?.record, { type: 'W', created: 1_000, bundle: '{"i":1}' });

@@ -1,7 +1,23 @@
 import { BundleHistories, type BundleEntry } from './bundle-histories.js';
 import { SerialIndex } from './serial-index.js';
 import { grown } from './typed-arrays.js';
-import type { InstanceRecord } from './session.js';
+
+/** An instance as the bundle inspector reads it: made from its lifeline when asked for. */
+export interface InstanceRecord {
+  readonly type: string;
+  /** Epoch ms of the attach. */
+  readonly created: number;
+  readonly destroyed?: number;
+  /** JSON text of the latest bundle (see bundle-preview.ts). */
+  readonly bundle?: string;
+  /**
+   * Its bundle over time once it changed (read it with bundleHistory): kept for the latest
+   * instances updated (see MAX_BUNDLE_HISTORIES), so the many never updated cost nothing more.
+   */
+  readonly history?: readonly BundleEntry[];
+  /** Epoch ms of the detach, while detached (attaching again clears it). */
+  readonly detached?: number;
+}
 
 /** Most lifelines kept per session; the oldest (earliest attached) is dropped first. */
 export const MAX_LIFELINES = 250_000;

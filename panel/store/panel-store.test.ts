@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchEncoder } from '../../agent/protocol/encode.js';
 import {
-  AGENT_SOURCE,
-  Op,
+  noDrops,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
   type AgentBatch,
@@ -14,9 +12,10 @@ import {
 } from '../../agent/protocol/messages.js';
 import { MAX_SESSIONS, PanelStore } from './panel-store.js';
 import { MAX_LIFELINES, ROW_BYTES } from './lifelines.js';
+import { eventBatch, type TestEvent, hello as helloMessage, history as historyMessage, relay as relayMessage } from '../../extension/test-support/messages.js';
 
 const TAB = 7;
-const NO_DROPS: DropCounters = { agentEvents: 0, relayMessages: 0, historyMessages: 0, invalidMessages: 0 };
+const NO_DROPS: DropCounters = noDrops();
 
 /** A store whose notifications wait for `flush()`, as they would for an animation frame. */
 function makeStore(budgetBytes?: number): { store: PanelStore; flush: () => number } {
@@ -32,34 +31,21 @@ function makeStore(budgetBytes?: number): { store: PanelStore; flush: () => numb
   };
 }
 
-type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
-
-function batch(session: string, seq: number, events: Event[], { frame = 'f1', dropped = 0, t0 = 1_000 + seq } = {}): AgentBatch {
-  let clock = t0;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
-  const built = encoder.take(session, frame, seq, dropped);
-  return built ?? { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session, frame, seq, t0, dropped, events: 0, strings: [], ops: '' };
-}
+const batch = eventBatch;
 
 function hello(session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello {
-  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url, time };
+  return helloMessage(session, frame, url, time);
 }
 
-function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
-  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
-}
+const relay = (message: PageToWorker, frameId = 0): WorkerToPanel => relayMessage(message, TAB, frameId);
+const history = (messages: PageToWorker[], drops = NO_DROPS): WorkerToPanel => historyMessage(TAB, messages, drops);
 
-function history(messages: PageToWorker[], drops = NO_DROPS): WorkerToPanel {
-  return { kind: 'history', tabId: TAB, entries: messages.map((message) => ({ origin: { tabId: TAB, frameId: 0 }, message })), drops };
-}
-
-function counts(store: PanelStore, type: string): { live: number; allocated: number; retired: number; peak: number; delta: number } {
+function counts(store: PanelStore, type: string): { live: number; created: number; retired: number; peak: number; delta: number } {
   const session = store.selected;
   assert.ok(session, 'a session is selected');
   const row = session.types.get(type);
   assert.ok(row, `type ${type} is known`);
-  return { live: row.live, allocated: row.allocated, retired: row.retired, peak: row.peak, delta: session.delta(row) };
+  return { live: row.live, created: row.created, retired: row.retired, peak: row.peak, delta: session.delta(row) };
 }
 
 test('attached adds a live instance, detached removes it, destroyed removes it and retires it', () => {
@@ -77,8 +63,8 @@ test('attached adds a live instance, detached removes it, destroyed removes it a
       ]),
     ),
   );
-  assert.deepEqual(counts(store, 'Widget'), { live: 1, allocated: 3, retired: 1, peak: 3, delta: 1 });
-  assert.deepEqual(counts(store, 'Gadget'), { live: 1, allocated: 1, retired: 0, peak: 1, delta: 1 });
+  assert.deepEqual(counts(store, 'Widget'), { live: 1, created: 3, retired: 1, peak: 3, delta: 1 });
+  assert.deepEqual(counts(store, 'Gadget'), { live: 1, created: 1, retired: 0, peak: 1, delta: 1 });
   assert.equal(store.totalEvents, 7);
   const widget = store.selected!.instance('f1', 2);
   assert.equal(widget?.type, 'Widget');
@@ -255,7 +241,7 @@ test('a batch of 50,000 events is applied, and subscribers hear of it once per f
   const { store, flush } = makeStore();
   let heard = 0;
   store.subscribe(() => heard++);
-  const events: Event[] = [];
+  const events: TestEvent[] = [];
   for (let serial = 1; serial <= 25_000; serial++) events.push(['attached', serial, `Type${serial % 50}`]);
   for (let serial = 1; serial <= 25_000; serial += 2) events.push(['destroyed', serial, `Type${serial % 50}`]);
   for (let serial = 2; serial <= 25_000; serial += 2) events.push(['detached', serial, `Type${serial % 50}`]);
@@ -285,7 +271,7 @@ test('instances are forgotten oldest attach first; attaching a remembered serial
   const { store } = makeStore();
   // In batches within the validator's bound on events per batch.
   for (let first = 1, seq = 1; first <= MAX_LIFELINES; first += 50_000, seq++) {
-    const events: Event[] = [];
+    const events: TestEvent[] = [];
     for (let serial = first; serial < first + 50_000 && serial <= MAX_LIFELINES; serial++) events.push(['attached', serial, 'A']);
     if (first + 50_000 > MAX_LIFELINES) events.push(['attached', 1, 'A']);
     store.receive(relay(batch('s', seq, events)));

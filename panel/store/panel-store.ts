@@ -1,13 +1,13 @@
 import type { AgentBatch, AgentMessage, Origin, PageToWorker, PanelSubscribe, WorkerHistory, WorkerToPanel } from '../../agent/protocol/messages.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type RecordedSession, type Recording } from '../../agent/protocol/recording.js';
+import { buildRecording, type RecordedSession, type Recording } from '../../agent/protocol/recording.js';
 import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
-import { VERSION } from '../../agent/version.js';
 import { comparedPair, type ComparedPair, type ComparePick } from './compare.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
 import { rememberRetainers, retainerOf } from './held-by.js';
 import { readRecording } from './read-recording.js';
-import { Session, type FrameInfo, type ImportInfo, type InstanceRecord } from './session.js';
+import { Session, type FrameInfo, type ImportInfo } from './session.js';
+import type { InstanceRecord } from './lifelines.js';
 
 /** Most sessions kept; beyond it the oldest one not on screen is forgotten. */
 export const MAX_SESSIONS = 20;
@@ -458,14 +458,8 @@ function exportedFrames(session: Session, notes: string[]): ExportedSession[] {
 }
 
 function recording(sessions: ExportedSession[], notes: string[], now: number): ExportedRecording {
-  return {
-    format: RECORDING_FORMAT,
-    version: RECORDING_VERSION,
-    createdAt: new Date(now).toISOString(),
-    tool: `trackables/panel ${VERSION}`,
-    sessions,
-    ...(notes.length > 0 ? { notes } : {}),
-  };
+  const written = buildRecording('trackables/panel', sessions, now);
+  return notes.length > 0 ? { ...written, notes } : written;
 }
 
 /** Which listed session an entry makes part of: its `panelSession` when the panel wrote one, else its agent session. */

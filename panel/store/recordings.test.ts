@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchEncoder } from '../../agent/protocol/encode.js';
-import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkRecording, RECORDING_VERSION } from '../../agent/protocol/recording.js';
 import { MAX_KEPT_MESSAGES_PER_FRAME } from './kept-messages.js';
 import { MAX_IMPORTED_SESSIONS, NO_TAB, PanelStore } from './panel-store.js';
 import type { Session } from './session.js';
+import { eventBatch, hello as helloMessage, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
 
 const TAB = 7;
 
@@ -13,26 +13,14 @@ function makeStore(tabId = TAB): PanelStore {
   return new PanelStore(tabId, () => {});
 }
 
-type Event = [op: keyof typeof Op, serial: number, type: string, bundle?: string];
+const batch = (session: string, seq: number, events: TestEvent[], { frame = 'f1', dropped = 0 } = {}): AgentBatch =>
+  eventBatch(session, seq, events, { frame, dropped });
+const hello = (session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello => helloMessage(session, frame, url, time);
+const relay = (message: PageToWorker, frameId = 0): WorkerToPanel => relayMessage(message, TAB, frameId);
 
-function batch(session: string, seq: number, events: Event[], { frame = 'f1', dropped = 0 } = {}): AgentBatch {
-  let clock = 1_000 + seq;
-  const encoder = new BatchEncoder(() => clock++, 1);
-  for (const [op, serial, type, bundle] of events) encoder.add(Op[op], serial, type, bundle);
-  return encoder.take(session, frame, seq, dropped)!;
-}
-
-function hello(session: string, url: string, { frame = 'f1', time = 1_000 } = {}): AgentHello {
-  return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session, frame, agent: '0.1.0', url, time };
-}
-
-function relay(message: PageToWorker, frameId = 0): WorkerToPanel {
-  return { kind: 'relay', origin: { tabId: TAB, frameId }, message };
-}
-
-function counts(session: Session | undefined): Record<string, { live: number; allocated: number; retired: number; peak: number }> {
+function counts(session: Session | undefined): Record<string, { live: number; created: number; retired: number; peak: number }> {
   assert.ok(session, 'a session is shown');
-  return Object.fromEntries([...session.types.values()].map(({ type, live, allocated, retired, peak }) => [type, { live, allocated, retired, peak }]));
+  return Object.fromEntries([...session.types.values()].map(({ type, live, created, retired, peak }) => [type, { live, created, retired, peak }]));
 }
 
 /** A live session s1: a top frame and an iframe, with every kind of event, and a repeated hello. */
@@ -98,7 +86,7 @@ test('imported sessions stay apart from live ones: live messages never feed them
   assert.equal(store.selected, imported);
   assert.deepEqual(counts(imported), before);
   store.select('s1');
-  assert.equal(counts(store.selected)['Widget']?.allocated, 3);
+  assert.equal(counts(store.selected)['Widget']?.created, 3);
   // Live events only: the import's 7 are not added.
   assert.equal(store.totalEvents, 8);
   assert.equal(imported.events, 7);

@@ -1,45 +1,26 @@
 import { forEachEvent } from '../../agent/protocol/decode.js';
 import { Op, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
+import { countEvent, zeroCounts, type TypeCounts } from '../../agent/protocol/type-counts.js';
 import type { BundleEntry } from './bundle-histories.js';
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
 import { CollectionSeries } from './collections.js';
-import { Lifelines } from './lifelines.js';
+import { Lifelines, type InstanceRecord } from './lifelines.js';
 import { LiveSeries } from './live-series.js';
 
-/** Counts for one type, named as the page names it. Same rules as the agent's Tracker. */
-export interface TypeStats {
+/** Counts for one type, named as the page names it: the protocol's counting rule, plus the peak. */
+export interface TypeStats extends TypeCounts {
   readonly type: string;
-  /** Attached, and neither detached nor destroyed since. */
-  live: number;
-  /** Attached, in total. */
-  allocated: number;
-  /** Destroyed (garbage-collected) while attached. */
-  retired: number;
   /** Highest `live` seen. */
   peak: number;
 }
 
-/** An instance as the bundle inspector reads it: made from its lifeline when asked for. */
-export interface InstanceRecord {
-  readonly type: string;
-  /** Epoch ms of the attach. */
-  readonly created: number;
-  readonly destroyed?: number;
-  /** JSON text of the latest bundle (see bundle-preview.ts). */
-  readonly bundle?: string;
-  /**
-   * Its bundle over time once it changed (read it with bundleHistory): kept for the latest
-   * instances updated (see MAX_BUNDLE_HISTORIES), so the many never updated cost nothing more.
-   */
-  readonly history?: readonly BundleEntry[];
-  /** Epoch ms of the detach, while detached (attaching again clears it). */
-  readonly detached?: number;
-}
-
-/** One window (realm) running the agent, as seen within a session. */
+/**
+ * One agent stream within a session: a window (realm) running the agent, or one of several
+ * copies of the agent running in the same window (they share the window's session).
+ */
 export interface FrameInfo {
-  /** The agent's frame id. */
+  /** The agent's frame (stream) id. */
   readonly frame: string;
   /** Chrome's frame id: 0 for the top frame. */
   readonly frameId: number;
@@ -155,23 +136,20 @@ export class Session {
         lastType = type;
       }
       lastTime = time;
+      countEvent(row, op);
       switch (op) {
         case Op.attached:
           attaches++;
-          row.allocated++;
-          if (++row.live > row.peak) row.peak = row.live;
+          if (row.live > row.peak) row.peak = row.live;
           lifelines.attached(lane, serial, typeIndex, time, bundle);
           break;
         case Op.detached:
-          row.live--;
           lifelines.detached(lane, serial, time);
           break;
         case Op.updated:
           lifelines.updated(lane, serial, time, bundle);
           break;
         case Op.destroyed:
-          row.live--;
-          row.retired++;
           collectedAt ??= time;
           lifelines.destroyed(lane, serial, time);
           break;
@@ -236,7 +214,7 @@ export class Session {
   #row(type: string): TypeStats {
     let row = this.types.get(type);
     if (row === undefined) {
-      row = { type, live: 0, allocated: 0, retired: 0, peak: 0 };
+      row = { type, ...zeroCounts(), peak: 0 };
       this.types.set(type, row);
     }
     return row;

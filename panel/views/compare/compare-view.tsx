@@ -22,7 +22,7 @@ export const INITIAL_COMPARE_STATE: CompareState = { sort: { key: 'deltaLive', d
 const GROUPS = [
   { label: 'Δ target − baseline', hint: 'Target minus baseline' },
   { label: 'Live', hint: 'Attached and neither detached nor destroyed' },
-  { label: 'Allocated', hint: 'Attached in total' },
+  { label: 'Created', hint: 'Attached in total' },
   { label: 'Retired', hint: 'Destroyed (garbage-collected) while attached' },
   { label: 'Peak', hint: 'Highest live count' },
 ];
@@ -30,11 +30,11 @@ const GROUPS = [
 /** Visible header text, and the full name read by assistive technology and shown as a tooltip. */
 const HEADERS: Record<CompareColumn, [text: string, name: string]> = {
   deltaLive: ['Live', 'Δ live'],
-  deltaAllocated: ['Allocated', 'Δ allocated'],
+  deltaCreated: ['Created', 'Δ created'],
   baselineLive: ['Baseline', 'Live in baseline'],
   targetLive: ['Target', 'Live in target'],
-  baselineAllocated: ['Baseline', 'Allocated in baseline'],
-  targetAllocated: ['Target', 'Allocated in target'],
+  baselineCreated: ['Baseline', 'Created in baseline'],
+  targetCreated: ['Target', 'Created in target'],
   baselineRetired: ['Baseline', 'Retired in baseline'],
   targetRetired: ['Target', 'Retired in target'],
   baselinePeak: ['Baseline', 'Peak in baseline'],
@@ -170,6 +170,6 @@ function absent(row: CompareRow, column: CompareColumn): boolean {
 }
 
 function cellClass(row: CompareRow, column: CompareColumn): string {
-  if (column === 'deltaLive' || column === 'deltaAllocated') return row[column] > 0 ? 'number up' : row[column] < 0 ? 'number down' : 'number';
+  if (column === 'deltaLive' || column === 'deltaCreated') return row[column] > 0 ? 'number up' : row[column] < 0 ? 'number down' : 'number';
   return absent(row, column) ? 'number absent' : 'number';
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PanelStore, SelectedInstance } from '../../store/panel-store.js';
-import type { InstanceRecord, Session } from '../../store/session.js';
+import type { InstanceRecord } from '../../store/lifelines.js';
+import type { Session } from '../../store/session.js';
 import { DEVTOOLS_HOOK } from '../../../agent/protocol/messages.js';
 import { inspectedWindow, reveal, revealLabel, type InspectedWindow, type RevealOutcome, type RevealRequest } from '../../reveal.js';
 

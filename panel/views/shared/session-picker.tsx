@@ -7,10 +7,13 @@ export function describeSession(session: Session): string {
     return `imported: ${session.url ?? '(no URL recorded)'} — ${new Date(session.startTime).toLocaleTimeString()} — ${session.imported.file}`;
   }
   const time = new Date(session.startTime).toLocaleTimeString();
-  const frames = [...session.frames.values()];
-  const where = session.hasTopFrame ? 'top frame' : `iframe${frames.length === 1 ? ` #${frames[0]!.frameId}` : ''}`;
-  const more = frames.length > 1 ? `, ${frames.length} frames` : '';
-  return `${time} — ${session.url ?? '(URL not reported yet)'} — ${where}${more}`;
+  // A session's streams are its agents: one per copy of the agent running in the window.
+  const streams = [...session.frames.values()];
+  const frameIds = new Set(streams.map((stream) => stream.frameId));
+  const where = session.hasTopFrame ? 'top frame' : `iframe${frameIds.size === 1 ? ` #${streams[0]!.frameId}` : ''}`;
+  const frames = frameIds.size > 1 ? `, ${frameIds.size} frames` : '';
+  const agents = streams.length > frameIds.size ? `, ${streams.length} agents` : '';
+  return `${time} — ${session.url ?? '(URL not reported yet)'} — ${where}${frames}${agents}`;
 }
 
 /** Chooses the shown session; new page loads are selected automatically unless one is pinned. */

@@ -5,7 +5,7 @@ import { DEFAULT_SORT, matchesFilter, nextSort, sortRows, typeRows } from './typ
 
 function session(live: Record<string, number>): Session {
   const s = new Session('s', 0);
-  for (const [type, count] of Object.entries(live)) s.types.set(type, { type, live: count, allocated: count + 1, retired: 1, peak: count + 2 });
+  for (const [type, count] of Object.entries(live)) s.types.set(type, { type, live: count, created: count + 1, retired: 1, peak: count + 2 });
   return s;
 }
 
@@ -25,7 +25,7 @@ test('rows carry every column, delta against the mark', () => {
   const s = session({ A: 3 });
   s.setMark(1);
   s.types.get('A')!.live = 5;
-  assert.deepEqual(typeRows(s, '', DEFAULT_SORT), [{ type: 'A', live: 5, allocated: 4, retired: 1, peak: 5, delta: 2 }]);
+  assert.deepEqual(typeRows(s, '', DEFAULT_SORT), [{ type: 'A', live: 5, created: 4, retired: 1, peak: 5, delta: 2 }]);
 });
 
 test('clicking a header flips its direction; a new column starts at its useful end', () => {

@@ -1,6 +1,6 @@
 import type { Session } from '../../store/session.js';
 
-export const NUMBER_COLUMNS = ['live', 'allocated', 'retired', 'peak', 'delta'] as const;
+export const NUMBER_COLUMNS = ['live', 'created', 'retired', 'peak', 'delta'] as const;
 export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
 export type SortKey = 'type' | NumberColumn;
 
@@ -13,7 +13,7 @@ export interface Sort<K extends string = SortKey> {
 export interface TypeRow {
   type: string;
   live: number;
-  allocated: number;
+  created: number;
   retired: number;
   peak: number;
   delta: number;
@@ -32,7 +32,7 @@ export function typeRows(session: Session, filter: string, sort: Sort): TypeRow[
   const rows: TypeRow[] = [];
   for (const stats of session.types.values()) {
     if (!matchesFilter(stats.type, filter)) continue;
-    rows.push({ type: stats.type, live: stats.live, allocated: stats.allocated, retired: stats.retired, peak: stats.peak, delta: session.delta(stats) });
+    rows.push({ type: stats.type, live: stats.live, created: stats.created, retired: stats.retired, peak: stats.peak, delta: session.delta(stats) });
   }
   return sortRows(rows, sort);
 }

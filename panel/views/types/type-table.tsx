@@ -5,7 +5,7 @@ import { NUMBER_COLUMNS, typeRows, type Sort, type SortKey } from './type-rows.j
 const HEADERS: Record<SortKey, string> = {
   type: 'Type',
   live: 'Live',
-  allocated: 'Allocated',
+  created: 'Created',
   retired: 'Retired',
   peak: 'Peak',
   delta: 'Δ since mark',
@@ -14,7 +14,7 @@ const HEADERS: Record<SortKey, string> = {
 const HINTS: Record<SortKey, string> = {
   type: 'Class name as the page names it',
   live: 'Attached and neither detached nor destroyed',
-  allocated: 'Attached in total',
+  created: 'Attached in total',
   retired: 'Destroyed (garbage-collected) while attached',
   peak: 'Highest live count',
   delta: 'Change in live count since the mark (since the session started, without one)',

@@ -1,0 +1,39 @@
+import { Op } from './wire.js';
+
+/**
+ * One type's counts, the one counting rule every reader applies to lifecycle events (the agent's
+ * `Tracker`, the panel's sessions, the Playwright helper), so their numbers can be compared.
+ */
+export interface TypeCounts {
+  /** Attached, and neither detached nor destroyed since (pytracker's `allocated`). */
+  live: number;
+  /** Attached, in total: every instance ever created and tracked. */
+  created: number;
+  /** Destroyed (garbage-collected) while attached (pytracker's `deallocated`). */
+  retired: number;
+}
+
+/** Counts of a type nothing has happened to yet. */
+export function zeroCounts(): TypeCounts {
+  return { live: 0, created: 0, retired: 0 };
+}
+
+/**
+ * Applies one lifecycle event to a type's counts. An update changes no count. A detach does not
+ * retire: the tracker no longer hears of the instance, so its collection is never reported.
+ */
+export function countEvent(counts: TypeCounts, op: Op): void {
+  switch (op) {
+    case Op.attached:
+      counts.live++;
+      counts.created++;
+      break;
+    case Op.detached:
+      counts.live--;
+      break;
+    case Op.destroyed:
+      counts.live--;
+      counts.retired++;
+      break;
+  }
+}

@@ -1,0 +1,43 @@
+/*
+ * The protocol's constants: tags, version, port names, the ops encoding and bounds. Kept apart
+ * from the message table (messages.ts) so code that needs only these, like the Tracker's
+ * counting rule, does not load the validator's schemas.
+ */
+
+/** Bumped on any incompatible change; receivers drop messages of other versions (counted). */
+export const PROTOCOL_VERSION = 2;
+
+/** `source` tag of messages the agent posts into its window. */
+export const AGENT_SOURCE = 'trackables-agent';
+/** `source` tag of messages the content script posts back into the page. */
+export const RELAY_SOURCE = 'trackables-relay';
+
+/**
+ * The page global through which DevTools reaches instances (agent/post-message/devtools-hook.ts):
+ * the panel's "Reveal in Console" evaluates a call to its `find(session, serial, type)`.
+ */
+export const DEVTOOLS_HOOK = '__TRACKABLES_DEVTOOLS_HOOK__';
+
+/** Port names: content script → worker, panel → worker. */
+export const PAGE_PORT = 'trackables-page';
+export const PANEL_PORT = 'trackables-panel';
+
+/** Lifecycle operations, as encoded in a batch. */
+export const Op = { attached: 0, detached: 1, updated: 2, destroyed: 3 } as const;
+export type Op = (typeof Op)[keyof typeof Op];
+export const OP_NAMES = ['attached', 'detached', 'updated', 'destroyed'] as const;
+export type OpName = (typeof OP_NAMES)[number];
+
+/** Numbers per event in `AgentBatch.ops`. */
+export const OP_STRIDE = 4;
+/** Digit characters of `AgentBatch.ops`: a number's last digit, then the digits before it. */
+export const LAST_DIGIT = 0x23; // '#' … 'B'
+export const MORE_DIGIT = 0x5d; // ']' … '|'
+/** Values per digit: each digit character carries 5 bits. */
+export const DIGIT_BASE = 32;
+/** Upper bounds the validator enforces; the agent flushes long before reaching them. */
+export const MAX_EVENTS_PER_BATCH = 100_000;
+export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;
+/** Characters of `ops` at most: 11 digits carry any safe integer, OP_STRIDE numbers per event. */
+export const MAX_OPS_LENGTH = MAX_EVENTS_PER_BATCH * OP_STRIDE * 11;
+export const MAX_ID_LENGTH = 64;
