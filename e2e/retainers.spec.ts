@@ -132,7 +132,7 @@ test('whyAlive keeps nothing alive: dropping the app\'s reference lets the insta
   expect(answer.path!.lines.at(-1)).toMatch(/closure variable loose of \w+$/);
   await call(page, 'dropLoose');
   await trackables.collectGarbage();
-  expect((await trackables.snapshot()).types['Loose']).toEqual({ live: 0, allocated: 1, retired: 1 });
+  expect((await trackables.snapshot()).types['Loose']).toEqual({ live: 0, created: 1, retired: 1 });
   const [after] = await trackables.whyAlive([serial]);
   expect(after).toEqual({ serial, status: 'collected', type: 'Loose', text: `Loose #${serial}: already collected (garbage-collected; its agent reported it destroyed).` });
 });
