@@ -8,6 +8,7 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { expectNoLeaks } from '../playwright/index.js';
 import { SnapshotParser } from '../playwright/heap/snapshot-parser.js';
+import { takeSnapshot } from '../playwright/heap/take-snapshot.js';
 import { startStaticServer } from '../../scripts/static-server.js';
 import { BASE_ARGS, CHROMIUM } from '../../e2e/harness.js';
 import { gcNow, median, printTable, type Row } from './measure.js';
@@ -18,8 +19,12 @@ const MB = 1024 * 1024;
 const server = await startStaticServer({ '/demo/': 'dist/demo', '/': 'e2e/pages', '/agent/': 'dist/agent' });
 const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
 
-/** Wall ms of one leak check on a fresh page; the check must fail (the action leaks). */
-async function check(url: string, setUp: (page: Page) => Promise<void>, action: (page: Page) => Promise<void>, retainers: boolean): Promise<number> {
+/**
+ * Wall ms of one leak check on a fresh page; the check must fail (the action leaks). With
+ * `snapshotAfter`, then one heap snapshot of the same page alone (taken and parsed), in `snapshots`:
+ * the floor of what paths add, whatever the rest costs.
+ */
+async function check(url: string, setUp: (page: Page) => Promise<void>, action: (page: Page) => Promise<void>, retainers: boolean, snapshots?: number[]): Promise<number> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url);
@@ -27,6 +32,11 @@ async function check(url: string, setUp: (page: Page) => Promise<void>, action: 
   const started = performance.now();
   const error = await expectNoLeaks(page, () => action(page), { retainers }).then(() => null, (caught: Error) => caught);
   const ms = performance.now() - started;
+  if (snapshots !== undefined) {
+    const cdp = await context.newCDPSession(page);
+    const taken = await takeSnapshot(cdp);
+    snapshots.push(taken.ms);
+  }
   await context.close();
   if (error === null || !error.message.includes('leaked')) throw new Error(`the check did not fail on a leak: ${error?.message}`);
   if (retainers !== error.message.includes('held by')) throw new Error(`retainers ${retainers} but the message is:\n${error.message}`);
@@ -36,15 +46,18 @@ async function check(url: string, setUp: (page: Page) => Promise<void>, action: 
 async function compare(what: string, url: string, setUp: (page: Page) => Promise<void>, action: (page: Page) => Promise<void>): Promise<Row[]> {
   const without: number[] = [];
   const withPaths: number[] = [];
+  const snapshots: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    without.push(await check(url, setUp, action, false));
+    without.push(await check(url, setUp, action, false, snapshots));
     withPaths.push(await check(url, setUp, action, true));
   }
   const base = median(without);
   const paths = median(withPaths);
+  const snapshot = median(snapshots);
   return [
     { what: `${what}: check without paths (baseline)`, value: `${base.toFixed(0)} ms`, ratio: 1, target: '' },
     { what: `${what}: check with paths`, value: `${paths.toFixed(0)} ms`, ratio: paths / base, target: what.startsWith('demo') ? '≤ 1.5×' : '' },
+    { what: `${what}: one heap snapshot alone, after the check (V8 + transport + our parse)`, value: `${snapshot.toFixed(0)} ms`, ratio: snapshot / base, target: '' },
   ];
 }
 

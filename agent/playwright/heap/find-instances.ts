@@ -58,11 +58,13 @@ export async function findHeapIds(cdp: CDPSession, serials: readonly number[], p
         arguments: [{ objectId: prototype.objectId }, { value: serials }],
         objectGroup,
       });
-      for (const instance of await elements(cdp, found.objectId!)) {
-        const { heapSnapshotObjectId } = await cdp.send('HeapProfiler.getHeapObjectId', { objectId: instance.objectId });
-        const id = Number(heapSnapshotObjectId);
+      // Sent together: each answer costs a round trip to the page, not any work there.
+      const instances = await elements(cdp, found.objectId!);
+      const answers = await Promise.all(instances.map((instance) => cdp.send('HeapProfiler.getHeapObjectId', { objectId: instance.objectId })));
+      instances.forEach((instance, index) => {
+        const id = Number(answers[index]!.heapSnapshotObjectId);
         if (id > 0) ids.set(Number(instance.name), id);
-      }
+      });
     }
     return ids;
   } finally {

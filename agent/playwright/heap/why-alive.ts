@@ -51,9 +51,17 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
     const taken = await takeSnapshot(cdp);
     snapshotSize = taken.size;
     snapshotMs = taken.ms;
-    const ids = await findHeapIds(cdp, candidates, taken.snapshot.holdersOfProperty('getTrackerSerial'));
+    const lookup = findHeapIds(cdp, candidates, taken.snapshot.holdersOfProperty('getTrackerSerial'));
+    // The path search runs in Node while the lookup waits on the page.
+    let tree: RetainerTree;
+    try {
+      tree = new RetainerTree(taken.snapshot);
+    } catch (error) {
+      await lookup.catch(() => undefined);
+      throw error;
+    }
+    const ids = await lookup;
     const ordinals = taken.snapshot.ordinalsOf(ids.values());
-    const tree = new RetainerTree(taken.snapshot);
     for (const [serial, id] of ids) {
       const ordinal = ordinals.get(id);
       if (ordinal === undefined) continue;
