@@ -5,7 +5,7 @@
  * the plain baseline's cost swings by 40%. Measures the built agent in dist/.
  */
 import { Trackable, Tracker, setGlobalTracker, setInstanceLookup, track } from '../../dist/agent/esm/index.js';
-import { gcNow, inFreshProcess, median, printTable, type Row } from './measure.js';
+import { bytesPerInstance, destroyedPerSecond, gcNow, median, medianOfFreshProcesses, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -70,34 +70,6 @@ function constructWithTrack(): number {
   return elapsed;
 }
 
-async function heapPerInstance(plain: boolean): Promise<number> {
-  await gcNow();
-  const before = process.memoryUsage().heapUsed;
-  const kept = new Array<object>(N);
-  for (let i = 0; i < N; i++) kept[i] = plain ? new Plain(i) : new Tracked(i);
-  await gcNow();
-  const after = process.memoryUsage().heapUsed;
-  if (kept.length !== N) throw new Error('unreachable');
-  return (after - before) / N;
-}
-
-async function destroyedPerSecond(): Promise<number> {
-  const tracker = new Tracker();
-  setGlobalTracker(tracker);
-  let kept: object[] | null = new Array<object>(N);
-  for (let i = 0; i < N; i++) kept[i] = new Tracked(i);
-  setGlobalTracker(null);
-  await gcNow();
-  // Read it once more: liveness analysis would otherwise let the collection above take it.
-  if (kept.length !== N) throw new Error('unreachable');
-  kept = null;
-  const start = performance.now();
-  globalThis.gc!();
-  // Finalization callbacks run in later tasks: yield until every instance was reported.
-  while ((tracker.get(Tracked)?.deallocated ?? 0) < N) await new Promise((resolve) => setTimeout(resolve, 0));
-  return N / ((performance.now() - start) / 1000);
-}
-
 /** One variant in this process: a warm-up round, then the median of ROUNDS. */
 async function measure(variant: string): Promise<number> {
   const results: number[] = [];
@@ -119,19 +91,23 @@ async function measure(variant: string): Promise<number> {
       value = constructTracked();
       setGlobalTracker(null);
       setInstanceLookup(Tracked, false);
-    } else if (variant === 'heap-plain') value = await heapPerInstance(true);
+    } else if (variant === 'heap-plain') value = await bytesPerInstance((i) => new Plain(i), N);
     else if (variant === 'heap-tracker') {
       setGlobalTracker(new Tracker());
-      value = await heapPerInstance(false);
+      value = await bytesPerInstance((i) => new Tracked(i), N);
       setGlobalTracker(null);
     } else if (variant === 'heap-lookup') {
       setInstanceLookup(Tracked);
       setGlobalTracker(new Tracker());
-      value = await heapPerInstance(false);
+      value = await bytesPerInstance((i) => new Tracked(i), N);
       setGlobalTracker(null);
       setInstanceLookup(Tracked, false);
-    } else if (variant === 'destroyed') value = await destroyedPerSecond();
-    else throw new Error(`unknown variant ${variant}`);
+    } else if (variant === 'destroyed') {
+      const tracker = new Tracker();
+      setGlobalTracker(tracker);
+      value = await destroyedPerSecond((i) => new Tracked(i), () => tracker.get(Tracked)?.deallocated ?? 0, N);
+      setGlobalTracker(null);
+    } else throw new Error(`unknown variant ${variant}`);
     await gcNow();
     if (round > 0) results.push(value);
   }
@@ -143,9 +119,7 @@ if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
   const variants = ['plain', 'none', 'tracker', 'track', 'lookup', 'heap-plain', 'heap-tracker', 'heap-lookup', 'destroyed'];
-  const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
-  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(import.meta.url, name));
-  const value = (name: string) => median(samples.get(name)!);
+  const value = medianOfFreshProcesses(import.meta.url, variants, PROCESSES);
   const ns = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns/op`;
   const rows: Row[] = [
     { what: 'construction, plain class with 2 fields (baseline)', value: ns(value('plain')), ratio: 1, target: '' },

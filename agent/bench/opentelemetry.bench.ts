@@ -8,7 +8,7 @@
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { Trackable, Tracker, setGlobalTracker, type TrackerProtocol } from '../../dist/agent/esm/index.js';
 import { OpenTelemetryTracker } from '../../dist/agent/esm/opentelemetry/index.js';
-import { gcNow, inFreshProcess, median, printTable, type Row } from './measure.js';
+import { bytesPerInstance, destroyedPerSecond, gcNow, median, medianOfFreshProcesses, printTable, type Row } from './measure.js';
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -23,6 +23,8 @@ class Tracked extends Trackable {
     this.b = 'x';
   }
 }
+
+const makeTracked = (i: number): object => new Tracked(i);
 
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -53,29 +55,6 @@ function construct(): number {
   return elapsed;
 }
 
-async function heapPerInstance(): Promise<number> {
-  await gcNow();
-  const before = process.memoryUsage().heapUsed;
-  const kept = new Array<object>(N);
-  for (let i = 0; i < N; i++) kept[i] = new Tracked(i);
-  await gcNow();
-  const after = process.memoryUsage().heapUsed;
-  if (kept.length !== N) throw new Error('unreachable');
-  return (after - before) / N;
-}
-
-async function destroyedPerSecond(retired: () => number): Promise<number> {
-  let kept: object[] | null = new Array<object>(N);
-  for (let i = 0; i < N; i++) kept[i] = new Tracked(i);
-  await gcNow();
-  if (kept.length !== N) throw new Error('unreachable');
-  kept = null;
-  const start = performance.now();
-  globalThis.gc!();
-  while (retired() < N) await new Promise((resolve) => setTimeout(resolve, 0));
-  return N / ((performance.now() - start) / 1000);
-}
-
 async function measure(variant: string): Promise<number> {
   const [what, kind] = variant.split(':') as [string, 'tracker' | 'otel'];
   const results: number[] = [];
@@ -84,8 +63,8 @@ async function measure(variant: string): Promise<number> {
     setGlobalTracker(tracker);
     let value: number;
     if (what === 'construct') value = construct();
-    else if (what === 'heap') value = await heapPerInstance();
-    else if (what === 'destroyed') value = await destroyedPerSecond(retired);
+    else if (what === 'heap') value = await bytesPerInstance(makeTracked, N);
+    else if (what === 'destroyed') value = await destroyedPerSecond(makeTracked, retired, N);
     else throw new Error(`unknown variant ${variant}`);
     setGlobalTracker(null);
     await reader.collect();
@@ -104,9 +83,7 @@ if (variant !== undefined) {
   console.log(await measure(variant));
 } else {
   const variants = ['construct:tracker', 'construct:otel', 'heap:tracker', 'heap:otel', 'destroyed:tracker', 'destroyed:otel'];
-  const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
-  for (let run = 0; run < PROCESSES; run++) for (const name of variants) samples.get(name)!.push(inFreshProcess(import.meta.url, name));
-  const value = (name: string) => median(samples.get(name)!);
+  const value = medianOfFreshProcesses(import.meta.url, variants, PROCESSES);
   const ns = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns/op`;
   const rows: Row[] = [
     { what: 'construction, Trackable subclass, built-in Tracker (baseline)', value: ns(value('construct:tracker')), ratio: 1, target: '' },
