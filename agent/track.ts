@@ -10,6 +10,7 @@ import {
   type TrackedClass,
   type TrackerProtocol,
 } from './tracker-protocol.js';
+import { TrackingRecord } from './tracking-record.js';
 
 /** Options of {@link track}. */
 export interface TrackOptions {
@@ -21,16 +22,8 @@ export interface TrackOptions {
   type?: string;
 }
 
-/** What tracking one object takes. Never refers to the object, so it is collected with it. */
-interface Tracking {
-  readonly serial: number;
-  readonly type: TrackedClass;
-  tracker: TrackerProtocol | null;
-  bundle: unknown;
-}
-
 /*
- * Where a tracked object's Tracking lives: in a private field added to the object itself (the
+ * Where a tracked object's TrackingRecord lives: in a private field added to the object itself (the
  * class-returns-its-argument pattern), which nothing outside this module can see (not in
  * `Reflect.ownKeys`, not to Proxies' traps, not to JSON). A `WeakMap` keyed by the object would do
  * the same but costs ~2-3x a Trackable's whole construction (docs/BENCHMARKS.md): each entry is an
@@ -43,14 +36,14 @@ const Stamp = function (obj: object) {
 } as unknown as new (obj: object) => object;
 
 class Stamped extends Stamp {
-  readonly #tracking: Tracking;
+  readonly #tracking: TrackingRecord;
 
-  private constructor(obj: object, tracking: Tracking) {
+  private constructor(obj: object, tracking: TrackingRecord) {
     super(obj);
     this.#tracking = tracking;
   }
 
-  static add(obj: object, tracking: Tracking): void {
+  static add(obj: object, tracking: TrackingRecord): void {
     try {
       new Stamped(obj, tracking);
     } catch {
@@ -58,12 +51,12 @@ class Stamped extends Stamp {
     }
   }
 
-  static get(obj: object): Tracking | undefined {
+  static get(obj: object): TrackingRecord | undefined {
     return #tracking in obj ? (obj as Stamped).#tracking : refused.get(obj);
   }
 }
 
-const refused = new WeakMap<object, Tracking>();
+const refused = new WeakMap<object, TrackingRecord>();
 
 /**
  * Tracks an object whose class you cannot (or would rather not) make a `Trackable`: a MobX store
@@ -113,7 +106,7 @@ export function startTracking(obj: object, type: TrackedClass): void {
   const serial = nextSerial();
   let tracker = getGlobalTracker();
   if (tracker !== null && (type as { disableGlobalTracker?: unknown }).disableGlobalTracker === true) tracker = null;
-  Stamped.add(obj, { serial, type, tracker, bundle: undefined });
+  Stamped.add(obj, new TrackingRecord(serial, type, tracker));
   if (tracker !== null) {
     watchNew(obj, type, serial, tracker);
     notifyAttached(tracker, serial, type, undefined);
@@ -185,7 +178,7 @@ function asTrackable(obj: object): Trackable | undefined {
   return isTrackableInstance(obj) ? (obj as Trackable) : undefined;
 }
 
-function trackingOf(obj: unknown, what: string): Tracking {
+function trackingOf(obj: unknown, what: string): TrackingRecord {
   const tracking = (typeof obj === 'object' || typeof obj === 'function') && obj !== null ? Stamped.get(obj) : undefined;
   if (tracking === undefined) {
     throw new TypeError(`Trackables: ${what} takes a tracked object (see track()) or a Trackable; this one is not tracked.`);

@@ -51,6 +51,26 @@ test('a global array: Window.__popups[0]', async ({ app: { page, trackables } })
   expect(answer.text).toBe(`Popup #${serial} is alive, held by: Window.__popups[0]`);
 });
 
+test('track(this): the tracked object itself is found, with no opt-in by the page', async ({ app: { page, trackables } }) => {
+  const serial = await call(page, 'leakStore');
+  const answer = await whyAlive(trackables, serial);
+  expect(answer.path!.steps.map((step) => [step.holder, step.edge, step.kind])).toEqual([
+    ['Window', '__stores', 'property'],
+    ['Array', '0', 'element'],
+  ]);
+  expect(answer.text).toBe(`TodoStore #${serial} is alive, held by: Window.__stores[0]`);
+});
+
+test('@trackable and track(obj, { type }): found like track(this)', async ({ app: { page, trackables } }) => {
+  const [widget, series] = (await page.evaluate(() => (window as unknown as { fixture: { leakTracked(): number[] } }).fixture.leakTracked())) as [number, number];
+  await trackables.collectGarbage();
+  const answers = await trackables.whyAlive([widget, series]);
+  expect(answers.map((answer) => answer.text)).toEqual([
+    `Widget #${widget} is alive, held by: Window.__chart.widget`,
+    `Series #${series} is alive, held by: Window.__chart.series`,
+  ]);
+});
+
 test('a closure in an event listener on window: the listener, then the closure variable', async ({ app: { page, trackables } }) => {
   const serial = await call(page, 'leakHandler');
   const answer = await whyAlive(trackables, serial);

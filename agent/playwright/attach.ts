@@ -3,7 +3,7 @@ import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMess
 import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
 import { SessionState, sumCounts, type TypeCounts } from './counts.js';
-import { whyAliveInPage, type WhyAliveAnswer } from './heap/why-alive.js';
+import { whyAliveInFrame, type WhyAliveAnswer } from './heap/why-alive.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
 
 /** Where a binding call came from (Playwright does not export the type). */
@@ -99,6 +99,7 @@ export interface TrackablesAttachment {
 interface ObservedAgent {
   state: SessionState;
   mainFrame: boolean;
+  frame: Frame;
 }
 
 let attachments = 0;
@@ -157,7 +158,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     const key = streamKey(message.session, message.frame);
     let session = sessions.get(key);
     if (session === undefined) {
-      session = { state: new SessionState(message.session, message.frame), mainFrame: source.frame === page.mainFrame() };
+      session = { state: new SessionState(message.session, message.frame), mainFrame: source.frame === page.mainFrame(), frame: source.frame };
       sessions.set(key, session);
     }
     session.state.apply(message);
@@ -251,12 +252,12 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
       await settle();
       const streams = streamsOf(options.session);
       if (streams.length === 0 && options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
-      cdp ??= await openCdp(page);
       // Serials are unique per window across copies of the agent: the stream that heard of one knows its fate.
       const fate = (serial: number) =>
         streams.map((state) => state.fate(serial)).find((known) => known.status !== 'unknown') ?? { status: 'unknown' as const };
-      const report = await whyAliveInPage(cdp, serials, fate);
-      return report.answers;
+      const session = streams[0]?.session ?? '';
+      const frame = [...sessions.values()].find((agent) => agent.state.session === session)?.frame;
+      return whyAliveInFrame(page, frame, async () => (cdp ??= await openCdp(page)), serials, session, fate);
     },
 
     record() {

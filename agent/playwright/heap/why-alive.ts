@@ -2,11 +2,13 @@
  * Why is an instance still alive: one heap snapshot, the instances found by serial, one search
  * from the roots, and each instance's path described in the app's terms.
  */
-import type { CDPSession } from '@playwright/test';
+import type { CDPSession, Frame, Page } from '@playwright/test';
 import { describePath, type RetainerPath } from './describe-path.js';
-import { findHeapIds } from './find-instances.js';
+import { findHeapIds, SERIAL_METHODS } from './find-instances.js';
+import { frameHeap } from './frame-heap.js';
 import { RetainerTree } from './retainer-paths.js';
 import { takeSnapshot } from './take-snapshot.js';
+import { recordHolders } from './tracked-records.js';
 
 /** What the agent last said about a serial (see SessionState.fate). */
 export type Fate = { status: 'live' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' };
@@ -20,7 +22,9 @@ export type WhyAliveAnswer =
   /** The agent said it was live (or detached from its tracker) but no such instance is in the heap. */
   | { serial: number; status: 'not-found'; type: string; text: string }
   /** The page's agent never reported this serial. */
-  | { serial: number; status: 'unknown'; text: string };
+  | { serial: number; status: 'unknown'; text: string }
+  /** Its frame's heap cannot be reached (an out-of-process iframe without a DevTools session): `text` says why. */
+  | { serial: number; status: 'unreachable'; type: string; text: string };
 
 /** What {@link whyAliveInPage} found, with what the heap snapshot cost. */
 export interface WhyAliveReport {
@@ -32,11 +36,44 @@ export interface WhyAliveReport {
 }
 
 /**
- * Retainer paths of the instances with `serials`, in the page `cdp` is attached to; `fate` says
- * what the page's agent reported about each. Takes one snapshot for all of them (none when
- * none can be alive). Keeps nothing alive: the lookup's remote objects are released.
+ * {@link whyAliveInPage} for the agent session `session` of `frame` (undefined: the main frame),
+ * through the CDP session that sees that frame's heap: the page's (`pageCdp()`), or an
+ * out-of-process iframe's own, opened for the call.
  */
-export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[], fate: (serial: number) => Fate): Promise<WhyAliveReport> {
+export async function whyAliveInFrame(
+  page: Page,
+  frame: Frame | undefined,
+  pageCdp: () => Promise<CDPSession>,
+  serials: readonly number[],
+  session: string,
+  fate: (serial: number) => Fate,
+): Promise<WhyAliveAnswer[]> {
+  const heap = await frameHeap(page, frame, pageCdp);
+  if ('unreachable' in heap) {
+    return serials.map((serial): WhyAliveAnswer => {
+      const known = fate(serial);
+      if (known.status === 'unknown') return unknownAnswer(serial);
+      return { serial, status: 'unreachable', type: known.type, text: `${known.type} #${serial}: cannot tell: ${heap.unreachable}.` };
+    });
+  }
+  try {
+    return (await whyAliveInPage(heap.cdp, serials, session, fate)).answers;
+  } finally {
+    if (heap.own) await heap.cdp.detach().catch(() => undefined);
+  }
+}
+
+function unknownAnswer(serial: number): WhyAliveAnswer {
+  return { serial, status: 'unknown', text: `#${serial}: unknown serial: this page's agent never reported it.` };
+}
+
+/**
+ * Retainer paths of the instances with `serials` of agent session `session`, in the page (or
+ * out-of-process frame) `cdp` is attached to; `fate` says what the session's agent reported about
+ * each. Takes one snapshot for all of them (none when none can be alive). Keeps nothing alive:
+ * the lookup's remote objects are released.
+ */
+export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[], session: string, fate: (serial: number) => Fate): Promise<WhyAliveReport> {
   const fates = new Map(serials.map((serial) => [serial, fate(serial)] as const));
   const candidates = serials.filter((serial) => {
     const status = fates.get(serial)!.status;
@@ -51,7 +88,7 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
     const taken = await takeSnapshot(cdp);
     snapshotSize = taken.size;
     snapshotMs = taken.ms;
-    const lookup = findHeapIds(cdp, candidates, taken.snapshot.holdersOfProperty('getTrackerSerial'));
+    const lookup = findHeapIds(cdp, candidates, session, taken.snapshot.holdersOfProperties(SERIAL_METHODS));
     // The path search runs in Node while the lookup waits on the page.
     let tree: RetainerTree;
     try {
@@ -60,17 +97,21 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
       await lookup.catch(() => undefined);
       throw error;
     }
-    const ids = await lookup;
-    const ordinals = taken.snapshot.ordinalsOf(ids.values());
-    for (const [serial, id] of ids) {
-      const ordinal = ordinals.get(id);
+    const objects = await lookup;
+    const ordinals = taken.snapshot.ordinalsOf([...objects.values()].map((object) => object.id));
+    // A record found by serial stands for the object holding it.
+    const records = [...objects.values()].flatMap((object) => (object.record ? [ordinals.get(object.id) ?? -1] : []));
+    const holders = recordHolders(taken.snapshot, records);
+    for (const [serial, object] of objects) {
+      const node = ordinals.get(object.id);
+      const ordinal = object.record && node !== undefined ? holders.get(node) : node;
       if (ordinal === undefined) continue;
       found.set(serial, tree.reachable(ordinal) ? describePath(taken.snapshot, tree.pathTo(ordinal)) : null);
     }
   }
   const answers = serials.map((serial): WhyAliveAnswer => {
     const known = fates.get(serial)!;
-    if (known.status === 'unknown') return { serial, status: 'unknown', text: `#${serial}: unknown serial: this page's agent never reported it.` };
+    if (known.status === 'unknown') return unknownAnswer(serial);
     const type = known.type;
     const name = `${type ?? 'instance'} #${serial}`;
     if (found.has(serial)) {

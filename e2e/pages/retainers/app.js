@@ -2,7 +2,7 @@
 // page.evaluate(() => fixture.leak…()). Retainer path tests assert each path's steps.
 import { forgetAll, remember } from './store.js';
 
-const { Trackable, PostMessageTracker, setGlobalTracker } = window.Trackables;
+const { Trackable, PostMessageTracker, setGlobalTracker, track, trackable, getTrackerSerial } = window.Trackables;
 const tracker = new PostMessageTracker();
 setGlobalTracker(tracker);
 
@@ -24,6 +24,15 @@ class View extends Trackable {
   }
 }
 class Row extends Trackable {}
+/** Tracked with track(this), as a MobX store would be: no Trackable anywhere in its chain. */
+class TodoStore {
+  constructor() {
+    this.todos = [];
+    track(this);
+  }
+}
+/** Tracked by the decorator, called as a legacy decorator (plain JavaScript has no @ syntax yet). */
+const Widget = trackable()(class Widget {});
 class Loose extends Trackable {}
 
 const detachedNodes = [];
@@ -51,6 +60,20 @@ window.fixture = {
     const session = new Session();
     remember(session);
     return session.getTrackerSerial();
+  },
+  /** A track(this) store kept in a global array. */
+  leakStore() {
+    window.__stores ??= [];
+    const store = new TodoStore();
+    window.__stores.push(store);
+    return getTrackerSerial(store);
+  },
+  /** A decorated class's instance and a named-type object, kept by an object's properties. */
+  leakTracked() {
+    const widget = new Widget();
+    const series = track({ points: [] }, { type: 'Series' });
+    window.__chart = { widget, series };
+    return [getTrackerSerial(widget), getTrackerSerial(series)];
   },
   /** A detached DOM node pointing back at its view, kept by a list of removed nodes. */
   leakView() {
