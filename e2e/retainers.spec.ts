@@ -162,3 +162,48 @@ test('expectNoLeaks shows the retainer path under each instance, and retainers: 
   expect(without?.message).toContain('still alive: Popup');
   expect(without?.message).not.toContain('held by');
 });
+
+test('iframes: each frame\'s serials are looked up in its own window, same-process or out-of-process', async ({ plainBrowser, fixtureOrigin }) => {
+  const context = await plainBrowser.newContext();
+  const page = await context.newPage();
+  const trackables = await attachTrackables(page);
+  // Another site than the top frame's (localhost, not 127.0.0.1): site isolation puts it in a process of its own.
+  const crossOrigin = fixtureOrigin.replace('127.0.0.1', 'localhost');
+  await page.goto(`${fixtureOrigin}/retainers/framed.html?cross=${encodeURIComponent(crossOrigin)}`);
+  const frameNamed = async (name: string) => {
+    await expect.poll(() => page.frame({ name })?.url() ?? '').toContain('/retainers/frame.html');
+    const frame = page.frame({ name })!;
+    await frame.waitForFunction(() => 'fixture' in window);
+    return frame;
+  };
+  const same = await frameNamed('same');
+  const cross = await frameNamed('cross');
+  // The fixture is what it says: only the cross-site frame has a DevTools session of its own.
+  await expect(context.newCDPSession(same)).rejects.toThrow(/does not have a separate CDP session/);
+  await (await context.newCDPSession(cross)).detach();
+
+  const leakIn = (frame: typeof same) => frame.evaluate(() => (window as unknown as { fixture: { leakPopup(): number } }).fixture.leakPopup());
+  const top = await call(page, 'leakPopup');
+  const inSame = await leakIn(same);
+  const inCross = await leakIn(cross);
+  // Serials count per window: the frames' first instances have the top frame's serial.
+  expect([inSame, inCross]).toEqual([top, top]);
+  const sessionAt = async (origin: string): Promise<string> => {
+    await expect.poll(() => trackables.sessions().find((info) => !info.mainFrame && info.url.startsWith(origin))).toBeDefined();
+    const session = trackables.sessions().find((info) => !info.mainFrame && info.url.startsWith(origin))!.session;
+    await expect.poll(async () => (await trackables.snapshot({ session })).types['FramePopup']?.live).toBe(1);
+    return session;
+  };
+  const sameSession = await sessionAt(`${fixtureOrigin}/`);
+  const crossSession = await sessionAt(`${crossOrigin}/`);
+  await trackables.collectGarbage();
+
+  const [topAnswer] = await trackables.whyAlive([top]);
+  expect(topAnswer?.text).toBe(`Popup #${top} is alive, held by: Window.__popups[0]`);
+  const [sameAnswer] = await trackables.whyAlive([inSame], { session: sameSession });
+  expect(sameAnswer?.text).toBe(`FramePopup #${inSame} is alive, held by: Window.__framePopups[0]`);
+  const [crossAnswer] = await trackables.whyAlive([inCross], { session: crossSession });
+  expect(crossAnswer?.text).toBe(`FramePopup #${inCross} is alive, held by: Window.__framePopups[0]`);
+  await trackables.detach();
+  await context.close();
+});
