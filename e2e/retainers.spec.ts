@@ -75,7 +75,15 @@ test('a closure in an event listener on window: the listener, then the closure v
   const serial = await call(page, 'leakHandler');
   const answer = await whyAlive(trackables, serial);
   expect(edges(answer)).toEqual(['event-listener:1', 'closure-variable:handler']);
-  expect(answer.path!.lines).toEqual(['event listener onResize on Window', 'closure variable handler of onResize']);
+  expect(answer.path!.steps.find((step) => step.kind === 'event-listener')?.eventType).toBe('resize');
+  expect(answer.path!.lines).toEqual(['event listener onResize for "resize" on Window', 'closure variable handler of onResize']);
+});
+
+test('a closure in a click listener on a button: the event type and the element', async ({ app: { page, trackables } }) => {
+  const serial = await call(page, 'leakClickHandler');
+  const answer = await whyAlive(trackables, serial);
+  expect(edges(answer).slice(-2)).toEqual(['event-listener:1', 'closure-variable:handler']);
+  expect(answer.path!.lines.slice(-2)).toEqual(['event listener onClick for "click" on <button id="go">', 'closure variable handler of onClick']);
 });
 
 test('a Map in a module-level store: the module variable, then the entry by key', async ({ app: { page, trackables } }) => {

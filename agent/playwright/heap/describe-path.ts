@@ -27,6 +27,8 @@ export interface PathStep {
   /** The snapshot's edge type (property, element, context, internal, hidden, shortcut). */
   edgeType: string;
   kind: StepKind;
+  /** For an event listener: the event type it listens to (`resize`), when the browser told it. */
+  eventType?: string;
 }
 
 /** A path from where the page holds an object down to the object. */
@@ -51,8 +53,11 @@ interface Line {
 const IDENTIFIER = /^[A-Za-z_$#][\w$]*$/;
 const MAX_KEY_TEXT = 60;
 
-/** Describes the path `steps` (root side first, from {@link RetainerTree.pathTo}) of `snapshot`. */
-export function describePath(snapshot: HeapSnapshot, steps: readonly RawStep[]): RetainerPath {
+/**
+ * Describes the path `steps` (root side first, from {@link RetainerTree.pathTo}) of `snapshot`;
+ * `eventTypes` gives the event type of listener functions, by ordinal (see listener-types.ts).
+ */
+export function describePath(snapshot: HeapSnapshot, steps: readonly RawStep[], eventTypes: ReadonlyMap<number, string> = new Map()): RetainerPath {
   const s = snapshot;
   const globalHandles = findGlobalHandles(s);
   let start = -1;
@@ -84,6 +89,7 @@ export function describePath(snapshot: HeapSnapshot, steps: readonly RawStep[]):
     const holder = shorten(describeNode(s, from));
     const fromType = s.typeOf(from);
     let kind: StepKind = 'internal';
+    let eventType: string | undefined;
     if (fromType === 'closure') lastClosure = s.nameOf(from) || '(anonymous)';
     if (fromType === 'native' && isEventTarget(s, from)) listenerTarget = holder;
     if (edgeType === 'property') {
@@ -96,11 +102,13 @@ export function describePath(snapshot: HeapSnapshot, steps: readonly RawStep[]):
       kind = 'closure-variable';
       lines.push(line);
       line = newLine(`closure variable ${name} of ${lastClosure || 'a function'}`, name);
-    } else if (s.typeOf(to) === 'closure' && fromType === 'native' && /EventListener/.test(s.nameOf(from))) {
+    } else if (isListenerStep(s, steps[i]!)) {
       kind = 'event-listener';
+      eventType = eventTypes.get(to);
       // "Window" alone says nothing the listener's line does not.
       if (line.label !== '' || line.chain !== line.base || line.chain !== listenerTarget) lines.push(line);
-      line = newLine(`event listener ${s.nameOf(to) || '(anonymous)'} on ${listenerTarget || 'a DOM node'}`, '');
+      const listensTo = eventType === undefined ? '' : ` for ${JSON.stringify(eventType)}`;
+      line = newLine(`event listener ${s.nameOf(to) || '(anonymous)'}${listensTo} on ${listenerTarget || 'a DOM node'}`, '');
     } else if (i > start && isCollectionTable(s, steps[i - 1]!) && /^\d+$/.test(name)) {
       const collection = s.nameOf(steps[i - 1]!.from);
       if (collection === 'Set') {
@@ -111,7 +119,7 @@ export function describePath(snapshot: HeapSnapshot, steps: readonly RawStep[]):
         line.chain += `.get(${mapKey(s, from, Number(name))})`;
       }
     }
-    result.push({ holder, edge: name, edgeType, kind });
+    result.push(eventType === undefined ? { holder, edge: name, edgeType, kind } : { holder, edge: name, edgeType, kind, eventType });
     // A DOM node reached by an accessor starts a line of its own: its properties are expandos.
     if ((kind === 'property' || kind === 'element' || kind === 'map-entry') && s.typeOf(to) === 'native' && i < steps.length - 1) {
       lines.push(line);
@@ -172,7 +180,12 @@ function isRootSide(s: HeapSnapshot, ordinal: number): boolean {
   return ordinal === 0 || type === 'synthetic' || s.nameOf(ordinal).startsWith('system / NativeContext');
 }
 
-function isEventTarget(s: HeapSnapshot, ordinal: number): boolean {
+/** Whether a step is Blink's listener record holding the listener function. */
+export function isListenerStep(s: HeapSnapshot, step: RawStep): boolean {
+  return s.typeOf(step.to) === 'closure' && s.typeOf(step.from) === 'native' && /EventListener/.test(s.nameOf(step.from));
+}
+
+export function isEventTarget(s: HeapSnapshot, ordinal: number): boolean {
   const name = s.nameOf(ordinal);
   return name.startsWith('<') || name.startsWith('Window / ') || name.startsWith('Detached <');
 }

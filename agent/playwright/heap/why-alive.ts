@@ -6,7 +6,8 @@ import type { CDPSession, Frame, Page } from '@playwright/test';
 import { describePath, type RetainerPath } from './describe-path.js';
 import { findHeapIds, SERIAL_METHODS } from './find-instances.js';
 import { frameHeap } from './frame-heap.js';
-import { RetainerTree } from './retainer-paths.js';
+import { listenerTypes } from './listener-types.js';
+import { RetainerTree, type RawStep } from './retainer-paths.js';
 import { takeSnapshot } from './take-snapshot.js';
 import { recordHolders } from './tracked-records.js';
 
@@ -102,12 +103,14 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
     // A record found by serial stands for the object holding it.
     const records = [...objects.values()].flatMap((object) => (object.record ? [ordinals.get(object.id) ?? -1] : []));
     const holders = recordHolders(taken.snapshot, records);
+    const paths = new Map<number, RawStep[] | null>();
     for (const [serial, object] of objects) {
       const node = ordinals.get(object.id);
       const ordinal = object.record && node !== undefined ? holders.get(node) : node;
-      if (ordinal === undefined) continue;
-      found.set(serial, tree.reachable(ordinal) ? describePath(taken.snapshot, tree.pathTo(ordinal)) : null);
+      if (ordinal !== undefined) paths.set(serial, tree.reachable(ordinal) ? tree.pathTo(ordinal) : null);
     }
+    const eventTypes = await listenerTypes(cdp, taken.snapshot, [...paths.values()].filter((path) => path !== null));
+    for (const [serial, path] of paths) found.set(serial, path === null ? null : describePath(taken.snapshot, path, eventTypes));
   }
   const answers = serials.map((serial): WhyAliveAnswer => {
     const known = fates.get(serial)!;

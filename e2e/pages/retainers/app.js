@@ -55,6 +55,18 @@ window.fixture = {
     });
     return handler.getTrackerSerial();
   },
+  /** A closure in a click listener on a button in the document. */
+  leakClickHandler() {
+    const handler = new Handler();
+    const button = document.createElement('button');
+    button.id = 'go';
+    button.textContent = 'Go';
+    button.addEventListener('click', function onClick() {
+      handler.setDataBundle({ clicked: true });
+    });
+    document.body.append(button);
+    return handler.getTrackerSerial();
+  },
   /** A Map in a module-level store. */
   leakSession() {
     const session = new Session();
