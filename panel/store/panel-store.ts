@@ -4,7 +4,7 @@ import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
 import { comparedPair, type ComparedPair, type ComparePick } from './compare.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { FrameNotifier, type Schedule } from './frame-notifier.js';
-import { rememberRetainers, retainerOf } from './held-by.js';
+import { rememberRetainers, retainerOf, retainersOf } from './held-by.js';
 import { readRecording } from './read-recording.js';
 import { Session, type FrameInfo, type ImportInfo } from './session.js';
 import type { InstanceRecord } from './lifelines.js';
@@ -448,6 +448,9 @@ function exportedFrames(session: Session, notes: string[]): ExportedSession[] {
       messages,
       frameId: frame.frameId,
     };
+    // An imported session's retainer paths go out again with it.
+    const retainers = retainersOf(session, frame.frame);
+    if (retainers !== undefined) entry.retainers = retainers;
     if (evictedMessages === 0) return entry;
     notes.push(
       `Frame ${frame.frame}: the panel kept only its latest messages; ${evictedMessages} earlier messages ` +
