@@ -146,6 +146,22 @@ test('a JSHandle, console.log, the Console\'s $_ and Reveal in Console are the h
   await cdp.detach();
 });
 
+test('$0, the element last inspected in DevTools, holds nothing: removed, the element and what it holds are collected', async ({ app: { page, trackables } }) => {
+  const serial = await call(page, 'addRow');
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'p.row' });
+  // What the Elements panel does on selecting a node.
+  await cdp.send('DOM.setInspectedNode', { nodeId });
+  const inspected = await cdp.send('Runtime.evaluate', { expression: '$0.__row.getTrackerSerial()', includeCommandLineAPI: true, returnByValue: true });
+  expect(inspected.result.value).toBe(serial);
+  await call(page, 'removeRows');
+  await trackables.collectGarbage();
+  const [answer] = await trackables.whyAlive([serial]);
+  expect(answer?.status, answer?.text).toBe('collected');
+  await cdp.detach();
+});
+
 test('whyAlive keeps nothing alive: dropping the app\'s reference lets the instance be collected', async ({ app: { page, trackables } }) => {
   const serial = await call(page, 'makeLoose');
   const answer = await whyAlive(trackables, serial);
