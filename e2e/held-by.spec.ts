@@ -105,6 +105,26 @@ test('the viewer shows Held by for the selected instance and in Leak suspects fo
   }
 });
 
+test('recorded paths cover iframes: each frame\'s entry gets its own instances\' paths', async ({ page, origin }) => {
+  const trackables = await attachTrackables(page);
+  const recorder = trackables.record();
+  await page.goto(`${origin}/retainers/framed.html`);
+  const frame = page.frame({ name: 'same' })!;
+  await frame.waitForFunction(() => 'fixture' in window);
+  await page.evaluate(() => (window as unknown as { fixture: { leakPopup(): number } }).fixture.leakPopup());
+  const inFrame = await frame.evaluate(() => (window as unknown as { fixture: { leakPopup(): number } }).fixture.leakPopup());
+  await expect.poll(() => trackables.sessions().some((info) => !info.mainFrame && info.url.endsWith('/frame.html'))).toBe(true);
+  await trackables.collectGarbage();
+  const recording = await recorder.stop();
+  expect(await recordRetainers(trackables, recording)).toBe('Retainer paths: 2 instance(s) still alive.');
+  await trackables.detach();
+  const byUrl = Object.fromEntries(recording.sessions.map((entry) => [entry.url.replace(origin, ''), entry.retainers?.map((retainer) => [retainer.type, retainer.serial, retainer.lines])]));
+  expect(byUrl).toEqual({
+    '/retainers/framed.html': [['Popup', 1, ['Window.__popups[0]']]],
+    '/retainers/frame.html': [['FramePopup', inFrame, ['Window.__framePopups[0]']]],
+  });
+});
+
 test('a version 2 recording still imports; Held by says how to get paths', async ({ page, origin }) => {
   const app = await page.context().newPage();
   const trackables = await attachTrackables(app);

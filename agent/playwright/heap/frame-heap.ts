@@ -11,7 +11,7 @@ export type FrameHeap =
   /** `own`: a session opened for an out-of-process frame, for the caller to detach. */
   | { cdp: CDPSession; own: boolean }
   /** No session reaches the frame's heap: why, in words. */
-  | { unreachable: string };
+  | { inaccessible: string };
 
 const SHARED_SESSION = /does not have a separate CDP session/;
 
@@ -28,7 +28,7 @@ export async function frameHeap(page: Page, frame: Frame | undefined, pageCdp: (
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (SHARED_SESSION.test(message)) continue;
-      return { unreachable: `its out-of-process iframe (${current.url()}) cannot be reached over the DevTools protocol: ${message}` };
+      return { inaccessible: `its out-of-process iframe (${current.url()}) cannot be reached over the DevTools protocol: ${message}` };
     }
   }
   return { cdp: await pageCdp(), own: false };

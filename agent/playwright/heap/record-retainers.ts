@@ -7,12 +7,12 @@ import { SessionState } from '../counts.js';
 export const MAX_RECORDED_PATHS = 2_000;
 
 /**
- * Adds to each main-frame session of `recording` still on the page what holds its instances
+ * Adds to each session of `recording` still on the page (the main frame's and iframes') what holds its instances
  * still alive (live ones, and those detached from their tracker but not collected), from one
  * heap snapshot per session. Returns a one-line summary for the console.
  */
 export async function recordRetainers(trackables: TrackablesAttachment, recording: Recording): Promise<string> {
-  const onPage = new Set(trackables.sessions().filter((info) => info.mainFrame).map((info) => `${info.session}\n${info.frame}`));
+  const onPage = new Set(trackables.sessions().map((info) => `${info.session}\n${info.frame}`));
   let paths = 0;
   let left = 0;
   for (const entry of recording.sessions) {

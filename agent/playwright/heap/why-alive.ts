@@ -25,7 +25,7 @@ export type WhyAliveAnswer =
   /** The page's agent never reported this serial. */
   | { serial: number; status: 'unknown'; text: string }
   /** Its frame's heap cannot be reached (an out-of-process iframe without a DevTools session): `text` says why. */
-  | { serial: number; status: 'unreachable'; type: string; text: string };
+  | { serial: number; status: 'inaccessible'; type: string; text: string };
 
 /** What {@link whyAliveInPage} found, with what the heap snapshot cost. */
 export interface WhyAliveReport {
@@ -50,11 +50,11 @@ export async function whyAliveInFrame(
   fate: (serial: number) => Fate,
 ): Promise<WhyAliveAnswer[]> {
   const heap = await frameHeap(page, frame, pageCdp);
-  if ('unreachable' in heap) {
+  if ('inaccessible' in heap) {
     return serials.map((serial): WhyAliveAnswer => {
       const known = fate(serial);
       if (known.status === 'unknown') return unknownAnswer(serial);
-      return { serial, status: 'unreachable', type: known.type, text: `${known.type} #${serial}: cannot tell: ${heap.unreachable}.` };
+      return { serial, status: 'inaccessible', type: known.type, text: `${known.type} #${serial}: cannot tell: ${heap.inaccessible}.` };
     });
   }
   try {
