@@ -126,7 +126,7 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
       serial,
       status: 'not-found',
       type: known.type,
-      text: `${name}: not in the heap: collected after the agent's last report (call collectGarbage() first), or not an instance of a Trackable class.`,
+      text: `${name}: not in the heap: most likely collected after the agent's last report (call collectGarbage() first).`,
     };
   });
   return { answers, snapshotSize, snapshotMs };
