@@ -60,12 +60,14 @@ test('npm run record --why writes retainer paths for the instances alive at the 
   const out = join(test.info().outputPath(), 'why.json');
   mkdirSync(dirname(out), { recursive: true });
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/record.ts', `${origin}/demo/?leak`, '--seconds', '1', '--out', out, '--why']);
-  expect(stdout).toContain('Retainer paths: 4 instance(s) still alive.');
+  // The React part's useTrackable objects are found like the Trackables.
+  expect(stdout).toContain('Retainer paths: 6 instance(s) still alive.');
   const checked = checkRecording(JSON.parse(readFileSync(out, 'utf8')));
   if (!checked.ok) throw new Error(checked.reason);
   expect(checked.message.version).toBe(3);
   const retainers = checked.message.sessions[0]!.retainers!;
-  expect(retainers.map((retainer) => retainer.type).sort()).toEqual(['EventBus', 'Subscription', 'TodoStore', 'TodoView']);
+  expect(retainers.map((retainer) => retainer.type).sort()).toEqual(['EventBus', 'ReactPanel', 'Subscription', 'TodoStore', 'TodoView', 'WindowWidth']);
+  expect(retainers.find((retainer) => retainer.type === 'WindowWidth')!.status).toBe('alive');
   const view = retainers.find((retainer) => retainer.type === 'TodoView')!;
   expect(view.status).toBe('alive');
   // The demo keeps its state in module variables reached from window.demo's functions.
