@@ -94,7 +94,7 @@ test('unknown extra fields are allowed and passed on', () => {
 });
 
 test('a kind only a newer minor version of the agent sends is told apart from an invalid message', () => {
-  const newer = { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'totals', session: 'session-1', frame: 'frame-1', anything: [1] };
+  const newer = { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'heap-summary', session: 'session-1', frame: 'frame-1', anything: [1] };
   assert.equal(checkAgentMessage(newer).ok, false, 'not a message this build reads');
   assert.equal(isNewerAgentKind(newer), true);
   for (const known of [hello(), batch(), { ...batch(), ops: '!' }, { ...hello(), kind: 'batch' }]) assert.equal(isNewerAgentKind(known), false);

@@ -1,6 +1,6 @@
 import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
 import { decodeBatch, type LifecycleEvent } from '../protocol/decode.js';
-import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch, type AgentHello } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch, type AgentHello, type AgentMessage } from '../protocol/messages.js';
 import { checkAgentMessage } from '../protocol/validate.js';
 
 /**
@@ -37,7 +37,7 @@ export class FakeWindow implements PostMessageTarget {
   }
 
   /** Every posted message, each checked by the protocol's validator (throws on an invalid one). */
-  messages(): (AgentHello | AgentBatch)[] {
+  messages(): AgentMessage[] {
     return this.posted.map(({ message }) => {
       const checked = checkAgentMessage(message);
       if (!checked.ok) throw new Error(`invalid agent message: ${checked.reason}`);

@@ -85,13 +85,13 @@ test('ignores other windows and untagged messages; counts tagged but invalid one
 
 test('a newer minor version of the agent: extra fields relayed unchanged, kinds it added ignored uncounted', () => {
   const page = setup();
-  const newerHello = { ...hello('s'), agent: '0.9.0', capabilities: ['totals'] };
-  const newerBatch = { ...batch('s', 1), totals: { Widget: 3 } };
+  const newerHello = { ...hello('s'), agent: '0.9.0', capabilities: ['heap-summary'] };
+  const newerBatch = { ...batch('s', 1), summary: { Widget: 3 } };
   page.post(newerHello);
-  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'totals', session: 's', frame: 'f', counts: {} });
+  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'heap-summary', session: 's', frame: 'f', counts: {} });
   page.post(newerBatch);
   // A kind a newer agent added still needs a valid envelope: anything else is invalid.
-  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'totals', session: '', frame: 'f' });
+  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'heap-summary', session: '', frame: 'f' });
   // A newer protocol version is not understood at all: dropped and counted.
   page.post({ ...batch('s', 2), v: PROTOCOL_VERSION + 1 });
   assert.deepEqual(page.sent(), [

@@ -109,6 +109,8 @@ export class PortRouter {
       // Panels already have it: live relays show what a replay would.
       if (added === 'repeated') return;
       if (added === 'navigated') this.toPanels(origin.tabId, { kind: 'tab', tabId: origin.tabId, event: 'navigated', url: message.url });
+    } else if (message.kind === 'totals') {
+      this.history.addTotals(origin, message);
     } else if (!this.history.addBatch(origin, message)) {
       return;
     }
