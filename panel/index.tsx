@@ -1,8 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { PANEL_PORT } from '../agent/protocol/messages.js';
-import { askForTotals } from './ask-totals.js';
 import { keepConnected, type PanelPort } from './connection.js';
-import { inspectedWindow } from './reveal.js';
 import { nextFrame } from './store/frame-notifier.js';
 import { PanelStore } from './store/panel-store.js';
 import { panelTabId } from './tab-id.js';
@@ -26,7 +24,6 @@ if (tabId === null) {
   );
 } else {
   const store = new PanelStore(tabId, nextFrame);
-  store.askForTotals = (iframeUrls) => askForTotals(inspectedWindow(), iframeUrls);
   keepConnected(store, connect);
   root.render(
     <ErrorBoundary>

@@ -2,6 +2,7 @@ import { lookUpInstance, setInstanceLookup } from '../instance-lookup.js';
 import { BatchEncoder } from '../protocol/encode.js';
 import {
   AGENT_SOURCE,
+  ANNOUNCE_EVENT,
   MAX_EVENTS_PER_BATCH,
   MAX_STRINGS_PER_BATCH,
   Op,
@@ -24,7 +25,6 @@ import {
   type TrackerProtocol,
 } from '../tracker-protocol.js';
 import { VERSION } from '../version.js';
-import { addAnnouncer } from './announcers.js';
 import { BatchBuffer } from './batch-buffer.js';
 import { registerWithHook } from './devtools-hook.js';
 import {
@@ -176,8 +176,6 @@ export class PostMessageTracker implements TrackerProtocol {
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
   /** Takes this session off the DevTools hook; null without one. */
   readonly #unhook: (() => void) | null;
-  /** Takes this tracker out of the window's announcers; null without a target. */
-  readonly #unannounce: (() => void) | null;
   /** Running totals by type name, from every event notified (posted or not). */
   readonly #totals = new Map<string, TypeCounts>();
   /** Events notified in all. */
@@ -219,10 +217,10 @@ export class PostMessageTracker implements TrackerProtocol {
       time: clock(),
     };
     this.#unhook = this.#target === null ? null : registerWithHook(this.#target, this.session, lookUpInstance);
-    this.#unannounce = this.#target === null ? null : addAnnouncer(this.#target, this.#announce);
     if (this.#target !== null) {
       try {
         this.#target.addEventListener('message', this.#listener);
+        this.#target.addEventListener(ANNOUNCE_EVENT, this.#announce);
       } catch (error) {
         reportTrackerError(error);
       }
@@ -303,8 +301,12 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#dropped(this.#buffer.events);
     this.#buffer.drain();
     this.#stopListening();
+    try {
+      this.#target?.removeEventListener(ANNOUNCE_EVENT, this.#announce);
+    } catch (error) {
+      reportTrackerError(error);
+    }
     this.#unhook?.();
-    this.#unannounce?.();
   }
 
   #stopListening(): void {
@@ -415,7 +417,7 @@ export class PostMessageTracker implements TrackerProtocol {
       if (!this.#connected) this.flush();
       this.#connected = true;
       // Every listener on the window hears what we post from now on, so we need no more
-      // answers (a later reader asks through the announcers); and still listening would make
+      // answers (a later reader asks with ANNOUNCE_EVENT); and still listening would make
       // the browser deserialize each of our own batches a second time on the page's main
       // thread, just to be ignored.
       this.#stopListening();
@@ -430,7 +432,7 @@ export class PostMessageTracker implements TrackerProtocol {
   }
 
   /**
-   * A reader asks (ANNOUNCE_SCRIPT): the hello and the totals again. Before any relay answered
+   * A reader asks (ANNOUNCE_EVENT): the hello and the totals again. Before any relay answered
    * there is nothing to do: the relay's ready brings both, after the buffered batches.
    */
   readonly #announce = (): void => {

@@ -223,6 +223,22 @@ export const panelSubscribeSchema = v.looseObject({
 });
 export type PanelSubscribe = v.InferOutput<typeof panelSubscribeSchema>;
 
+/**
+ * Panel → worker, on its port: my counts may miss events (I just got the history, or batches went
+ * missing), ask the agents in my tab for their totals. The worker passes it to the tab's content
+ * scripts as a WorkerAnnounce; each dispatches ANNOUNCE_EVENT in its frame.
+ */
+export const panelAnnounceSchema = v.looseObject({ kind: v.literal('announce') });
+export type PanelAnnounce = v.InferOutput<typeof panelAnnounceSchema>;
+
+/** What travels on a panel port (panel → worker). */
+export const panelToWorkerSchema = v.variant('kind', [panelSubscribeSchema, panelAnnounceSchema]);
+export type PanelToWorker = PanelSubscribe | PanelAnnounce;
+
+/** Worker → every content script of a tab (runtime messaging, not a port): dispatch ANNOUNCE_EVENT. */
+export const workerAnnounceSchema = panelAnnounceSchema;
+export type WorkerAnnounce = PanelAnnounce;
+
 /** Worker → panel: one relayed message, stamped with its origin. */
 const workerRelaySchema = v.looseObject({ kind: v.literal('relay'), origin: originSchema, message: pageToWorkerSchema });
 export type WorkerRelay = v.InferOutput<typeof workerRelaySchema>;

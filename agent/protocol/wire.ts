@@ -19,15 +19,16 @@ export const RELAY_SOURCE = 'trackables-relay';
 export const DEVTOOLS_HOOK = '__TRACKABLES_DEVTOOLS_HOOK__';
 
 /**
- * `Symbol.for` key of the set of announcers in a window: each tracker posting into the window
- * adds one, which posts the stream's hello and running totals (AgentTotals). A reader that starts
- * listening late (the panel opened after a flood, a second Playwright attachment) calls them all
- * from the page's main world with ANNOUNCE_SCRIPT. Every version of the agent keeps this key and
- * shape: a Set of functions that take no argument and never throw.
+ * The DOM event a reader dispatches on the agent's window to ask every tracker there for its
+ * hello and running totals (AgentTotals): an agent stops listening for the content script once
+ * one answered, so a reader that starts late (a panel opened after a flood, a second Playwright
+ * attachment) asks this way. Events are shared by the page's main world and the extension's
+ * isolated one, and an event of its own type costs the agent nothing on its message traffic.
+ * Every version of the agent keeps this name.
  */
-export const ANNOUNCE_KEY = 'trackables.announce';
-/** An expression, evaluated in the page's main world, that asks every tracker there to announce; it returns how many did. */
-export const ANNOUNCE_SCRIPT = `(() => { let n = 0; try { const set = globalThis[Symbol.for(${JSON.stringify(ANNOUNCE_KEY)})]; if (set && typeof set.forEach === 'function') set.forEach((announce) => { try { announce(); n++; } catch {} }); } catch {} return n; })()`;
+export const ANNOUNCE_EVENT = 'trackables-announce';
+/** The expression a reader evaluates in a frame's main world to ask (Playwright's page.evaluate). */
+export const ANNOUNCE_SCRIPT = `window.dispatchEvent(new Event(${JSON.stringify(ANNOUNCE_EVENT)}))`;
 
 /** Port names: content script → worker, panel → worker. */
 export const PAGE_PORT = 'trackables-page';

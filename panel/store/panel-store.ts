@@ -102,10 +102,9 @@ export class PanelStore {
   /**
    * Asks the page's agents for their running totals, which come back as agent messages: called
    * after every history (the panel may have missed what the worker evicted) and when batches go
-   * missing. Given the URLs of the iframes the live sessions have heard from. panel/index.tsx
-   * sets it to DevTools' eval (ask-totals.ts); by default nothing is asked.
+   * missing. keepConnected sets it to a PanelAnnounce on the port; by default nothing is asked.
    */
-  askForTotals: (iframeUrls: string[]) => void = () => undefined;
+  askForTotals: () => void = () => undefined;
 
   constructor(tabId: number, schedule: Schedule, budgetBytes = LIVE_SESSIONS_BUDGET_BYTES) {
     this.tabId = tabId;
@@ -327,12 +326,8 @@ export class PanelStore {
 
   #ask(): void {
     this.#askedAt = Date.now();
-    const urls: string[] = [];
-    for (const session of this.#sessions.values()) {
-      for (const frame of session.frames.values()) if (frame.frameId !== 0 && frame.url !== undefined) urls.push(frame.url);
-    }
     try {
-      this.askForTotals(urls);
+      this.askForTotals();
     } catch {
       // The counts stay as the events made them.
     }
