@@ -156,9 +156,15 @@ test('$0, the element last inspected in DevTools, holds nothing: removed, the el
   const inspected = await cdp.send('Runtime.evaluate', { expression: '$0.__row.getTrackerSerial()', includeCommandLineAPI: true, returnByValue: true });
   expect(inspected.result.value).toBe(serial);
   await call(page, 'removeRows');
-  await trackables.collectGarbage();
-  const [answer] = await trackables.whyAlive([serial]);
-  expect(answer?.status, answer?.text).toBe('collected');
+  // Polled, with the answer's text so that a failure shows what held it: once in ~8 full runs
+  // under heavy load one collection left it (cause not seen); a strong $0 would keep it through
+  // every collection.
+  await expect
+    .poll(async () => {
+      await trackables.collectGarbage();
+      return (await trackables.whyAlive([serial]))[0]?.text;
+    })
+    .toMatch(/: already collected/);
   await cdp.detach();
 });
 
