@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batch, hello } from '../test-support/messages.js';
 import { noDrops, PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
-import { History } from './history.js';
+import { History, utf8Length } from './history.js';
 
 const top = (tabId: number) => ({ tabId, frameId: 0 });
 
@@ -148,4 +148,25 @@ test('batches evicted from the history still count as had', () => {
   for (const seq of [1, 2, 3]) history.addBatch(top(1), batch('a', seq));
   assert.equal(history.addBatch(top(1), batch('a', 1)), false);
   assert.equal(history.replay(1, []).drops.historyMessages, 1);
+});
+
+test('each entry is serialized once: a part\'s JSON text is the JSON of its value, and sizes are its UTF-8 bytes', () => {
+  const history = new History({ budgetBytes: 1e9, chunkBytes: 1e6, hellosPerTab: 10 });
+  history.addHello(top(1), { ...hello('a'), url: 'https://例え.jp/ü?q=😀' });
+  history.addBatch(top(1), { ...batch('a', 1), strings: ['Wïdget', '{"name":"naïve 😀"}'] });
+  history.addBatch(top(1), batch('a', 2));
+  const changes = history.takeChanges();
+  assert.deepEqual(changes.map(({ part }) => part).sort(), [0, 'hellos', 'meta']);
+  let bytes = 0;
+  for (const { part, value, json } of changes) {
+    assert.equal(json, JSON.stringify(value), `part ${part}`);
+    if (part !== 'meta') bytes += (value as unknown[]).reduce<number>((sum, entry) => sum + new TextEncoder().encode(JSON.stringify(entry)).length, 0);
+  }
+  assert.equal(history.size, bytes);
+});
+
+test('utf8Length counts what TextEncoder would write', () => {
+  for (const text of ['', 'ascii', 'ü', '€', '😀', 'a😀b€ü', '\ud800', '\udc00x', 'x\ud800\ud800\udc00']) {
+    assert.equal(utf8Length(text), new TextEncoder().encode(text).length, JSON.stringify(text));
+  }
 });
