@@ -106,17 +106,17 @@ test('removing a tab frees its bytes and reports its parts as gone', () => {
   assert.equal(history.size, 0);
   const changes = history.takeChanges();
   assert.deepEqual(changes.map(({ part }) => part).sort(), [0, 1, 'hellos', 'meta']);
-  assert.ok(changes.every(({ value }) => value === undefined));
+  assert.ok(changes.every(({ json }) => json === undefined));
   assert.deepEqual(history.replay(1, []).entries, []);
 });
 
-test('takeChanges reports each changed part once, with its value now', () => {
+test('takeChanges reports each changed part once, with its JSON text now', () => {
   const history = new History({ budgetBytes: 1e9, chunkBytes: entryBytes(1) * 2, hellosPerTab: 10 });
   history.addBatch(top(1), batch('a', 1));
   history.addBatch(top(1), batch('a', 2));
   const first = history.takeChanges();
   assert.deepEqual(first.map(({ part }) => part), ['meta', 0]);
-  assert.equal((first[1]!.value as unknown[]).length, 2);
+  assert.equal((JSON.parse(first[1]!.json!) as unknown[]).length, 2);
   assert.deepEqual(history.takeChanges(), []);
   history.addBatch(top(1), batch('a', 3));
   assert.deepEqual(history.takeChanges().map(({ part }) => part), ['meta', 1], 'only the new chunk and the chunk list');
@@ -150,18 +150,18 @@ test('batches evicted from the history still count as had', () => {
   assert.equal(history.replay(1, []).drops.historyMessages, 1);
 });
 
-test('each entry is serialized once: a part\'s JSON text is the JSON of its value, and sizes are its UTF-8 bytes', () => {
+test('each entry is serialized once: a part\'s text is the JSON of its entries, and sizes are their UTF-8 bytes', () => {
   const history = new History({ budgetBytes: 1e9, chunkBytes: 1e6, hellosPerTab: 10 });
   history.addHello(top(1), { ...hello('a'), url: 'https://例え.jp/ü?q=😀' });
   history.addBatch(top(1), { ...batch('a', 1), strings: ['Wïdget', '{"name":"naïve 😀"}'] });
   history.addBatch(top(1), batch('a', 2));
   const changes = history.takeChanges();
   assert.deepEqual(changes.map(({ part }) => part).sort(), [0, 'hellos', 'meta']);
-  let bytes = 0;
-  for (const { part, value, json } of changes) {
-    assert.equal(json, JSON.stringify(value), `part ${part}`);
-    if (part !== 'meta') bytes += (value as unknown[]).reduce<number>((sum, entry) => sum + new TextEncoder().encode(JSON.stringify(entry)).length, 0);
-  }
+  const { entries } = history.replay(1, []);
+  const text = (part: unknown) => changes.find((change) => change.part === part)!.json;
+  assert.equal(text('hellos'), JSON.stringify(entries.filter(({ message }) => message.kind === 'hello')));
+  assert.equal(text(0), JSON.stringify(entries.filter(({ message }) => message.kind === 'batch')));
+  const bytes = entries.reduce((sum, entry) => sum + new TextEncoder().encode(JSON.stringify(entry)).length, 0);
   assert.equal(history.size, bytes);
 });
 

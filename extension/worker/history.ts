@@ -213,12 +213,12 @@ export class History {
   }
 
   /**
-   * The parts changed since the last call, each with its value now and that value's JSON text
-   * (joined from the texts its entries got when they arrived, not serialized again), or both
-   * undefined when the part no longer exists (to be removed from storage).
+   * The parts changed since the last call, each with the JSON text of its value now (joined from
+   * the texts its entries got when they arrived, not serialized again), or undefined when the
+   * part no longer exists (to be removed from storage).
    */
-  takeChanges(): { tabId: number; part: Part; value: unknown; json: string | undefined }[] {
-    const changes = [...this.dirty.values()].map(({ tabId, part }) => ({ tabId, part, ...this.part(tabId, part) }));
+  takeChanges(): { tabId: number; part: Part; json: string | undefined }[] {
+    const changes = [...this.dirty.values()].map(({ tabId, part }) => ({ tabId, part, json: this.part(tabId, part) }));
     this.dirty.clear();
     return changes;
   }
@@ -252,16 +252,12 @@ export class History {
     this.enforceBudget();
   }
 
-  private part(tabId: number, part: Part): { value: unknown; json: string | undefined } {
+  private part(tabId: number, part: Part): string | undefined {
     const tab = this.tabs.get(tabId);
-    const gone = { value: undefined, json: undefined };
-    if (!tab) return gone;
-    if (part === 'meta') {
-      const meta: SavedMeta = { drops: tab.drops, chunks: tab.chunks.map((chunk) => chunk.id), nextChunk: tab.nextChunk };
-      return { value: meta, json: JSON.stringify(meta) };
-    }
+    if (!tab) return undefined;
+    if (part === 'meta') return JSON.stringify({ drops: tab.drops, chunks: tab.chunks.map((chunk) => chunk.id), nextChunk: tab.nextChunk } satisfies SavedMeta);
     const items = part === 'hellos' ? tab.hellos : tab.chunks.find((chunk) => chunk.id === part)?.items;
-    return items === undefined ? gone : { value: items.map(({ entry }) => entry), json: jsonList(items) };
+    return items && jsonList(items);
   }
 
   private tab(tabId: number): Tab {
