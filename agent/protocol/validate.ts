@@ -4,13 +4,15 @@ import {
   agentMessageEnvelopeSchema,
   agentMessageSchema,
   pageToWorkerSchema,
-  panelSubscribeSchema,
+  panelToWorkerSchema,
+  workerAnnounceSchema,
   relayReadySchema,
   workerAckSchema,
   workerToPanelSchema,
   type AgentMessage,
   type PageToWorker,
-  type PanelSubscribe,
+  type PanelToWorker,
+  type WorkerAnnounce,
   type RelayReady,
   type WorkerToPage,
   type WorkerToPanel,
@@ -77,7 +79,9 @@ export const checkPageToWorker = checker<PageToWorker>(pageToWorkerSchema);
 /** What the worker sends to a content script. */
 export const checkWorkerToPage = checker<WorkerToPage>(workerAckSchema);
 /** What a panel sends on its port. */
-export const checkPanelSubscribe = checker<PanelSubscribe>(panelSubscribeSchema);
+export const checkPanelToWorker = checker<PanelToWorker>(panelToWorkerSchema);
+/** What the worker sends to a tab's content scripts outside their ports. */
+export const checkWorkerAnnounce = checker<WorkerAnnounce>(workerAnnounceSchema);
 /** What the worker sends to a panel. */
 export const checkWorkerToPanel = checker<WorkerToPanel>(workerToPanelSchema);
 

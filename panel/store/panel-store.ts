@@ -22,6 +22,8 @@ export const LIVE_SESSIONS_BUDGET_BYTES = 256 * 1024 * 1024;
 const MAX_FORGOTTEN = 100;
 /** Most imported sessions kept (counted apart from live ones); beyond it the earliest imported go first. */
 export const MAX_IMPORTED_SESSIONS = MAX_SESSIONS;
+/** Least time between asks for totals made because batches went missing. */
+const ASK_INTERVAL_MS = 1_000;
 /** `tabId` of a store that shows no tab, only imported recordings (chrome.tabs.TAB_ID_NONE). */
 export const NO_TAB = -1;
 
@@ -94,6 +96,15 @@ export class PanelStore {
   #comparePick: ComparePick = { baseline: null, target: null };
 
   readonly #budgetBytes: number;
+  /** Epoch ms of the latest ask for totals made because of a gap. */
+  #askedAt = -Infinity;
+
+  /**
+   * Asks the page's agents for their running totals, which come back as agent messages: called
+   * after every history (the panel may have missed what the worker evicted) and when batches go
+   * missing. keepConnected sets it to a PanelAnnounce on the port; by default nothing is asked.
+   */
+  askForTotals: () => void = () => undefined;
 
   constructor(tabId: number, schedule: Schedule, budgetBytes = LIVE_SESSIONS_BUDGET_BYTES) {
     this.tabId = tabId;
@@ -310,11 +321,21 @@ export class PanelStore {
       else this.#fromPage(origin, message, false);
     }
     this.#drops.history(history.drops);
+    this.#ask();
+  }
+
+  #ask(): void {
+    this.#askedAt = Date.now();
+    try {
+      this.askForTotals();
+    } catch {
+      // The counts stay as the events made them.
+    }
   }
 
   #fromPage(origin: Origin, message: AgentMessage, live: boolean): void {
     if (this.#forgotten.has(message.session)) return;
-    const session = this.#session(message.session, message.kind === 'hello' ? message.time : message.t0);
+    const session = this.#session(message.session, message.kind === 'batch' ? message.t0 : message.time);
     const hadTop = session.hasTopFrame;
     this.#feed(session, origin, message, live, this.#drops);
     if (!hadTop && session.hasTopFrame) this.#topFrameSeen(session);
@@ -324,13 +345,18 @@ export class PanelStore {
   #feed(session: Session, origin: Origin, message: AgentMessage, live: boolean, drops: DropTally): void {
     const frame = session.frame(message.frame, origin);
     if (message.kind === 'hello') session.hello(frame, message);
+    else if (message.kind === 'totals') session.applyTotals(frame, message);
     else this.#batch(session, frame, message, live, drops);
   }
 
   #batch(session: Session, frame: FrameInfo, batch: AgentBatch, live: boolean, drops: DropTally): void {
     // Replays after a reconnect, and copies, carry seqs already applied.
     if (batch.seq <= frame.lastSeq) return;
-    if (batch.seq > frame.lastSeq + 1) drops.gap(batch.seq - frame.lastSeq - 1);
+    if (batch.seq > frame.lastSeq + 1) {
+      drops.gap(batch.seq - frame.lastSeq - 1);
+      // Once a second at most: a flood loses many batches in a row.
+      if (live && session.imported === null && Date.now() - this.#askedAt > ASK_INTERVAL_MS) this.#ask();
+    }
     drops.batchApplied(batch.dropped, live);
     session.applyBatch(frame, batch);
   }
@@ -477,5 +503,5 @@ function frameIdOf(entry: RecordedSession, index: number): number {
 /** The agent's start as its messages tell it: the hello's time, else the first batch's t0. */
 function startOf(messages: AgentMessage[]): number | undefined {
   const first = messages.find((message) => message.kind === 'hello') ?? messages[0];
-  return first === undefined ? undefined : first.kind === 'hello' ? first.time : first.t0;
+  return first === undefined ? undefined : first.kind === 'batch' ? first.t0 : first.time;
 }

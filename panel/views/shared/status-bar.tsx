@@ -1,5 +1,6 @@
 import { DROP_KEYS } from '../../store/drop-tally.js';
 import type { PanelStore } from '../../store/panel-store.js';
+import type { PartialDetail } from '../../store/session.js';
 
 const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
   agentEvents: 'Events dropped by agent',
@@ -15,9 +16,23 @@ const GAPS_TITLE =
 
 const CONNECTION_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Viewer: no live connection' } as const;
 
+/** Says what the shown session's per-instance detail misses, when the agent's totals tell (its counts are exact anyway). */
+function partialNote(detail: PartialDetail): string {
+  const { missedEvents, droppedByAgent } = detail;
+  const why: string[] = [];
+  if (droppedByAgent > 0) why.push(`${droppedByAgent.toLocaleString('en')} dropped by the agent before DevTools listened`);
+  const rest = missedEvents - droppedByAgent;
+  if (rest > 0) why.push(`${rest.toLocaleString('en')} evicted from history or lost on the way`);
+  return (
+    `Counts are the page's own totals. The timeline, instance lists and bundles miss ${missedEvents.toLocaleString('en')} ` +
+    `earlier event${missedEvents === 1 ? '' : 's'} (${why.join('; ')}).`
+  );
+}
+
 /** Connection, event total, and every drop counter: losses are never silent. */
 export function StatusBar({ store }: { store: PanelStore }) {
   const drops = store.drops;
+  const partial = store.selected?.partialDetail() ?? null;
   return (
     <footer className="status" data-testid="status">
       <span className="connection" data-connection={store.connection}>
@@ -36,6 +51,11 @@ export function StatusBar({ store }: { store: PanelStore }) {
           {DROP_LABELS[key]} <strong data-drop={key}>{drops[key]}</strong>
         </span>
       ))}
+      {partial !== null && (
+        <span className="partial" data-testid="partial-detail" data-missed={partial.missedEvents}>
+          {partialNote(partial)}
+        </span>
+      )}
     </footer>
   );
 }
