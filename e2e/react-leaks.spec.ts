@@ -1,8 +1,10 @@
 // useTrackable in real Chromium (React 19, StrictMode, the demo's React part): expectNoLeaks is
-// quiet while unmounted components are let go, and names the component a leaked listener keeps.
+// quiet while unmounted components are let go, and names the component a leaked listener keeps,
+// as released; the panel's Leak suspects (in the viewer) lists it as released, not collected.
 import type { Page } from '@playwright/test';
 import { expect, test } from './demo-fixtures.js';
 import { attachTrackables, expectNoLeaks } from '../agent/playwright/index.js';
+import { openInViewer, shiftBack } from './recording-viewer.js';
 
 interface ReactDemo {
   toggle(): void;
@@ -24,6 +26,10 @@ test('StrictMode double mount leaves one tracked instance per mounted component'
   const counts = (await trackables.snapshot()).types;
   expect(counts['WindowWidth']).toMatchObject({ live: 1, created: 1 });
   expect(counts['ReactPanel']).toMatchObject({ live: 1, created: 1 });
+  // StrictMode's simulated unmount released nothing.
+  const mounted = (await trackables.snapshot({ serials: true })).types['WindowWidth']!.serials!;
+  expect(mounted).toHaveLength(1);
+  expect(mounted[0]!.released).toBeUndefined();
   await trackables.detach();
 });
 
@@ -43,7 +49,56 @@ test('the React leak switch fails the check, naming WindowWidth', async ({ page,
   );
   expect(failure).toBeInstanceOf(Error);
   expect((failure as Error).message).toContain('WindowWidth: live');
+  expect((failure as Error).message).toMatch(/still alive: WindowWidth #\d+ \(released in run \d of 5: unmounted or disposed, not collected\)/);
   expect((failure as Error).message).not.toContain('ReactPanel');
+});
+
+/** Records `remounts` unmounts and mounts of the width component, collected, as if a minute ago. */
+async function recordRemounts(page: Page, demoUrl: string, leak: boolean, remounts: number) {
+  await page.goto(demoUrl);
+  await page.getByText(/Window width: \d+px/).waitFor();
+  if (leak) await page.getByRole('checkbox', { name: /leak unmounted components/ }).check();
+  const trackables = await attachTrackables(page);
+  const recorder = trackables.record();
+  for (let i = 0; i < remounts; i++) await remount(page);
+  await trackables.collectGarbage();
+  const snapshot = await trackables.snapshot({ serials: true });
+  const recording = await recorder.stop();
+  await trackables.detach();
+  shiftBack(recording, 60_000);
+  return { recording, widths: snapshot.types['WindowWidth']!.serials! };
+}
+
+test('Leak suspects lists unmounted components a leaked listener keeps as released, not collected', async ({ page, demoUrl }) => {
+  const { recording, widths } = await recordRemounts(page, demoUrl, true, 2);
+  const released = widths.filter((instance) => instance.released !== undefined).map((instance) => instance.serial);
+  // Checking the box re-rendered the mounted one; each remount unmounted one, kept by its listener.
+  expect(released.length).toBeGreaterThanOrEqual(2);
+  const close = await openInViewer(page, recording, test.info().outputPath('react-leak.json'));
+  try {
+    await page.getByRole('tab', { name: 'Leak suspects' }).click();
+    const rows = page.getByRole('region', { name: 'Released but alive' }).locator('li');
+    await expect(rows).toHaveCount(released.length);
+    for (const serial of released) await expect(rows.filter({ hasText: `WindowWidth #${serial}` })).toContainText(/released \S+ ago/);
+    // The one still mounted is not released, and nothing was detached.
+    await expect(page.getByRole('region', { name: 'Detached but alive' })).toContainText('None.');
+    await rows.first().getByRole('button').click();
+    await expect(page.getByRole('region', { name: 'Bundle inspector' }).locator('[data-state="released"]')).toContainText('released');
+  } finally {
+    await close();
+  }
+});
+
+test('Leak suspects lists nothing released when unmounted components are let go', async ({ page, demoUrl }) => {
+  const { recording, widths } = await recordRemounts(page, demoUrl, false, 2);
+  expect(widths.map((instance) => instance.released)).toEqual([undefined]);
+  const close = await openInViewer(page, recording, test.info().outputPath('react-clean.json'));
+  try {
+    await page.getByRole('tab', { name: 'Leak suspects' }).click();
+    await expect(page.getByRole('region', { name: 'Released but alive' })).toContainText('None.');
+  } finally {
+    await close();
+  }
 });
 
 interface SlowDemo {

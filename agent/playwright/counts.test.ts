@@ -101,7 +101,7 @@ test('a release (an update with RELEASED_BUNDLE) keeps the bundle and the counts
   const state = new SessionState(SESSION, FRAME);
   const encoder = new BatchEncoder(() => 1000);
   encoder.add(Op.attached, 1, 'View', '{"n":1}');
-  encoder.add(Op.attached, 2, 'View');
+  encoder.add(Op.attached, 2, 'View', undefined);
   encoder.add(Op.updated, 1, 'View', RELEASED_BUNDLE);
   // Page data shaped like the marker arrives escaped: an ordinary bundle.
   encoder.add(Op.updated, 2, 'View', JSON.stringify({ '\u0000\u0000': 'released' }));
