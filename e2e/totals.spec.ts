@@ -4,9 +4,8 @@
 // an earlier attachment took the events. (A panel opened after history eviction: flood.spec.ts.)
 import type { Page } from '@playwright/test';
 import { attachTrackables, expectNoLeaks } from '../agent/playwright/index.js';
-import { startFixtureServer } from './harness.js';
 import type { Table } from './panel.js';
-import { plainBrowserTest } from './plain-browser.js';
+import { fixturePagesTest } from './plain-browser.js';
 import { expect } from '@playwright/test';
 
 /** What e2e/pages/totals.html puts on window. */
@@ -22,16 +21,7 @@ declare global {
   }
 }
 
-const test = plainBrowserTest.extend<object, { fixtureOrigin: string }>({
-  fixtureOrigin: [
-    async ({}, use) => {
-      const server = await startFixtureServer();
-      await use(server.url);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = fixturePagesTest;
 
 const localCounts = (page: Page) => page.evaluate(() => window.totals.localCounts());
 
