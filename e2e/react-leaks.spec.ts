@@ -87,6 +87,14 @@ test('Leak suspects lists unmounted components a leaked listener keeps as releas
     await expect(page.getByRole('region', { name: 'Detached but alive' })).toContainText('None.');
     await rows.first().getByRole('button').click();
     await expect(page.getByRole('region', { name: 'Bundle inspector' }).locator('[data-state="released"]')).toContainText('released');
+    // The Timeline's text alternative gives each released lifeline its release time, and only those.
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const lines = page.getByRole('table', { name: 'Visible lifelines' }).locator('tbody tr[data-type="WindowWidth"]');
+    await expect(lines.first()).toBeAttached();
+    const releasedCells = await lines.evaluateAll((rows) =>
+      rows.filter((row) => row.querySelector('[data-col="released"]')!.textContent !== '').map((row) => Number((row as HTMLElement).dataset['serial'])),
+    );
+    expect(releasedCells.sort((a, b) => a - b)).toEqual([...released].sort((a, b) => a - b));
   } finally {
     await close();
   }
