@@ -20,6 +20,7 @@ export {
   setDataBundle,
   getTracker,
   setTracker,
+  release,
   type TrackOptions,
 } from './track.js';
 export { trackable, type TrackableDecoratorOptions } from './decorator.js';

@@ -6,7 +6,9 @@ import {
   namedType,
   notifyAttached,
   notifyDetached,
+  notifyReleased,
   notifyUpdated,
+  reportTrackerError,
   type TrackedClass,
   type TrackerProtocol,
 } from './tracker-protocol.js';
@@ -172,6 +174,39 @@ export function setTracker(obj: object, tracker: TrackerProtocol | null): void {
   tracking.tracker = tracker;
   trackerChanged(obj, type, serial, wasWatched, tracker, bundle);
   if (tracker !== null) notifyAttached(tracker, serial, type, bundle);
+}
+
+/**
+ * Says that the owner of a tracked object (or a `Trackable`) let go of it: a component unmounted,
+ * a view was disposed, a connection closed. Its tracker hears `notifyReleased`; nothing else
+ * changes (it stays live until it is garbage-collected). The panel then lists it as "released,
+ * not collected" while it stays alive, and `expectNoLeaks` says so: a released object that lives
+ * on is what a leak looks like. `useTrackable` calls this when its component unmounts.
+ *
+ * Never throws: an untracked object, a primitive, or an object without a tracker is ignored.
+ *
+ * ```ts
+ * dispose() {
+ *   this.#socket.close();
+ *   release(this);
+ * }
+ * ```
+ */
+export function release(obj: unknown): void {
+  try {
+    if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null) return;
+    const own = asTrackable(obj);
+    if (own !== undefined) {
+      const tracker = own.getTracker();
+      if (tracker !== null) notifyReleased(tracker, own.getTrackerSerial(), own.constructor as TrackedClass, own.getDataBundle());
+      return;
+    }
+    const tracking = Stamped.get(obj);
+    if (tracking !== undefined && tracking.tracker !== null) notifyReleased(tracking.tracker, tracking.serial, tracking.type, tracking.bundle);
+  } catch (error) {
+    // A Trackable subclass whose overridden getters throw: reported, never thrown into the app.
+    reportTrackerError(error);
+  }
 }
 
 function asTrackable(obj: object): Trackable | undefined {

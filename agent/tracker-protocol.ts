@@ -25,6 +25,12 @@ export interface TrackerProtocol {
   notifyDetached?(serial: number, type: TrackedClass, bundle: unknown): void;
   /** The instance's data bundle was set. */
   notifyUpdated?(serial: number, type: TrackedClass, bundle: unknown): void;
+  /**
+   * The instance's owner let go of it (a component unmounted, a view disposed: see `release`), so
+   * it should be collected soon. It is still live until `notifyDestroyed`; a tracker that does
+   * not count releases can leave this out.
+   */
+  notifyReleased?(serial: number, type: TrackedClass, bundle: unknown): void;
   /** The instance was garbage-collected; `bundle` is its last bundle. Sent once, from a later task. */
   notifyDestroyed?(serial: number, type: TrackedClass, bundle: unknown): void;
 }
@@ -84,6 +90,10 @@ export function notifyDetached(t: TrackerProtocol, serial: number, type: Tracked
 
 export function notifyUpdated(t: TrackerProtocol, serial: number, type: TrackedClass, bundle: unknown): void {
   try { t.notifyUpdated?.(serial, type, bundle); } catch (error) { reportTrackerError(error); }
+}
+
+export function notifyReleased(t: TrackerProtocol, serial: number, type: TrackedClass, bundle: unknown): void {
+  try { t.notifyReleased?.(serial, type, bundle); } catch (error) { reportTrackerError(error); }
 }
 
 export function notifyDestroyed(t: TrackerProtocol, serial: number, type: TrackedClass, bundle: unknown): void {

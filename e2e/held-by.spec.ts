@@ -3,17 +3,18 @@
 // for detached-but-alive ones, version 2 files still import, and the live panel says why it
 // cannot have them and what to run instead.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, type Page } from '@playwright/test';
 import { attachTrackables } from '../agent/playwright/index.js';
 import { recordRetainers } from '../agent/playwright/heap/record-retainers.js';
-import { checkRecording, type Recording } from '../agent/protocol/recording.js';
+import { checkRecording } from '../agent/protocol/recording.js';
 import { startStaticServer } from '../scripts/static-server.js';
 import { startFixtureServer } from './harness.js';
 import { test as extensionTest } from './fixtures.js';
 import './page-api.js';
+import { openInViewer, shiftBack } from './recording-viewer.js';
 import { plainBrowserTest } from './plain-browser.js';
 
 const run = promisify(execFile);
@@ -35,26 +36,6 @@ async function selectInstance(page: Page, type: string, serial: number): Promise
   await page.getByRole('button', { name: type, exact: true }).click();
   await page.getByRole('region', { name: `Live instances of ${type}` }).locator(`button[data-serial="${serial}"]`).click();
   await expect(inspectorOf(page).getByRole('heading', { level: 2 })).toContainText(`${type} #${serial}`);
-}
-
-/** Moves every time of a recording `ms` into the past, so its detached instances count as detached long ago. */
-function shiftBack(recording: Recording, ms: number): void {
-  for (const session of recording.sessions) {
-    session.startedAt -= ms;
-    for (const message of session.messages) {
-      if (message.kind === 'hello') message.time -= ms;
-      else if (message.kind === 'batch') message.t0 -= ms;
-      else message.time -= ms;
-    }
-  }
-}
-
-async function openInViewer(page: Page, recording: unknown, file: string): Promise<() => Promise<void>> {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(recording));
-  const server = await startStaticServer({ '/': 'dist/extension', '/recording/': dirname(file) });
-  await page.goto(`${server.url}/viewer.html?src=/recording/${encodeURIComponent(file.split('/').at(-1)!)}`);
-  return () => server.close();
 }
 
 test('npm run record --why writes retainer paths for the instances alive at the end (format 3)', async ({ origin }) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RELEASED_BUNDLE } from '../protocol/bundle-preview.js';
 import { BatchEncoder } from '../protocol/encode.js';
 import { Op, PROTOCOL_VERSION, type AgentBatch, type AgentHello } from '../protocol/messages.js';
 import { checkRecording, RECORDING_FORMAT, RECORDING_VERSION } from '../protocol/recording.js';
@@ -94,6 +95,46 @@ test('the leak report names each type, its series and the instances that stayed'
   assert.match(text, /TodoView: live 1 → 2 → 3 \(\+2\)/);
   assert.match(text, /still alive: TodoView #12 \{"leak":true\}/);
   assert.match(text, /still alive: TodoView #20 \(no bundle\)/);
+});
+
+test('a release (an update with RELEASED_BUNDLE) keeps the bundle and the counts; fate says released until destroyed', () => {
+  const state = new SessionState(SESSION, FRAME);
+  const encoder = new BatchEncoder(() => 1000);
+  encoder.add(Op.attached, 1, 'View', '{"n":1}');
+  encoder.add(Op.attached, 2, 'View', undefined);
+  encoder.add(Op.updated, 1, 'View', RELEASED_BUNDLE);
+  // Page data shaped like the marker arrives escaped: an ordinary bundle.
+  encoder.add(Op.updated, 2, 'View', JSON.stringify({ '\u0000\u0000': 'released' }));
+  state.apply(encoder.take(SESSION, FRAME, 1, 0)!);
+  assert.deepEqual(state.counts(true), {
+    View: {
+      live: 2,
+      created: 2,
+      retired: 0,
+      serials: [
+        { serial: 1, bundle: { n: 1 }, released: 1000 },
+        { serial: 2, bundle: { '\u0000\u0000': 'released' } },
+      ],
+    },
+  });
+  assert.deepEqual(state.fate(1), { status: 'released', type: 'View' });
+  assert.deepEqual(state.fate(2), { status: 'live', type: 'View' });
+  state.apply(batch(2, [[Op.destroyed, 1, 'View']]));
+  assert.deepEqual(state.fate(1), { status: 'destroyed', type: 'View' });
+  assert.deepEqual(state.counts(), { View: { live: 1, created: 2, retired: 1 } });
+});
+
+test('the leak report says which run released an instance that is still alive', () => {
+  const text = formatLeakReport(
+    [{ type: 'WindowWidth', live: [1, 2, 3], growth: 2 }],
+    new Map([['WindowWidth', [{ serial: 12, bundle: { width: 800 }, released: 150 }, { serial: 13, bundle: undefined, released: 50 }, { serial: 14, bundle: undefined }]]]),
+    2,
+    undefined,
+    [100, 200, 300],
+  );
+  assert.match(text, /still alive: WindowWidth #12 \(released in run 1 of 2: unmounted or disposed, not collected\) \{"width":800\}/);
+  assert.match(text, /still alive: WindowWidth #13 \(released in the warm-up run: unmounted or disposed, not collected\) \(no bundle\)/);
+  assert.match(text, /still alive: WindowWidth #14 \(no bundle\)/);
 });
 
 test('checkRecording accepts a recording and names the first bad message', () => {

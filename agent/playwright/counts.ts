@@ -1,5 +1,5 @@
 import { parseBundle, type Preview } from '../protocol/bundle-preview.js';
-import { forEachEvent } from '../protocol/decode.js';
+import { forEachEvent, isRelease } from '../protocol/decode.js';
 import { Op, type AgentMessage, type AgentTotals } from '../protocol/messages.js';
 import { countEvent, zeroCounts, type TypeCounts as Counts } from '../protocol/type-counts.js';
 
@@ -13,6 +13,8 @@ export interface TypeCounts extends Counts {
 export interface LiveInstance {
   serial: number;
   bundle: Preview | undefined;
+  /** Epoch ms (the page's clock) when its owner let go of it (see `release`); absent if never. */
+  released?: number;
 }
 
 interface Counter extends Counts {
@@ -41,6 +43,8 @@ export class SessionState {
   readonly #types = new Map<string, Counter>();
   /** Serials no longer live: their type and how they went (for whyAlive's answers). */
   readonly #ended = new Map<number, { type: string; how: 'detached' | 'destroyed' }>();
+  /** Live serials whose owner let go of them (see `release`): the first release's time. */
+  readonly #released = new Map<number, number>();
   #lastSeq = 0;
   /** Batches up to this seq are in the baseline: their events change no count. */
   #countedThrough = 0;
@@ -67,7 +71,7 @@ export class SessionState {
     this.#lastSeq = Math.max(this.#lastSeq, message.seq);
     this.receivedEvents += message.events;
     const counted = message.seq > this.#countedThrough;
-    forEachEvent(message, (op, serial, type, _time, bundle) => {
+    forEachEvent(message, (op, serial, type, time, bundle) => {
       let counter = this.#types.get(type);
       if (counter === undefined) this.#types.set(type, (counter = { ...zeroCounts(), instances: new Map() }));
       if (counted) countEvent(counter, op);
@@ -77,14 +81,19 @@ export class SessionState {
           this.#ended.delete(serial);
           break;
         case Op.updated:
-          if (counter.instances.has(serial)) counter.instances.set(serial, bundle);
+          if (!counter.instances.has(serial)) break;
+          // A release is no bundle: the instance keeps the one it had.
+          if (!isRelease(op, bundle)) counter.instances.set(serial, bundle);
+          else if (!this.#released.has(serial)) this.#released.set(serial, time);
           break;
         case Op.detached:
           counter.instances.delete(serial);
+          this.#released.delete(serial);
           this.#ended.set(serial, { type, how: 'detached' });
           break;
         case Op.destroyed:
           counter.instances.delete(serial);
+          this.#released.delete(serial);
           this.#ended.set(serial, { type, how: 'destroyed' });
           break;
       }
@@ -136,16 +145,28 @@ export class SessionState {
             live,
             created,
             retired,
-            serials: [...instances].map(([serial, bundle]) => ({ serial, bundle: bundle === undefined ? undefined : parseBundle(bundle) })),
+            serials: [...instances].map(([serial, bundle]) => this.#instance(serial, bundle)),
           }
         : { live, created, retired };
     }
     return result;
   }
 
-  /** What the agent said last about `serial`: live, detached from its tracker, destroyed, or nothing. */
-  fate(serial: number): { status: 'live' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' } {
-    for (const [type, counter] of this.#types) if (counter.instances.has(serial)) return { status: 'live', type };
+  #instance(serial: number, bundle: string | undefined): LiveInstance {
+    const instance: LiveInstance = { serial, bundle: bundle === undefined ? undefined : parseBundle(bundle) };
+    const released = this.#released.get(serial);
+    if (released !== undefined) instance.released = released;
+    return instance;
+  }
+
+  /**
+   * What the agent said last about `serial`: live, released by its owner (and still live),
+   * detached from its tracker, destroyed, or nothing.
+   */
+  fate(serial: number): { status: 'live' | 'released' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' } {
+    for (const [type, counter] of this.#types) {
+      if (counter.instances.has(serial)) return { status: this.#released.has(serial) ? 'released' : 'live', type };
+    }
     const ended = this.#ended.get(serial);
     return ended === undefined ? { status: 'unknown' } : { status: ended.how, type: ended.type };
   }
@@ -232,10 +253,17 @@ export type LeakSamples = ReadonlyMap<string, readonly LiveInstance[]>;
 
 /**
  * The failure message of a leak check: each leaked type, its live counts per iteration, and a
- * few of the instances that stayed alive with their bundles and, when given (by serial, lines
- * after the first already indented), what holds each.
+ * few of the instances that stayed alive with their bundles, whether their owner released them
+ * (in which run, given `runEnds`: epoch ms at the end of the warm-up run, then of each run) and,
+ * when given (by serial, lines after the first already indented), what holds each.
  */
-export function formatLeakReport(leaks: readonly Leak[], samples: LeakSamples, iterations: number, retainers?: ReadonlyMap<number, string>): string {
+export function formatLeakReport(
+  leaks: readonly Leak[],
+  samples: LeakSamples,
+  iterations: number,
+  retainers?: ReadonlyMap<number, string>,
+  runEnds: readonly number[] = [],
+): string {
   const lines = [
     `Trackables: ${leaks.length === 1 ? '1 type' : `${leaks.length} types`} leaked: live instances kept growing over ` +
       `${iterations} runs of the action (garbage collected after each run; first count is after the warm-up run).`,
@@ -244,12 +272,20 @@ export function formatLeakReport(leaks: readonly Leak[], samples: LeakSamples, i
     lines.push(`  ${leak.type}: live ${leak.live.join(' → ')} (+${leak.growth})`);
     const stayed = samples.get(leak.type) ?? [];
     for (const instance of stayed) {
-      lines.push(`    still alive: ${leak.type} #${instance.serial} ${bundleText(instance.bundle)}`);
+      lines.push(`    still alive: ${leak.type} #${instance.serial} ${releaseText(instance, runEnds, iterations)}${bundleText(instance.bundle)}`);
       const held = retainers?.get(instance.serial);
       if (held !== undefined) lines.push(`      ${held}`);
     }
   }
   return lines.join('\n');
+}
+
+/** "(released in run 2 of 5: unmounted or disposed, not collected) " for a released instance. */
+function releaseText({ released }: LiveInstance, runEnds: readonly number[], iterations: number): string {
+  if (released === undefined) return '';
+  const run = runEnds.findIndex((end) => released <= end);
+  const when = run === -1 ? '' : run === 0 ? ' in the warm-up run' : ` in run ${run} of ${iterations}`;
+  return `(released${when}: unmounted or disposed, not collected) `;
 }
 
 const MAX_BUNDLE_TEXT = 200;

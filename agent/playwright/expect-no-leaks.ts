@@ -49,10 +49,13 @@ export async function expectNoLeaks(page: Page, action: () => Promise<void> | vo
       throw new Error('Trackables: no agent reported from this page, so nothing can be checked for leaks. Is a PostMessageTracker the global tracker?');
     }
     const live = [liveCounts(baseline.types)];
+    // When each run's collection ended (page and test share the clock): which run released a sample.
+    const runEnds = [Date.now()];
     let last = baseline;
     for (let run = 0; run < iterations; run++) {
       await action();
       await trackables.collectGarbage();
+      runEnds.push(Date.now());
       last = await trackables.snapshot({ serials: run === iterations - 1 });
       if (last.session !== baseline.session) {
         throw new Error('Trackables: the page loaded a new document during the leak check; the action must stay on one page load.');
@@ -69,7 +72,7 @@ export async function expectNoLeaks(page: Page, action: () => Promise<void> | vo
       samples.set(type, stayed.slice(-limit));
     }
     const retainers = options.retainers === false ? undefined : await retainerTexts(trackables, [...samples.values()].flat());
-    throw new Error(formatLeakReport(leaks, samples, iterations, retainers));
+    throw new Error(formatLeakReport(leaks, samples, iterations, retainers, runEnds));
   } finally {
     if (existing === undefined) await trackables.detach();
   }

@@ -1,4 +1,5 @@
 import { lookUpInstance, setInstanceLookup } from '../instance-lookup.js';
+import { RELEASED_BUNDLE } from '../protocol/bundle-preview.js';
 import { BatchEncoder } from '../protocol/encode.js';
 import {
   AGENT_SOURCE,
@@ -18,6 +19,7 @@ import {
   notifyAttached,
   notifyDestroyed,
   notifyDetached,
+  notifyReleased,
   notifyUpdated,
   reportTrackerError,
   trackingNameOf,
@@ -41,6 +43,9 @@ import {
 } from './host.js';
 import { toBundleJson, type BundleLimits } from './sanitize.js';
 import { windowSession } from './window-session.js';
+
+/** What #add is given for a release: no page value is this object. */
+const RELEASED = Object.freeze({});
 
 export type { MessageEventLike, MessageListener, PostMessageTarget } from './host.js';
 
@@ -243,6 +248,12 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#add(Op.updated, serial, type, bundle);
   }
 
+  /** Sent as an update whose bundle is RELEASED_BUNDLE: readers keep the previous bundle. */
+  notifyReleased(serial: number, type: TrackedClass, bundle: unknown): void {
+    if (this.#forward !== undefined) notifyReleased(this.#forward, serial, type, bundle);
+    this.#add(Op.updated, serial, type, RELEASED);
+  }
+
   notifyDestroyed(serial: number, type: TrackedClass, bundle: unknown): void {
     if (this.#forward !== undefined) notifyDestroyed(this.#forward, serial, type, bundle);
     this.#add(Op.destroyed, serial, type, bundle);
@@ -352,6 +363,8 @@ export class PostMessageTracker implements TrackerProtocol {
       const encoder = this.#encoder;
       if (bundle === undefined) {
         encoder.add(op, serial, this.#lastName, undefined);
+      } else if (bundle === RELEASED) {
+        encoder.add(op, serial, this.#lastName, RELEASED_BUNDLE);
       } else if (bundle === this.#lastBundle) {
         encoder.add(op, serial, this.#lastName, this.#lastPreview, true);
       } else {

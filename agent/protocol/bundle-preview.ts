@@ -31,6 +31,14 @@ export type PlaceholderKind =
   | 'trackable' // another Trackable: `text`: "Type #serial"
   | 'unreadable'; // a getter or Proxy trap threw, or a revoked Proxy: `text` says what happened
 
+/**
+ * The bundle text of an `updated` event that says "released" (docs/protocol.md, "Released"): the
+ * instance's owner let go of it (a component unmounted, a view disposed), so it should be
+ * collected soon. No count changes. A placeholder marker, so page data can never produce it
+ * (escapeKey); readers that predate it show an unreadable bundle and count nothing.
+ */
+export const RELEASED_BUNDLE = JSON.stringify({ [PLACEHOLDER_KEY]: 'released' });
+
 export interface Placeholder {
   [PLACEHOLDER_KEY]: PlaceholderKind;
   text: string;

@@ -1,4 +1,5 @@
-import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_NAMES, type AgentBatch, type Op, type OpName } from './messages.js';
+import { RELEASED_BUNDLE } from './bundle-preview.js';
+import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, Op, OP_NAMES, type AgentBatch, type OpName } from './messages.js';
 
 /** One decoded lifecycle event. */
 export interface LifecycleEvent {
@@ -52,4 +53,12 @@ export function decodeBatch(batch: AgentBatch): LifecycleEvent[] {
   const events: LifecycleEvent[] = [];
   forEachEvent(batch, (op, serial, type, time, bundle) => events.push({ op: OP_NAMES[op], serial, type, time, bundle }));
   return events;
+}
+
+/**
+ * Whether an event says "released" (docs/protocol.md, "Released"): an update whose bundle is
+ * exactly RELEASED_BUNDLE. Such an update leaves the instance's bundle as it was.
+ */
+export function isRelease(op: Op, bundle: string | undefined): boolean {
+  return op === Op.updated && bundle === RELEASED_BUNDLE;
 }

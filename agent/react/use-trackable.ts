@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { isTracked, setDataBundle, track } from '../track.js';
+import { startTimer, stopTimer } from '../post-message/host.js';
+import { isTracked, release, setDataBundle, track } from '../track.js';
 
 /**
  * The object tracked for one mounted component instance. It lives in the component's hook state,
@@ -18,10 +19,11 @@ const NO_BUNDLE: unique symbol = Symbol('no bundle yet');
  * - Tracked when React commits the mount, so renders React throws away (StrictMode's second
  *   render, a suspended first render, an abandoned transition) track nothing; StrictMode's
  *   simulated unmount and remount keep the one instance.
- * - Destroyed once the component's hook state is garbage-collected: after unmount, when nothing
- *   holds it. A component whose state is held after unmount (a leaked closure capturing the
- *   object this returns, its state, or a ref) stays live: that is the leak the panel and
- *   `expectNoLeaks` show.
+ * - Released (see `release`) when the component unmounts, and destroyed once its hook state is
+ *   garbage-collected, when nothing holds it. A component whose state is held after unmount (a
+ *   leaked closure capturing the object this returns, its state, or a ref) stays live and
+ *   released: that is the leak the panel's Leak suspects ("released, not collected") and
+ *   `expectNoLeaks` show. StrictMode's simulated unmount releases nothing.
  *
  * ```tsx
  * function TodoList({ todos }: { todos: Todo[] }) {
@@ -35,6 +37,7 @@ const NO_BUNDLE: unique symbol = Symbol('no bundle yet');
 export function useTrackable(name: string, bundle?: unknown): object {
   const [component] = useState(newComponent);
   const shown = useRef<unknown>(NO_BUNDLE);
+  const pendingRelease = useRef<unknown>(undefined);
   useEffect(() => {
     if (!isTracked(component)) track(component, { type: name });
     if (shown.current === NO_BUNDLE ? bundle !== undefined : !shallowEqual(shown.current, bundle)) {
@@ -42,6 +45,14 @@ export function useTrackable(name: string, bundle?: unknown): object {
       shown.current = bundle;
     }
   });
+  useEffect(() => {
+    // StrictMode's simulated unmount runs this cleanup and then the effect again at once: the
+    // release waits a task, and the effect running again takes it back.
+    stopTimer(pendingRelease.current);
+    return () => {
+      pendingRelease.current = startTimer(() => release(component), 0);
+    };
+  }, [component]);
   return component;
 }
 

@@ -1,6 +1,6 @@
 import { trackingNameOf, type TrackedClass, type TrackerProtocol } from '../tracker-protocol.js';
 
-export type EventName = 'attached' | 'detached' | 'updated' | 'destroyed';
+export type EventName = 'attached' | 'detached' | 'updated' | 'released' | 'destroyed';
 
 export interface RecordedEvent {
   event: EventName;
@@ -23,6 +23,10 @@ export class Recorder implements TrackerProtocol {
 
   notifyUpdated(serial: number, type: TrackedClass, bundle: unknown): void {
     this.events.push({ event: 'updated', serial, type, bundle });
+  }
+
+  notifyReleased(serial: number, type: TrackedClass, bundle: unknown): void {
+    this.events.push({ event: 'released', serial, type, bundle });
   }
 
   notifyDestroyed(serial: number, type: TrackedClass, bundle: unknown): void {

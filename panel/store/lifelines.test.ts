@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type AgentBatch, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { RELEASED_BUNDLE } from '../../agent/protocol/bundle-preview.js';
 import { Lifelines, MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
 import { eventBatch, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
@@ -283,4 +284,50 @@ test('detached instances are read in the order their detaches arrived; attached 
     lifelines.detached(b, serial, serial);
   }
   assert.deepEqual(detached(), ['b4997@4997', 'b4998@4998', 'b4999@4999', 'b5000@5000']);
+});
+
+test('a release (an update with RELEASED_BUNDLE) keeps the bundle, changes no count, and lists the instance until it is destroyed', () => {
+  const store = new PanelStore(1, () => {});
+  store.receive(relay(batch(1, [['attached', 1, 'W', '{"a":1}'], ['attached', 2, 'W'], ['attached', 3, 'W']], { t0: 1_000 })));
+  // A page bundle that looks like the marker arrives escaped, and is an ordinary update.
+  const forged = JSON.stringify({ '\u0000\u0000': 'released' });
+  store.receive(relay(batch(2, [['updated', 1, 'W', RELEASED_BUNDLE], ['updated', 3, 'W', RELEASED_BUNDLE], ['updated', 2, 'W', forged], ['updated', 1, 'W', RELEASED_BUNDLE]], { t0: 2_000 })));
+  const session = [...store.sessions.values()][0]!;
+  const lifelines = session.lifelines;
+  assert.deepEqual(session.types.get('W'), { type: 'W', live: 3, created: 3, retired: 0, peak: 3 });
+  const released = (now: number, minMs: number) => session.releasedAlive(now, minMs).map((id) => `${lifelines.serial(id)}@${lifelines.releasedAt(id)}`);
+  assert.deepEqual(released(40_000, 30_000), ['1@2000', '3@2001']);
+  assert.deepEqual(released(32_000.5, 30_000), ['1@2000'], 'only those released over minMs ago');
+  const first = session.instance('f1', 1)!;
+  assert.equal(first.bundle, '{"a":1}');
+  assert.equal(first.released, 2_000);
+  assert.equal(first.history, undefined, 'a release is no bundle change');
+  assert.equal(session.instance('f1', 2)!.released, undefined);
+  assert.equal(session.instance('f1', 2)!.bundle, forged);
+  store.receive(relay(batch(3, [['destroyed', 3, 'W']], { t0: 3_000 })));
+  assert.deepEqual(released(40_000, 30_000), ['1@2000']);
+  assert.deepEqual(session.types.get('W'), { type: 'W', live: 2, created: 3, retired: 1, peak: 3 });
+});
+
+test('released instances are listed in release order, evicted ones leave, and the list stays bounded', () => {
+  const lifelines = new Lifelines(4);
+  const a = lifelines.frameIndex('a');
+  const w = lifelines.typeIndex('W');
+  const released = () => {
+    const found: number[] = [];
+    lifelines.forEachReleasedAlive((id) => found.push(lifelines.serial(id)));
+    return found;
+  };
+  for (let serial = 1; serial <= 3; serial++) lifelines.attached(a, serial, w, serial, undefined);
+  lifelines.released(a, 3, 10);
+  lifelines.released(a, 1, 11);
+  assert.deepEqual(released(), [3, 1]);
+  lifelines.attached(a, 4, w, 12, undefined);
+  lifelines.attached(a, 5, w, 13, undefined);
+  assert.deepEqual(released(), [3], 'serial 1 was evicted');
+  for (let serial = 6; serial <= 5_000; serial++) {
+    lifelines.attached(a, serial, w, serial, undefined);
+    lifelines.released(a, serial, serial);
+  }
+  assert.deepEqual(released(), [4997, 4998, 4999, 5000]);
 });

@@ -17,6 +17,8 @@ export interface InstanceRecord {
   readonly history?: readonly BundleEntry[];
   /** Epoch ms of the detach, while detached (attaching again clears it). */
   readonly detached?: number;
+  /** Epoch ms of the first release: its owner let go of it (see `release`). */
+  readonly released?: number;
 }
 
 /** Most lifelines kept per session; the oldest (earliest attached) is dropped first. */
@@ -34,10 +36,11 @@ export const MAX_BUNDLE_HISTORY = 20;
 
 /**
  * Retained bytes per kept lifeline and per update mark, as measured by panel/bench/ingest.bench.ts
- * (attach-only rows: the columns, the serial index and the type's row list) and as the mark
- * columns cost (three Float64Array slots). For budgets, not accounting.
+ * (attach-only rows: the columns, the serial index and the type's row list; 104 bytes before
+ * the release columns added 12) and as the mark columns cost (three Float64Array slots). For
+ * budgets, not accounting.
  */
-export const ROW_BYTES = 104;
+export const ROW_BYTES = 116;
 export const MARK_BYTES = 24;
 
 /** No mark (in the per-row mark chains), no bundle history, not found. */
@@ -69,7 +72,8 @@ export class Lifelines {
   readonly #bySerial: SerialIndex[] = [];
   readonly #groups: TypeRows[] = [];
   readonly #histories: BundleHistories;
-  readonly #detaches: DetachOrder;
+  readonly #detaches: ArrivalOrder;
+  readonly #releases: ArrivalOrder;
 
   #capacity: number;
   /** The id in slot 0 of the ring's current lap: row `id` is in slot `id - #rowBase`, less `#capacity` past the end. */
@@ -82,10 +86,13 @@ export class Lifelines {
   #created: Float64Array;
   #detached: Float64Array;
   #destroyed: Float64Array;
+  #released: Float64Array;
   #firstMark: Float64Array;
   #lastMark: Float64Array;
   /** The number of the row's entry in #detaches: only that one is current. */
   #detachEntry: Uint32Array;
+  /** The number of the row's entry in #releases. */
+  #releaseEntry: Uint32Array;
   /** The row's slot in #histories (it may have been taken since: see BundleHistories.owner), or NONE. */
   #history: Int32Array;
   #bundle: (string | undefined)[];
@@ -116,9 +123,11 @@ export class Lifelines {
     this.#created = new Float64Array(rows);
     this.#detached = new Float64Array(rows);
     this.#destroyed = new Float64Array(rows);
+    this.#released = new Float64Array(rows);
     this.#firstMark = new Float64Array(rows);
     this.#lastMark = new Float64Array(rows);
     this.#detachEntry = new Uint32Array(rows);
+    this.#releaseEntry = new Uint32Array(rows);
     this.#history = new Int32Array(rows);
     this.#bundle = Array.from({ length: rows }, () => undefined);
     const marks = (this.#markCapacity = Math.min(INITIAL_CAPACITY, maxMarks + 1));
@@ -126,7 +135,8 @@ export class Lifelines {
     this.#markRow = new Float64Array(marks);
     this.#markNext = new Float64Array(marks);
     this.#histories = new BundleHistories(maxHistories, MAX_BUNDLE_HISTORY);
-    this.#detaches = new DetachOrder(roomFor(maxRows));
+    this.#detaches = new ArrivalOrder(roomFor(maxRows));
+    this.#releases = new ArrivalOrder(roomFor(maxRows));
   }
 
   /** Lifelines kept. */
@@ -191,6 +201,7 @@ export class Lifelines {
     this.#created[slot] = time;
     this.#detached[slot] = Number.NaN;
     this.#destroyed[slot] = Number.NaN;
+    this.#released[slot] = Number.NaN;
     this.#firstMark[slot] = NONE;
     this.#lastMark[slot] = NONE;
     this.#history[slot] = NONE;
@@ -213,6 +224,16 @@ export class Lifelines {
     this.#saw(time);
     const id = this.#bySerial[frame]!.find(serial);
     if (id !== NONE) this.#changed(id, time, 'updated', bundle);
+  }
+
+  /** The owner let go of the instance: the first release is kept; its bundle stays. */
+  released(frame: number, serial: number, time: number): void {
+    this.#saw(time);
+    const id = this.#bySerial[frame]!.find(serial);
+    if (id === NONE || !Number.isNaN(this.#released[this.#at(id)]!)) return;
+    this.#released[this.#at(id)] = time;
+    this.#releaseEntry[this.#at(id)] = this.#releases.push(id);
+    if (this.#releases.full) this.#releases.compact((id, entry) => this.#isLiveRelease(id, entry));
   }
 
   destroyed(frame: number, serial: number, time: number): void {
@@ -256,6 +277,11 @@ export class Lifelines {
     return this.#detached[this.#at(id)]!;
   }
 
+  /** Epoch ms of the first release; NaN if never released. */
+  releasedAt(id: number): number {
+    return this.#released[this.#at(id)]!;
+  }
+
   /** Epoch ms of the destroyed event; NaN while not known to be collected. */
   destroyedAt(id: number): number {
     return this.#destroyed[this.#at(id)]!;
@@ -289,6 +315,13 @@ export class Lifelines {
     });
   }
 
+  /** Calls `visit` with each kept row released and not reported destroyed, oldest release first. */
+  forEachReleasedAlive(visit: (id: number) => void): void {
+    this.#releases.forEach((id, entry) => {
+      if (this.#isLiveRelease(id, entry)) visit(id);
+    });
+  }
+
   /** The instance as the bundle inspector reads it, if kept. */
   record(frame: string, serial: number): InstanceRecord | undefined {
     const id = this.find(frame, serial);
@@ -298,6 +331,7 @@ export class Lifelines {
     const record: { -readonly [K in keyof InstanceRecord]: InstanceRecord[K] } = { type: this.type(id), created: this.#created[slot]! };
     if (bundle !== undefined) record.bundle = bundle;
     if (!Number.isNaN(this.#detached[slot]!)) record.detached = this.#detached[slot]!;
+    if (!Number.isNaN(this.#released[slot]!)) record.released = this.#released[slot]!;
     if (!Number.isNaN(this.#destroyed[slot]!)) record.destroyed = this.#destroyed[slot]!;
     const history = this.#history[slot]!;
     if (history !== NONE && this.#histories.owner(history) === id) record.history = this.#histories.entries(history);
@@ -327,6 +361,11 @@ export class Lifelines {
   /** Whether row `id` is kept and detached by the detach numbered `entry` (not attached again since). */
   #isDetachEntry(id: number, entry: number): boolean {
     return this.has(id) && this.#detachEntry[this.#at(id)] === entry && !Number.isNaN(this.#detached[this.#at(id)]!);
+  }
+
+  /** Whether row `id` is kept, released by the release numbered `entry`, and not reported destroyed. */
+  #isLiveRelease(id: number, entry: number): boolean {
+    return this.has(id) && this.#releaseEntry[this.#at(id)] === entry && Number.isNaN(this.#destroyed[this.#at(id)]!);
   }
 
   /**
@@ -403,9 +442,11 @@ export class Lifelines {
     this.#created = grown(this.#created, capacity);
     this.#detached = grown(this.#detached, capacity);
     this.#destroyed = grown(this.#destroyed, capacity);
+    this.#released = grown(this.#released, capacity);
     this.#firstMark = grown(this.#firstMark, capacity);
     this.#lastMark = grown(this.#lastMark, capacity);
     this.#detachEntry = grown(this.#detachEntry, capacity);
+    this.#releaseEntry = grown(this.#releaseEntry, capacity);
     this.#history = grown(this.#history, capacity);
     for (let slot = this.#capacity; slot < capacity; slot++) this.#bundle.push(undefined);
     this.#capacity = capacity;
@@ -499,12 +540,12 @@ class TypeRows {
 }
 
 /**
- * Row ids in the order they were detached: the leak view's "detached long ago" list, read in
- * order without sorting. Each entry has a number (its place among all ever pushed); the owner
+ * Row ids in the order something happened to them (detached; released): the leak view's "long
+ * ago" lists, read in order without sorting. Each entry has a number (its place among all ever pushed); the owner
  * keeps each row's current one, skips the others when reading (attached again, or evicted), and
  * drops them with `compact` once the list outgrows what can be current.
  */
-class DetachOrder {
+class ArrivalOrder {
   readonly #capacity: number;
   #ids = new Float64Array(64);
   #end = 0;

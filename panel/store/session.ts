@@ -1,4 +1,4 @@
-import { forEachEvent } from '../../agent/protocol/decode.js';
+import { forEachEvent, isRelease } from '../../agent/protocol/decode.js';
 import { Op, type AgentBatch, type AgentHello, type AgentTotals, type Origin } from '../../agent/protocol/messages.js';
 import { countEvent, zeroCounts, type TypeCounts } from '../../agent/protocol/type-counts.js';
 import type { BundleEntry } from './bundle-histories.js';
@@ -222,7 +222,8 @@ export class Session {
           lifelines.detached(lane, serial, time);
           break;
         case Op.updated:
-          lifelines.updated(lane, serial, time, bundle);
+          if (isRelease(op, bundle)) lifelines.released(lane, serial, time);
+          else lifelines.updated(lane, serial, time, bundle);
           break;
         case Op.destroyed:
           collectedAt ??= time;
@@ -272,6 +273,21 @@ export class Session {
     const found: number[] = [];
     lifelines.forEachDetached((id) => {
       if (now - lifelines.detachedAt(id) > minMs && Number.isNaN(lifelines.destroyedAt(id))) found.push(id);
+    });
+    return found;
+  }
+
+  /**
+   * Instances released more than `minMs` before `now` and not reported destroyed, oldest release
+   * first, as `lifelines` row ids: their owner let go of them (a component unmounted), yet they
+   * live on, which is what a leak looks like. Released instances keep their tracker, so unlike
+   * detached ones, their collection is reported.
+   */
+  releasedAlive(now: number, minMs: number): number[] {
+    const lifelines = this.lifelines;
+    const found: number[] = [];
+    lifelines.forEachReleasedAlive((id) => {
+      if (now - lifelines.releasedAt(id) > minMs) found.push(id);
     });
     return found;
   }

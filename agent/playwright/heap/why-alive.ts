@@ -12,7 +12,7 @@ import { takeSnapshot } from './take-snapshot.js';
 import { recordHolders } from './tracked-records.js';
 
 /** What the agent last said about a serial (see SessionState.fate). */
-export type Fate = { status: 'live' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' };
+export type Fate = { status: 'live' | 'released' | 'detached' | 'destroyed'; type: string } | { status: 'unknown' };
 
 /** The answer for one serial. */
 export type WhyAliveAnswer =
@@ -78,7 +78,7 @@ export async function whyAliveInPage(cdp: CDPSession, serials: readonly number[]
   const fates = new Map(serials.map((serial) => [serial, fate(serial)] as const));
   const candidates = serials.filter((serial) => {
     const status = fates.get(serial)!.status;
-    return status === 'live' || status === 'detached';
+    return status === 'live' || status === 'released' || status === 'detached';
   });
   const found = new Map<number, RetainerPath | null>();
   let snapshotSize = 0;

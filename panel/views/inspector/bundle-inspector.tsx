@@ -60,6 +60,7 @@ export function BundleInspector({ store, theme }: { store: PanelStore; theme: Th
       <h2>
         {record.type} #{serial}
         {record.destroyed !== undefined && <span className="muted"> collected {new Date(record.destroyed).toLocaleTimeString()}</span>}
+        {record.released !== undefined && <span className="muted" data-state="released"> released {new Date(record.released).toLocaleTimeString()}</span>}
         {record.detached !== undefined && <span className="muted"> detached {new Date(record.detached).toLocaleTimeString()}</span>}
       </h2>
       <RevealInConsole key={`${selected.session}\n${selected.frame}\n${serial}`} store={store} selected={selected} />

@@ -8,12 +8,12 @@ import { formatAge } from '../inspector/instance-list.js';
 import './leaks.css';
 import { HeldByLine } from '../inspector/held-by.js';
 
-/** Detached this long (ms) with no collection reported is worth a look. */
+/** Detached or released this long (ms) with no collection reported is worth a look. */
 export const DETACHED_ALIVE_MS = 30_000;
 /** How often the detached list is recomputed while nothing else changes, since it depends on time. */
 const REFRESH_MS = 5_000;
-/** Detached instances listed at most (the oldest): a session keeps up to MAX_LIFELINES, too many to render. */
-const MAX_LISTED_DETACHED = 1_000;
+/** Instances listed at most per list (the oldest): a session keeps up to MAX_LIFELINES, too many to render. */
+const MAX_LISTED = 1_000;
 
 function useNow(every: number): number {
   const [now, setNow] = useState(Date.now);
@@ -26,7 +26,7 @@ function useNow(every: number): number {
 
 /**
  * Types ranked by how steadily their live count rose across garbage collections, and instances
- * detached long ago that no collection has reported. Test contract: `table[aria-label="Leak
+ * detached or released long ago that no collection has reported. Test contract: `table[aria-label="Leak
  * suspects"]` has one `tr[data-type]` per type in rank order, `td[data-col="rises"]` holding an integer.
  */
 export function LeakSuspects({ store, session }: { store: PanelStore; session: Session }) {
@@ -34,7 +34,7 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
   const suspects = leakSuspects(session.collections);
   const collections = session.collections.times.length;
   const detached = session.detachedAlive(now, DETACHED_ALIVE_MS);
-  const lifelines = session.lifelines;
+  const released = session.releasedAlive(now, DETACHED_ALIVE_MS);
   return (
     <div className="leaks">
       <p className="muted table-note" data-testid="collections">
@@ -66,32 +66,45 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
           </tbody>
         </table>
       )}
+      <section aria-label="Released but alive">
+        <h2>Released over {DETACHED_ALIVE_MS / 1000} s ago, not collected</h2>
+        <p className="muted table-note">Their owner let go of them (a component unmounted, a view disposed), yet they are still alive.</p>
+        <AgedInstances store={store} session={session} ids={released} now={now} what="released" />
+      </section>
       <section aria-label="Detached but alive">
         <h2>Detached over {DETACHED_ALIVE_MS / 1000} s ago, not reported collected</h2>
-        {detached.length === 0 ? (
-          <p className="muted table-note">None.</p>
-        ) : (
-          <ul className="detached">
-            {detached.slice(0, MAX_LISTED_DETACHED).map((id) => {
-              const [frame, serial, bundle] = [lifelines.frame(id), lifelines.serial(id), lifelines.bundle(id)];
-              return (
-                <li key={`${frame}/${serial}`}>
-                  <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
-                    <span className="serial">{lifelines.type(id)} #{serial}</span>
-                    <span className="muted">detached {formatAge(now - lifelines.detachedAt(id))} ago</span>
-                    <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
-                    <HeldByLine store={store} selection={{ session: session.id, frame, serial }} />
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-        {detached.length > MAX_LISTED_DETACHED && (
-          <p className="muted table-note">{(detached.length - MAX_LISTED_DETACHED).toLocaleString('en')} more, detached later, not listed.</p>
-        )}
+        <AgedInstances store={store} session={session} ids={detached} now={now} what="detached" />
       </section>
     </div>
+  );
+}
+
+/** Instances (lifeline row ids, oldest first), each with how long ago it was `what`. */
+function AgedInstances({ store, session, ids, now, what }: { store: PanelStore; session: Session; ids: number[]; now: number; what: 'detached' | 'released' }) {
+  const lifelines = session.lifelines;
+  if (ids.length === 0) return <p className="muted table-note">None.</p>;
+  return (
+    <>
+      <ul className="detached">
+        {ids.slice(0, MAX_LISTED).map((id) => {
+          const [frame, serial, bundle] = [lifelines.frame(id), lifelines.serial(id), lifelines.bundle(id)];
+          const at = what === 'released' ? lifelines.releasedAt(id) : lifelines.detachedAt(id);
+          return (
+            <li key={`${frame}/${serial}`}>
+              <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
+                <span className="serial">{lifelines.type(id)} #{serial}</span>
+                <span className="muted">{what} {formatAge(now - at)} ago</span>
+                <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
+                <HeldByLine store={store} selection={{ session: session.id, frame, serial }} />
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {ids.length > MAX_LISTED && (
+        <p className="muted table-note">{(ids.length - MAX_LISTED).toLocaleString('en')} more, {what} later, not listed.</p>
+      )}
+    </>
   );
 }
 

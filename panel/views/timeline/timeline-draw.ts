@@ -23,6 +23,8 @@ export interface Palette {
   live: string;
   ended: string;
   detached: string;
+  release: string;
+  released: string;
   destroyed: string;
   update: string;
   now: string;
@@ -39,6 +41,8 @@ const VARIABLES: Record<keyof Palette, string> = {
   live: '--timeline-live',
   ended: '--timeline-ended',
   detached: '--timeline-detached',
+  release: '--timeline-release',
+  released: '--timeline-released',
   destroyed: '--timeline-destroyed',
   update: '--timeline-update',
   now: '--accent',
@@ -102,6 +106,8 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
   const live = new Path2D();
   const ended = new Path2D();
   const detached = new Path2D();
+  const releases = new Path2D();
+  const released = new Path2D();
   const destroyed = new Path2D();
   const updates = new Path2D();
   const labels: { text: string; y: number; header: boolean }[] = [];
@@ -133,7 +139,12 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
     const gone = !Number.isNaN(destroyedAt);
     const end = gone ? destroyedAt : now;
     const attachedEnd = Number.isNaN(detachedAt) ? end : detachedAt;
-    bar(gone ? ended : live, x(created), x(attachedEnd), barY, BAR_HEIGHT);
+    const releasedAt = lifelines.releasedAt(id);
+    // Released and still alive: a tick at the release, then a paler bar for as long as it lives on.
+    const heldEnd = gone || Number.isNaN(releasedAt) ? attachedEnd : Math.min(releasedAt, attachedEnd);
+    bar(gone ? ended : live, x(created), x(heldEnd), barY, BAR_HEIGHT);
+    if (heldEnd < attachedEnd) bar(released, x(heldEnd), x(attachedEnd), barY, BAR_HEIGHT);
+    if (!Number.isNaN(releasedAt)) bar(releases, x(releasedAt) - 1, x(releasedAt) + 1, barY, BAR_HEIGHT);
     if (!Number.isNaN(detachedAt)) bar(detached, x(detachedAt), x(end), y + (LINE_PITCH - DETACHED_HEIGHT) / 2, DETACHED_HEIGHT);
     if (gone) bar(destroyed, x(destroyedAt) - 1, x(destroyedAt) + 1, barY, BAR_HEIGHT);
     lifelines.forEachMark(id, (time) => {
@@ -152,9 +163,11 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
     [highlight, palette.selected],
     [live, palette.live],
     [ended, palette.ended],
+    [released, palette.released],
     [detached, palette.detached],
     [destroyed, palette.destroyed],
     [updates, palette.update],
+    [releases, palette.release],
   ] as const) {
     context.fillStyle = color;
     context.fill(path);

@@ -23,8 +23,9 @@ interface Props {
 const TOOLTIP_WIDTH = 320;
 
 /**
- * One lifeline per instance, grouped by type and ordered by serial: attached (solid), detached
- * and not reported collected (thin), collected (grey, with a cap), bundle updates as ticks.
+ * One lifeline per instance, grouped by type and ordered by serial: attached (solid), released
+ * (a tick, then paler while it lives on), detached and not reported collected (thin), collected
+ * (grey, with a cap), bundle updates as ticks.
  * Drawn on one canvas by TimelineView; the DOM holds only the text around it. Test contract:
  * the canvas carries `data-start`/`data-end` (the visible range, ms from the session start);
  * `table[aria-label="Visible lifelines"]` has a `tr[data-serial][data-type][data-line]` per
@@ -146,6 +147,7 @@ function Legend() {
   return (
     <span className="timeline-legend" aria-hidden="true">
       <span><i className="swatch live" />attached</span>
+      <span><i className="swatch released" />released, not collected</span>
       <span><i className="swatch detached" />detached, not reported collected</span>
       <span><i className="swatch ended" />collected</span>
       <span><i className="swatch update" />bundle update</span>
@@ -155,6 +157,7 @@ function Legend() {
 
 interface Times {
   created: string;
+  released: string;
   detached: string;
   destroyed: string;
 }
@@ -168,7 +171,12 @@ function when(time: number, origin: number): string {
 }
 
 function times(lifelines: Lifelines, id: number, origin: number): Times {
-  return { created: when(lifelines.created(id), origin), detached: when(lifelines.detachedAt(id), origin), destroyed: when(lifelines.destroyedAt(id), origin) };
+  return {
+    created: when(lifelines.created(id), origin),
+    released: when(lifelines.releasedAt(id), origin),
+    detached: when(lifelines.detachedAt(id), origin),
+    destroyed: when(lifelines.destroyedAt(id), origin),
+  };
 }
 
 function preview(lifelines: Lifelines, id: number): string {
@@ -177,13 +185,19 @@ function preview(lifelines: Lifelines, id: number): string {
 }
 
 function summary(lifelines: Lifelines, id: number, origin: number): string {
-  const { created, detached, destroyed } = times(lifelines, id, origin);
-  const state = destroyed ? `collected ${destroyed}` : detached ? `detached ${detached}, not reported collected` : 'live';
+  const { created, released, detached, destroyed } = times(lifelines, id, origin);
+  const state = destroyed
+    ? `collected ${destroyed}`
+    : detached
+      ? `detached ${detached}, not reported collected`
+      : released
+        ? `released ${released}, not collected`
+        : 'live';
   return `${lifelines.type(id)} #${lifelines.serial(id)}, created ${created}, ${state}`;
 }
 
 function Tooltip({ lifelines, id, origin, left, top }: { lifelines: Lifelines; id: number; origin: number; left: number; top: number }) {
-  const { created, detached, destroyed } = times(lifelines, id, origin);
+  const { created, released, detached, destroyed } = times(lifelines, id, origin);
   let updates = 0;
   lifelines.forEachMark(id, () => updates++);
   const bundle = preview(lifelines, id);
@@ -195,6 +209,12 @@ function Tooltip({ lifelines, id, origin, left, top }: { lifelines: Lifelines; i
       <dl>
         <dt>created</dt>
         <dd data-field="created">{created}</dd>
+        {released && (
+          <>
+            <dt>released</dt>
+            <dd data-field="released">{released}</dd>
+          </>
+        )}
         {detached && (
           <>
             <dt>detached</dt>
@@ -227,6 +247,7 @@ function VisibleLines({ rows, lifelines, origin, first, last }: { rows: Timeline
           <th scope="col">Type</th>
           <th scope="col">Serial</th>
           <th scope="col">Created</th>
+          <th scope="col">Released</th>
           <th scope="col">Detached</th>
           <th scope="col">Destroyed</th>
           <th scope="col">Bundle</th>
@@ -237,12 +258,13 @@ function VisibleLines({ rows, lifelines, origin, first, last }: { rows: Timeline
           const entry = lineAt(rows, line);
           if (entry?.id == null) return null;
           const id = entry.id;
-          const { created, detached, destroyed } = times(lifelines, id, origin);
+          const { created, released, detached, destroyed } = times(lifelines, id, origin);
           return (
             <tr key={line} data-line={line} data-type={lifelines.type(id)} data-serial={lifelines.serial(id)}>
               <td data-col="type">{lifelines.type(id)}</td>
               <th scope="row" data-col="serial">{lifelines.serial(id)}</th>
               <td data-col="created">{created}</td>
+              <td data-col="released">{released}</td>
               <td data-col="detached">{detached}</td>
               <td data-col="destroyed">{destroyed}</td>
               <td data-col="bundle">{preview(lifelines, id)}</td>
