@@ -17,7 +17,7 @@ import { SessionPicker } from './shared/session-picker.js';
 import { StatusBar } from './shared/status-bar.js';
 import { useTheme } from './shared/theme.js';
 import { Timeline } from './timeline/timeline.js';
-import { DEFAULT_SORT, type Sort } from './types/type-rows.js';
+import { DEFAULT_SORT, type TypeSort } from './types/type-rows.js';
 import { TypeTable } from './types/type-table.js';
 import { useStore } from './shared/use-store.js';
 import type { Theme } from './shared/theme.js';
@@ -36,7 +36,7 @@ export function App({ store }: { store: PanelStore }) {
   const theme = useTheme();
   const [capabilities, askAgain] = useCapabilities();
   const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
+  const [sort, setSort] = useState<TypeSort>(DEFAULT_SORT);
   const [view, setView] = useState<View>('types');
   const [selectedType, setSelectedType] = useState<string | null>(null);
   const [compare, setCompare] = useState(INITIAL_COMPARE_STATE);

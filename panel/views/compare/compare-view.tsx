@@ -5,7 +5,8 @@ import { CompareChart } from './compare-chart.js';
 import { describeSession } from '../shared/session-picker.js';
 import type { Theme } from '../shared/theme.js';
 import { SortHeader } from '../shared/sort-header.js';
-import { matchesFilter, sortRows, type Sort } from '../types/type-rows.js';
+import { sortRows, type Sort } from '../shared/sort.js';
+import { matchesFilter } from '../shared/type-filter.js';
 import './compare.css';
 
 type CompareKey = 'type' | CompareColumn;

@@ -4,6 +4,7 @@ import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
 import type { PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
+import { formatAge } from '../shared/format-age.js';
 import './inspector.css';
 
 const ROW_HEIGHT = 22;
@@ -71,12 +72,4 @@ export function InstanceList({ store, session, type }: Props) {
       )}
     </section>
   );
-}
-
-/** "4 s", "3 min", "2 h": how long an instance has lived, for a glance. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
 }

@@ -4,9 +4,9 @@ import { leakSuspects, SUSPECT_WINDOW } from '../../store/collections.js';
 import type { PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
-import { formatAge } from '../inspector/instance-list.js';
+import { formatAge } from '../shared/format-age.js';
+import { HeldByLine } from './held-by-line.js';
 import './leaks.css';
-import { HeldByLine } from '../inspector/held-by.js';
 
 /** Detached this long (ms) with no collection reported is worth a look. */
 export const DETACHED_ALIVE_MS = 30_000;

@@ -1,6 +1,6 @@
 import type { Session } from '../../store/session.js';
 import { SortHeader } from '../shared/sort-header.js';
-import { NUMBER_COLUMNS, typeRows, type Sort, type SortKey } from './type-rows.js';
+import { NUMBER_COLUMNS, typeRows, type SortKey, type TypeSort } from './type-rows.js';
 
 const HEADERS: Record<SortKey, string> = {
   type: 'Type',
@@ -23,8 +23,8 @@ const HINTS: Record<SortKey, string> = {
 interface Props {
   session: Session;
   filter: string;
-  sort: Sort;
-  onSort: (sort: Sort) => void;
+  sort: TypeSort;
+  onSort: (sort: TypeSort) => void;
   /** The type whose instances are listed, if any. */
   selectedType: string | null;
   onSelectType: (type: string) => void;
