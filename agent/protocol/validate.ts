@@ -4,14 +4,18 @@ import {
   agentMessageEnvelopeSchema,
   agentMessageSchema,
   pageToWorkerSchema,
+  panelCapabilitiesQuerySchema,
   panelSubscribeSchema,
   relayReadySchema,
   workerAckSchema,
+  workerCapabilitiesSchema,
   workerToPanelSchema,
   type AgentMessage,
+  type PanelCapabilitiesQuery,
   type PageToWorker,
   type PanelSubscribe,
   type RelayReady,
+  type WorkerCapabilities,
   type WorkerToPage,
   type WorkerToPanel,
 } from './messages.js';
@@ -80,6 +84,10 @@ export const checkWorkerToPage = checker<WorkerToPage>(workerAckSchema);
 export const checkPanelSubscribe = checker<PanelSubscribe>(panelSubscribeSchema);
 /** What the worker sends to a panel. */
 export const checkWorkerToPanel = checker<WorkerToPanel>(workerToPanelSchema);
+/** What a panel asks the worker by runtime.sendMessage. */
+export const checkCapabilitiesQuery = checker<PanelCapabilitiesQuery>(panelCapabilitiesQuerySchema);
+/** The worker's answer to a capabilities query. */
+export const checkWorkerCapabilities = checker<WorkerCapabilities>(workerCapabilitiesSchema);
 
 /** Quick pre-filter for window message events: is this meant for Trackables at all? */
 export function isTaggedAs(data: unknown, source: string): boolean {
