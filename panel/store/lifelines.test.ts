@@ -4,6 +4,7 @@ import { type AgentBatch, type WorkerToPanel } from '../../agent/protocol/messag
 import { Lifelines, MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
 import { eventBatch, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
+import { ViewState } from '../views/shared/view-state.js';
 
 const batch = (seq: number, events: TestEvent[], { frame = 'f1', t0 = 1_000 } = {}): AgentBatch => eventBatch('s1', seq, events, { frame, t0 });
 const relay = (message: AgentBatch, frameId = 0): WorkerToPanel => relayMessage(message, 1, frameId);
@@ -32,11 +33,12 @@ function dump(lifelines: Lifelines): Record<string, unknown[]> {
 
 test('a lifeline holds its attach, detach, updates and destroy; rows are grouped by type in serial order', () => {
   const store = new PanelStore(1, () => {});
+  const view = new ViewState(store);
   store.receive(relay(batch(1, [['attached', 1, 'W'], ['attached', 2, 'S', '{"a":1}'], ['attached', 3, 'W']], { t0: 1_000 })));
   store.receive(relay(batch(2, [['updated', 2, 'S', '{"a":2}'], ['detached', 1, 'W'], ['updated', 2, 'S', '{"a":3}'], ['destroyed', 3, 'W']], { t0: 2_000 })));
   // Events of instances never seen attached (a recording started mid-session) are ignored.
   store.receive(relay(batch(3, [['destroyed', 99, 'W'], ['updated', 98, 'W', '{}'], ['detached', 97, 'S']], { t0: 3_000 })));
-  const lifelines = store.selected!.lifelines;
+  const lifelines = view.selected!.lifelines;
   assert.deepEqual(dump(lifelines), {
     W: [
       { frame: 'f1', serial: 1, created: 1_000, detached: 2_001, destroyed: NaN, bundle: undefined, marks: [] },
@@ -147,23 +149,26 @@ test('rows out of arrival order are evicted by age, and never read back', () => 
 
 test('an imported recording gives the same lifelines as the live session it was exported from', () => {
   const live = new PanelStore(1, () => {});
+  const liveView = new ViewState(live);
   live.receive(relay(batch(1, [['attached', 1, 'W', '{"a":1}'], ['attached', 2, 'S'], ['attached', 3, 'W']], { t0: 1_000 })));
   live.receive(relay(batch(1, [['attached', 1, 'W'], ['updated', 1, 'W', '{"x":1}']], { frame: 'f2', t0: 1_500 }), 2));
   live.receive(relay(batch(2, [['updated', 1, 'W', '{"a":2}'], ['detached', 2, 'S'], ['destroyed', 3, 'W'], ['attached', 2, 'S']], { t0: 2_000 })));
-  const recording = live.exportSession();
+  const recording = liveView.exportSession();
   assert.ok(recording);
   const viewer = new PanelStore(NO_TAB, () => {});
-  assert.equal(viewer.importRecording(JSON.stringify(recording), 'rec.json'), true);
-  assert.deepEqual(dump(viewer.selected!.lifelines), dump(live.selected!.lifelines));
-  assert.equal(dump(live.selected!.lifelines)['W']!.length, 3);
+  const viewerView = new ViewState(viewer);
+  assert.equal(viewerView.importRecording(JSON.stringify(recording), 'rec.json'), true);
+  assert.deepEqual(dump(viewerView.selected!.lifelines), dump(liveView.selected!.lifelines));
+  assert.equal(dump(liveView.selected!.lifelines)['W']!.length, 3);
 });
 
 test('an instance beyond the session records is still selectable through its lifeline', () => {
   const store = new PanelStore(1, () => {});
+  const view = new ViewState(store);
   const events: TestEvent[] = Array.from({ length: 10_001 }, (_, i) => ['attached', i + 1, 'W', `{"i":${i + 1}}`]);
   store.receive(relay(batch(1, events)));
-  store.selectInstance('s1', 'f1', 1);
-  assert.deepEqual(store.selectedInstance()?.record, { type: 'W', created: 1_000, bundle: '{"i":1}' });
+  view.selectInstance('s1', 'f1', 1);
+  assert.deepEqual(view.selectedInstance()?.record, { type: 'W', created: 1_000, bundle: '{"i":1}' });
 });
 
 test('several frames: each finds its own serials, out of order and attached again after destroyed, through eviction', () => {

@@ -1,5 +1,5 @@
 import type { RecordedRetainer } from '../../../agent/protocol/recorded-retainers.js';
-import type { InstanceSelection, PanelStore } from '../../store/panel-store.js';
+import type { InstanceKey, PanelStore } from '../../store/panel-store.js';
 import './held-by.css';
 
 /**
@@ -8,7 +8,7 @@ import './held-by.css';
  * extensions the HeapProfiler domain, so the section says so and how to get the path instead.
  * Test contract: `section[aria-label="Held by"]`, the path's lines as `li`s of `ol.held-by`.
  */
-export function HeldBy({ store, selection }: { store: PanelStore; selection: InstanceSelection }) {
+export function HeldBy({ store, selection }: { store: PanelStore; selection: InstanceKey }) {
   const retainer = store.heldBy(selection);
   const session = store.sessions.find((candidate) => candidate.id === selection.session);
   const url = session?.frames.get(selection.frame)?.url ?? '<url>';

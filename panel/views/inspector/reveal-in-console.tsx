@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { PanelStore, SelectedInstance } from '../../store/panel-store.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { SelectedInstance } from '../shared/view-state.js';
 import type { InstanceRecord } from '../../store/lifelines.js';
 import type { Session } from '../../store/session.js';
 import { DEVTOOLS_HOOK } from '../../../agent/protocol/messages.js';

@@ -1,7 +1,7 @@
-import type { InstanceSelection, PanelStore } from '../../store/panel-store.js';
+import type { InstanceKey, PanelStore } from '../../store/panel-store.js';
 
 /** The first line of a recorded path, for a list entry (Leak suspects); nothing when there is none. */
-export function HeldByLine({ store, selection }: { store: PanelStore; selection: InstanceSelection }) {
+export function HeldByLine({ store, selection }: { store: PanelStore; selection: InstanceKey }) {
   const retainer = store.heldBy(selection);
   if (retainer === undefined || retainer === null) return null;
   const text = retainer.harness !== undefined ? 'the test harness' : (retainer.lines[0] ?? '');

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
 import { leakSuspects, SUSPECT_WINDOW } from '../../store/collections.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { countsOf, lifelinesOf } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
 import { formatAge } from '../shared/format-age.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import { HeldByLine } from './held-by-line.js';
 import './leaks.css';
 
@@ -29,7 +31,8 @@ function useNow(every: number): number {
  * detached long ago that no collection has reported. Test contract: `table[aria-label="Leak
  * suspects"]` has one `tr[data-type]` per type in rank order, `td[data-col="rises"]` holding an integer.
  */
-export function LeakSuspects({ store, session }: { store: PanelStore; session: Session }) {
+export function LeakSuspects({ view, session }: { view: ViewState; session: Session }) {
+  useTopics(view.store, [countsOf(session.id), lifelinesOf(session.id)]);
   const now = useNow(REFRESH_MS);
   const suspects = leakSuspects(session.collections);
   const collections = session.collections.times.length;
@@ -76,11 +79,11 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
               const [frame, serial, bundle] = [lifelines.frame(id), lifelines.serial(id), lifelines.bundle(id)];
               return (
                 <li key={`${frame}/${serial}`}>
-                  <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
+                  <button type="button" className="instance" onClick={() => view.selectInstance(session.id, frame, serial)}>
                     <span className="serial">{lifelines.type(id)} #{serial}</span>
                     <span className="muted">detached {formatAge(now - lifelines.detachedAt(id))} ago</span>
                     <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
-                    <HeldByLine store={store} selection={{ session: session.id, frame, serial }} />
+                    <HeldByLine store={view.store} selection={{ session: session.id, frame, serial }} />
                   </button>
                 </li>
               );

@@ -1,5 +1,6 @@
 import { DROP_KEYS } from '../../store/drop-tally.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { useTopics } from './use-topics.js';
+import type { ViewState } from './view-state.js';
 
 const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
   agentEvents: 'Events dropped by agent',
@@ -16,8 +17,12 @@ const GAPS_TITLE =
 const CONNECTION_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Viewer: no live connection' } as const;
 
 /** Connection, event total, and every drop counter: losses are never silent. */
-export function StatusBar({ store }: { store: PanelStore }) {
-  const drops = store.drops;
+export function StatusBar({ view }: { view: ViewState }) {
+  const store = view.store;
+  useTopics(store, ['connection', 'drops']);
+  // What is shown decides whose losses and events are counted: the live tab's or an import's.
+  useTopics(view, ['selection']);
+  const drops = view.drops;
   return (
     <footer className="status" data-testid="status">
       <span className="connection" data-connection={store.connection}>
@@ -25,7 +30,7 @@ export function StatusBar({ store }: { store: PanelStore }) {
       </span>
       {store.tab.closed && <span className="warning">Tab closed</span>}
       <span>
-        Events <strong data-testid="total-events">{store.totalEvents}</strong>
+        Events <strong data-testid="total-events">{view.totalEvents}</strong>
       </span>
       {DROP_KEYS.map((key) => (
         <span

@@ -1,0 +1,34 @@
+import type { AgentMessage, Origin } from '../../agent/protocol/messages.js';
+import type { DropTally } from './drop-tally.js';
+import type { Session } from './session.js';
+
+/** What applying a message changed in its session, for the store to announce. */
+export interface Ingested {
+  /** A stream was added or told its URL: how the session is described in lists changed. */
+  described: boolean;
+  /** Events were applied: counts and lifelines changed. */
+  events: boolean;
+}
+
+/**
+ * The one path every agent message takes into a session, live or imported: a hello names its
+ * stream; a batch is applied once (replays after a reconnect, and copies, carry seqs already
+ * applied), and missing seqs are counted as gaps. Losses are counted only once the batch applied,
+ * so a batch that breaks while being applied is no gap and no drop: the caller counts it invalid.
+ */
+export function ingest(session: Session, origin: Origin, message: AgentMessage, live: boolean, drops: DropTally): Ingested {
+  const streams = session.frames.size;
+  const frame = session.frame(message.frame, origin);
+  if (message.kind === 'hello') {
+    const [url, start] = [frame.url, session.startTime];
+    session.hello(frame, message);
+    return { described: streams !== session.frames.size || url !== frame.url || start !== session.startTime, events: false };
+  }
+  const described = streams !== session.frames.size;
+  const lastSeq = frame.lastSeq;
+  if (message.seq <= lastSeq) return { described, events: false };
+  session.applyBatch(frame, message);
+  if (message.seq > lastSeq + 1) drops.gap(message.seq - lastSeq - 1);
+  drops.batchApplied(message.dropped, live);
+  return { described, events: true };
+}
