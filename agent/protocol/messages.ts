@@ -216,6 +216,18 @@ export const workerToPanelSchema = v.variant('kind', [workerRelaySchema, workerH
 export type WorkerToPanel = WorkerRelay | WorkerHistory | WorkerTabEvent;
 
 /**
+ * What the panel checks of its own worker's messages: every field of workerToPanelSchema, but of
+ * a batch's `ops` only its length and characters, as the content script checks. The worker walked
+ * the events before storing them; the panel walks them once, applying them.
+ */
+const pageToWorkerEnvelopeSchema = v.union([agentMessageEnvelopeSchema, relayDroppedSchema]);
+export const workerToPanelEnvelopeSchema = v.variant('kind', [
+  v.looseObject({ ...workerRelaySchema.entries, message: pageToWorkerEnvelopeSchema }),
+  v.looseObject({ ...workerHistorySchema.entries, entries: v.array(v.object({ origin: originSchema, message: pageToWorkerEnvelopeSchema })) }),
+  workerTabEventSchema,
+]);
+
+/**
  * Panel → worker, by runtime.sendMessage (not the port): what may this extension do here? The
  * panel asks the worker because a DevTools panel in Firefox has no permissions API.
  */

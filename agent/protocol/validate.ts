@@ -9,6 +9,7 @@ import {
   relayReadySchema,
   workerAckSchema,
   workerCapabilitiesSchema,
+  workerToPanelEnvelopeSchema,
   workerToPanelSchema,
   type AgentMessage,
   type PanelCapabilitiesQuery,
@@ -84,6 +85,11 @@ export const checkWorkerToPage = checker<WorkerToPage>(workerAckSchema);
 export const checkPanelSubscribe = checker<PanelSubscribe>(panelSubscribeSchema);
 /** What the worker sends to a panel. */
 export const checkWorkerToPanel = checker<WorkerToPanel>(workerToPanelSchema);
+/**
+ * What a panel checks of its own worker's messages: checkWorkerToPanel but for the walk of each
+ * batch's events, which the worker did (checkPageToWorker) before storing it.
+ */
+export const checkWorkerToPanelEnvelope = checker<WorkerToPanel>(workerToPanelEnvelopeSchema);
 /** What a panel asks the worker by runtime.sendMessage. */
 export const checkCapabilitiesQuery = checker<PanelCapabilitiesQuery>(panelCapabilitiesQuerySchema);
 /** The worker's answer to a capabilities query. */

@@ -15,6 +15,7 @@ import { MAX_SESSIONS } from './live-sessions.js';
 import { MAX_LIFELINES, ROW_BYTES } from './lifelines.js';
 import { eventBatch, type TestEvent, hello as helloMessage, history as historyMessage, relay as relayMessage } from '../../extension/test-support/messages.js';
 import { ViewState } from '../views/shared/view-state.js';
+import { encodeOps } from '../../agent/protocol/encode.js';
 
 const TAB = 7;
 const NO_DROPS: DropCounters = noDrops();
@@ -238,6 +239,20 @@ test('malformed messages are counted, never thrown, and change nothing else', ()
   assert.equal(counts(view, 'A').live, 1);
   store.receive(good);
   assert.equal(counts(view, 'A').live, 2);
+});
+
+test('a worker batch is checked by its envelope; one whose events break stops at the event that breaks, counted invalid', () => {
+  const { store, view } = makeStore();
+  store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
+  // Event 2 names strings[9], which this batch lacks: the worker's walk would have dropped it.
+  const broken = { ...batch('s1', 2, [['attached', 2, 'A'], ['attached', 3, 'A']]), ...encodeOps([0, 2, 0, 0, 9 * 8, 1, 0, 0]) };
+  assert.doesNotThrow(() => store.receive(relay(broken)));
+  assert.equal(view.drops.invalidMessages, 1);
+  assert.match(store.lastInvalid ?? '', /type name/);
+  assert.equal(counts(view, 'A').live, 2, 'applied up to the event that broke');
+  assert.equal(view.selected!.frames.get('f1')!.lastSeq, 1, 'not taken as applied: a good copy still applies');
+  store.receive(relay(batch('s1', 2, [['attached', 3, 'A']])));
+  assert.equal(view.selected!.frames.get('f1')!.lastSeq, 2);
 });
 
 test('a batch of 50,000 events is applied, and subscribers hear of it once per frame', () => {

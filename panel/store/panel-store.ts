@@ -1,5 +1,5 @@
 import type { AgentMessage, Origin, PanelSubscribe, WorkerHistory, WorkerToPanel } from '../../agent/protocol/messages.js';
-import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
+import { checkWorkerToPanelEnvelope } from '../../agent/protocol/validate.js';
 import { ChangeEvents, type Schedule } from './change-events.js';
 import { DropTally, type DropTotals } from './drop-tally.js';
 import { exportSession, exportSessions, type ExportedRecording } from './export-recording.js';
@@ -50,7 +50,11 @@ export interface InstanceKey {
  * it in render.
  *
  * Never throws on input: messages are checked here, at the one entry point, and anything
- * invalid, or that breaks while being applied, is dropped and counted.
+ * invalid, or that breaks while being applied, is dropped and counted. The check trusts the
+ * panel's own worker, which validated every message fully before storing it: it is the envelope
+ * (every field, but of a batch's `ops` only its characters), and a batch's events are walked
+ * once, as they are applied (Session.applyBatch stops at an event that breaks). Recordings come
+ * from anywhere and are checked fully before any of them is applied (imported-sessions.ts).
  */
 export class PanelStore {
   readonly tabId: number;
@@ -89,7 +93,7 @@ export class PanelStore {
 
   /** Takes one message from the worker's port. */
   receive(data: unknown): void {
-    const checked = checkWorkerToPanel(data);
+    const checked = checkWorkerToPanelEnvelope(data);
     if (!checked.ok) return this.#invalid(checked.reason);
     try {
       this.#apply(checked.message);

@@ -118,7 +118,12 @@ export class Session {
     this.startTime = Math.min(this.startTime, hello.time);
   }
 
-  /** Applies a batch already known to be new (dedupe is the caller's job). */
+  /**
+   * Applies a batch already known to be new (dedupe is the caller's job). Its events were walked
+   * by the worker (or a recording's check); should one still break (no type name at its index, no
+   * time, a serial below 1), this throws before that event changes anything, for the caller to
+   * count the batch invalid.
+   */
   applyBatch(frame: FrameInfo, batch: AgentBatch): void {
     const lifelines = this.lifelines;
     const lane = lifelines.frameIndex(frame.frame);
@@ -129,8 +134,10 @@ export class Session {
     let attaches = 0;
     let collectedAt: number | undefined;
     forEachEvent(batch, (op, serial, type, time, bundle) => {
+      if (!(serial >= 1) || time !== time) throw new Error(`batch ${batch.seq}: event with serial ${serial} at time ${time}`);
       // Events often come in runs of one type: skip the lookup for the rest of a run.
       if (type !== lastType || row === undefined) {
+        if (type === undefined) throw new Error(`batch ${batch.seq}: an event's type name is not in its strings`);
         typeIndex = lifelines.typeIndex(type);
         row = this.#byTypeIndex[typeIndex] ??= this.#row(type);
         lastType = type;
