@@ -15,8 +15,8 @@ function dump(lifelines: Lifelines): Record<string, unknown[]> {
     lifelines.typeNames.map((name, type) => [
       name,
       [...lifelines.rows(type)].map((id) => {
-        const marks: number[] = [];
-        lifelines.forEachMark(id, (time) => marks.push(time));
+        const ticks: number[] = [];
+        lifelines.forEachTick(id, (time) => ticks.push(time));
         return {
           frame: lifelines.frame(id),
           serial: lifelines.serial(id),
@@ -24,7 +24,7 @@ function dump(lifelines: Lifelines): Record<string, unknown[]> {
           detached: lifelines.detachedAt(id),
           destroyed: lifelines.destroyedAt(id),
           bundle: lifelines.bundle(id),
-          marks,
+          ticks,
         };
       }),
     ]),
@@ -41,10 +41,10 @@ test('a lifeline holds its attach, detach, updates and destroy; rows are grouped
   const lifelines = view.selected!.lifelines;
   assert.deepEqual(dump(lifelines), {
     W: [
-      { frame: 'f1', serial: 1, created: 1_000, detached: 2_001, destroyed: NaN, bundle: undefined, marks: [] },
-      { frame: 'f1', serial: 3, created: 1_002, detached: NaN, destroyed: 2_003, bundle: undefined, marks: [] },
+      { frame: 'f1', serial: 1, created: 1_000, detached: 2_001, destroyed: NaN, bundle: undefined, ticks: [] },
+      { frame: 'f1', serial: 3, created: 1_002, detached: NaN, destroyed: 2_003, bundle: undefined, ticks: [] },
     ],
-    S: [{ frame: 'f1', serial: 2, created: 1_001, detached: NaN, destroyed: NaN, bundle: '{"a":3}', marks: [2_000, 2_002] }],
+    S: [{ frame: 'f1', serial: 2, created: 1_001, detached: NaN, destroyed: NaN, bundle: '{"a":3}', ticks: [2_000, 2_002] }],
   });
   assert.equal(lifelines.size, 3);
   assert.equal(lifelines.lastTime, 3_002);
@@ -64,7 +64,7 @@ test('frames interleaving serials are ordered by serial, then frame', () => {
   assert.deepEqual(order(), ['b1', 'b2', 'a5', 'b5', 'a6']);
 });
 
-test('attaching again keeps the lifeline: live again, with the new bundle and a mark', () => {
+test('attaching again keeps the lifeline: live again, with the new bundle and a tick', () => {
   const lifelines = new Lifelines();
   const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
   lifelines.attached(f, 1, w, 10, '{"v":1}');
@@ -73,7 +73,7 @@ test('attaching again keeps the lifeline: live again, with the new bundle and a 
   lifelines.detached(f, 1, 25);
   assert.equal(lifelines.detachedAt(0), 20);
   lifelines.attached(f, 1, w, 30, '{"v":2}');
-  assert.deepEqual(dump(lifelines)['W'], [{ frame: 'f', serial: 1, created: 10, detached: NaN, destroyed: NaN, bundle: '{"v":2}', marks: [30] }]);
+  assert.deepEqual(dump(lifelines)['W'], [{ frame: 'f', serial: 1, created: 10, detached: NaN, destroyed: NaN, bundle: '{"v":2}', ticks: [30] }]);
   assert.deepEqual(lifelines.record('f', 1), {
     type: 'W',
     created: 10,
@@ -86,20 +86,20 @@ test('attaching again keeps the lifeline: live again, with the new bundle and a 
   assert.equal(lifelines.record('f', 2), undefined);
 });
 
-test('bounded: the oldest rows and marks go first, counted, and lookups forget them', () => {
+test('bounded: the oldest rows and ticks go first, counted, and lookups forget them', () => {
   const lifelines = new Lifelines(3_000, 5_000);
   const f = lifelines.frameIndex('f');
   const types = [lifelines.typeIndex('A'), lifelines.typeIndex('B')];
   for (let serial = 1; serial <= 10_000; serial++) {
     lifelines.attached(f, serial, types[serial % 2]!, serial, undefined);
     lifelines.updated(f, serial, serial + 0.5, `{"s":${serial}}`);
-    // Updates of an evicted row are not marked: serial 1 goes when 3,001 arrives.
+    // Updates of an evicted row get no tick: serial 1 goes when 3,001 arrives.
     if (serial > 1) lifelines.updated(f, 1, serial, undefined);
   }
   assert.equal(lifelines.size, 3_000);
   assert.equal(lifelines.evictedRows, 7_000);
-  assert.equal(lifelines.markCount, 5_000);
-  assert.equal(lifelines.evictedMarks, 10_000 + 2_999 - 5_000);
+  assert.equal(lifelines.tickCount, 5_000);
+  assert.equal(lifelines.evictedTicks, 10_000 + 2_999 - 5_000);
   assert.equal(lifelines.find('f', 1), undefined);
   assert.equal(lifelines.find('f', 7_000), undefined);
   const kept = lifelines.find('f', 7_001)!;
@@ -111,26 +111,26 @@ test('bounded: the oldest rows and marks go first, counted, and lookups forget t
   assert.deepEqual([a[0], a.at(-1), b[0], b.at(-1)], [7_002, 10_000, 7_001, 9_999]);
 });
 
-test('evicting marks unlinks the oldest of a kept row; its newer marks stay', () => {
+test('evicting ticks unlinks the oldest of a kept row; its newer ticks stay', () => {
   const lifelines = new Lifelines(10, 4);
   const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
   lifelines.attached(f, 1, w, 0, undefined);
   lifelines.attached(f, 2, w, 0, undefined);
   for (let time = 1; time <= 6; time++) lifelines.updated(f, 1, time, undefined);
   lifelines.updated(f, 2, 7, undefined);
-  const marks = (serial: number) => {
+  const ticks = (serial: number) => {
     const times: number[] = [];
-    lifelines.forEachMark(lifelines.find('f', serial)!, (time) => times.push(time));
+    lifelines.forEachTick(lifelines.find('f', serial)!, (time) => times.push(time));
     return times;
   };
-  assert.deepEqual(marks(1), [4, 5, 6]);
-  assert.deepEqual(marks(2), [7]);
+  assert.deepEqual(ticks(1), [4, 5, 6]);
+  assert.deepEqual(ticks(2), [7]);
   for (let time = 8; time <= 10; time++) lifelines.updated(f, 2, time, undefined);
-  assert.deepEqual(marks(1), []);
-  assert.deepEqual(marks(2), [7, 8, 9, 10]);
+  assert.deepEqual(ticks(1), []);
+  assert.deepEqual(ticks(2), [7, 8, 9, 10]);
   lifelines.updated(f, 1, 11, undefined);
-  assert.deepEqual(marks(1), [11]);
-  assert.equal(lifelines.evictedMarks, 7);
+  assert.deepEqual(ticks(1), [11]);
+  assert.equal(lifelines.evictedTicks, 7);
 });
 
 test('rows out of arrival order are evicted by age, and never read back', () => {
@@ -218,16 +218,16 @@ test('the row arrays are a ring: many laps past the bound keep every column of t
   assert.equal(lifelines.evictedRows, 98);
   assert.deepEqual(dump(lifelines), {
     A: [
-      { frame: 'f', serial: 100, created: 1_000, detached: NaN, destroyed: NaN, bundle: '{"u":100}', marks: [1_003] },
-      { frame: 'f', serial: 102, created: 1_020, detached: 1_021, destroyed: NaN, bundle: '{"u":102}', marks: [1_023] },
+      { frame: 'f', serial: 100, created: 1_000, detached: NaN, destroyed: NaN, bundle: '{"u":100}', ticks: [1_003] },
+      { frame: 'f', serial: 102, created: 1_020, detached: 1_021, destroyed: NaN, bundle: '{"u":102}', ticks: [1_023] },
     ],
     B: [
-      { frame: 'f', serial: 99, created: 990, detached: 991, destroyed: 1_002, bundle: '{"u":99}', marks: [993] },
-      { frame: 'f', serial: 101, created: 1_010, detached: NaN, destroyed: NaN, bundle: '{"u":101}', marks: [1_013] },
-      { frame: 'f', serial: 103, created: 1_030, detached: NaN, destroyed: NaN, bundle: '{"u":103}', marks: [1_033] },
+      { frame: 'f', serial: 99, created: 990, detached: 991, destroyed: 1_002, bundle: '{"u":99}', ticks: [993] },
+      { frame: 'f', serial: 101, created: 1_010, detached: NaN, destroyed: NaN, bundle: '{"u":101}', ticks: [1_013] },
+      { frame: 'f', serial: 103, created: 1_030, detached: NaN, destroyed: NaN, bundle: '{"u":103}', ticks: [1_033] },
     ],
   });
-  assert.equal(lifelines.markCount, 7);
+  assert.equal(lifelines.tickCount, 7);
 });
 
 test('bundle history: the attach, then each change; bounded in depth and in instances', () => {

@@ -6,7 +6,7 @@ export const MAX_SESSIONS = 20;
 /**
  * About the most memory the live sessions' lifelines may hold when a new page load starts a
  * session: past it, the oldest not on screen are forgotten first. One session at its bounds
- * holds ~75 MB (250,000 lifelines, 2,000,000 marks), so 20 heavy page loads would otherwise keep
+ * holds ~75 MB (250,000 lifelines, 2,000,000 update ticks), so 20 heavy page loads would otherwise keep
  * ~1.5 GB; this keeps about three such besides the one growing.
  */
 export const LIVE_SESSIONS_BUDGET_BYTES = 256 * 1024 * 1024;

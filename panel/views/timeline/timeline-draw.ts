@@ -136,7 +136,7 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
     bar(gone ? ended : live, x(created), x(attachedEnd), barY, BAR_HEIGHT);
     if (!Number.isNaN(detachedAt)) bar(detached, x(detachedAt), x(end), y + (LINE_PITCH - DETACHED_HEIGHT) / 2, DETACHED_HEIGHT);
     if (gone) bar(destroyed, x(destroyedAt) - 1, x(destroyedAt) + 1, barY, BAR_HEIGHT);
-    lifelines.forEachMark(id, (time) => {
+    lifelines.forEachTick(id, (time) => {
       const at = x(time);
       if (at >= GUTTER && at <= width) updates.rect(Math.floor(at), barY, 1, BAR_HEIGHT);
     });

@@ -111,7 +111,7 @@ export function Timeline({ view, session, filter, theme }: Props) {
             {lifelines.evictedRows.toLocaleString('en')} oldest lifelines dropped (at most {MAX_LIFELINES.toLocaleString('en')} kept)
           </span>
         )}
-        {lifelines.evictedMarks > 0 && <span className="warning">{lifelines.evictedMarks.toLocaleString('en')} oldest update marks dropped</span>}
+        {lifelines.evictedTicks > 0 && <span className="warning">{lifelines.evictedTicks.toLocaleString('en')} oldest bundle-update ticks dropped</span>}
         <Legend />
         <span className="timeline-zoom">
           <button type="button" onClick={() => viewRef.current?.zoom(0.5)} aria-label="Zoom in" title="Zoom in (+, Ctrl+wheel, wheel over the axis)">+</button>
@@ -189,7 +189,7 @@ function summary(lifelines: Lifelines, id: number, origin: number): string {
 function Tooltip({ lifelines, id, origin, left, top }: { lifelines: Lifelines; id: number; origin: number; left: number; top: number }) {
   const { created, detached, destroyed } = times(lifelines, id, origin);
   let updates = 0;
-  lifelines.forEachMark(id, () => updates++);
+  lifelines.forEachTick(id, () => updates++);
   const bundle = preview(lifelines, id);
   return (
     <div className="timeline-tooltip" role="tooltip" style={{ left, top, width: TOOLTIP_WIDTH }}>
