@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { PANEL_PORT } from '../agent/protocol/messages.js';
 import { keepConnected, type PanelPort } from './connection.js';
-import { nextFrame } from './store/change-events.js';
+import { nextAnimationFrame } from './store/change-events.js';
 import { PanelStore } from './store/panel-store.js';
 import { panelTabId } from './tab-id.js';
 import { App } from './views/app.js';
@@ -24,7 +24,7 @@ if (tabId === null) {
     </p>,
   );
 } else {
-  const store = new PanelStore(tabId, nextFrame);
+  const store = new PanelStore(tabId, nextAnimationFrame);
   const view = new ViewState(store);
   keepConnected(store, connect);
   root.render(

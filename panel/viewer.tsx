@@ -2,13 +2,13 @@
 // fed only by imported recordings. Runs as an extension page (viewer.html) and from any web server
 // (scripts/viewer.ts); `?src=<url>` opens that recording at start.
 import { createRoot } from 'react-dom/client';
-import { nextFrame } from './store/change-events.js';
+import { nextAnimationFrame } from './store/change-events.js';
 import { NO_TAB, PanelStore } from './store/panel-store.js';
 import { App } from './views/app.js';
 import { ViewState } from './views/shared/view-state.js';
 import { ErrorBoundary } from './views/shared/error-boundary.js';
 
-const view = new ViewState(new PanelStore(NO_TAB, nextFrame));
+const view = new ViewState(new PanelStore(NO_TAB, nextAnimationFrame));
 createRoot(document.getElementById('root')!).render(
   <ErrorBoundary>
     <App view={view} />

@@ -62,15 +62,15 @@ export class ChangeEvents<Topic extends string> {
  * The next animation frame, or a timer when frames do not come (a panel in a background tab
  * gets no frames, yet its counts should be current when it is looked at).
  */
-export const nextFrame: Schedule = (flush) => {
+export const nextAnimationFrame: Schedule = (flush) => {
   let done = false;
   const once = (): void => {
     if (done) return;
     done = true;
-    cancelAnimationFrame(frame);
+    cancelAnimationFrame(request);
     clearTimeout(timer);
     flush();
   };
-  const frame = requestAnimationFrame(once);
+  const request = requestAnimationFrame(once);
   const timer = setTimeout(once, 250);
 };
