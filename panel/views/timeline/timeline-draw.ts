@@ -49,7 +49,7 @@ export function readPalette(element: Element): Palette {
   return Object.fromEntries(Object.entries(VARIABLES).map(([key, name]) => [key, style.getPropertyValue(name).trim()])) as unknown as Palette;
 }
 
-/** What one frame shows. */
+/** What one drawing (one animation frame) shows. */
 export interface TimelineScene {
   /** CSS px. */
   width: number;
