@@ -25,7 +25,7 @@ export interface ExportedRecording extends Recording {
 /** One session as a recording of the messages kept for it. */
 export function exportSession(session: Session, now: number): ExportedRecording {
   const notes: string[] = [];
-  return recording(exportedFrames(session, notes), notes, now);
+  return recording(exportedStreams(session, notes), notes, now);
 }
 
 /**
@@ -37,26 +37,26 @@ export function exportSessions(listed: readonly Session[], now: number): Exporte
   const sessions = [...listed].sort((a, b) => a.startTime - b.startTime);
   if (sessions.length === 0) return null;
   const notes: string[] = [];
-  const entries = sessions.flatMap((session) => exportedFrames(session, notes).map((entry) => ({ ...entry, panelSession: session.id })));
+  const entries = sessions.flatMap((session) => exportedStreams(session, notes).map((entry) => ({ ...entry, panelSession: session.id })));
   return recording(entries, notes, now);
 }
 
-/** One entry per frame of `session`, of the messages kept for it; adds to `notes` what they miss. */
-function exportedFrames(session: Session, notes: string[]): ExportedSession[] {
-  return [...session.frames.values()].map((frame): ExportedSession => {
-    const messages = frame.kept.list();
-    const { evictedMessages, evictedEvents } = frame.kept;
+/** One entry per stream of `session`, of the messages kept for it; adds to `notes` what they miss. */
+function exportedStreams(session: Session, notes: string[]): ExportedSession[] {
+  return [...session.streams.values()].map((stream): ExportedSession => {
+    const messages = stream.kept.list();
+    const { evictedMessages, evictedEvents } = stream.kept;
     const entry: ExportedSession = {
       session: session.agentSession,
-      frame: frame.frame,
-      url: frame.url ?? '',
+      frame: stream.stream,
+      url: stream.url ?? '',
       startedAt: startOf(messages) ?? session.startTime,
       messages,
-      frameId: frame.frameId,
+      frameId: stream.frameId,
     };
     if (evictedMessages === 0) return entry;
     notes.push(
-      `Frame ${frame.frame}: the panel kept only its latest messages; ${evictedMessages} earlier messages ` +
+      `Frame ${stream.stream}: the panel kept only its latest messages; ${evictedMessages} earlier messages ` +
         `(${evictedEvents} events) are missing, so counts decoded from this recording start mid-session.`,
     );
     return { ...entry, evictedMessages, evictedEvents };

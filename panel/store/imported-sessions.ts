@@ -62,12 +62,12 @@ export class ImportedSessions {
           session = new Session(`import-${info.import}/${key}`, entry.startedAt, info, entry.session);
           loaded.set(key, session);
         }
-        const origin = { tabId, frameId: frameIdOf(entry, session.frames.size) };
-        const frame = session.frame(entry.frame, origin);
+        const origin = { tabId, frameId: frameIdOf(entry, session.streams.size) };
+        const stream = session.stream(entry.frame, origin);
         for (const message of entry.messages) ingest(session, origin, message, false, info.drops);
         rememberRetainers(session, entry.frame, entry.retainers);
         // Its hello may have been evicted before the export; the entry still names the URL.
-        if (frame.url === undefined && entry.url !== '') frame.url = entry.url;
+        if (stream.url === undefined && entry.url !== '') stream.url = entry.url;
       }
     } catch (error) {
       return { ok: false, error: `Could not load the recording ${file}: ${error instanceof Error ? error.message : String(error)}` };

@@ -17,17 +17,17 @@ export interface Ingested {
  * so a batch that breaks while being applied is no gap and no drop: the caller counts it invalid.
  */
 export function ingest(session: Session, origin: Origin, message: AgentMessage, live: boolean, drops: DropTally): Ingested {
-  const streams = session.frames.size;
-  const frame = session.frame(message.frame, origin);
+  const streams = session.streams.size;
+  const stream = session.stream(message.frame, origin);
   if (message.kind === 'hello') {
-    const [url, start] = [frame.url, session.startTime];
-    session.hello(frame, message);
-    return { described: streams !== session.frames.size || url !== frame.url || start !== session.startTime, events: false };
+    const [url, start] = [stream.url, session.startTime];
+    session.hello(stream, message);
+    return { described: streams !== session.streams.size || url !== stream.url || start !== session.startTime, events: false };
   }
-  const described = streams !== session.frames.size;
-  const lastSeq = frame.lastSeq;
+  const described = streams !== session.streams.size;
+  const lastSeq = stream.lastSeq;
   if (message.seq <= lastSeq) return { described, events: false };
-  session.applyBatch(frame, message);
+  session.applyBatch(stream, message);
   if (message.seq > lastSeq + 1) drops.gap(message.seq - lastSeq - 1);
   drops.batchApplied(message.dropped, live);
   return { described, events: true };

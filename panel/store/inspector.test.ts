@@ -108,7 +108,7 @@ test('live and detached instances of several frames are listed in the order they
   feed(1, batchOf('f2', 2, [['detached', 1, 'W'], ['destroyed', 2, 'W']]));
   feed(0, batchOf('f1', 3, [['detached', 12, 'W']]));
   const session = view.selected!;
-  const named = (ids: number[]) => ids.map((id) => `${session.lifelines.frame(id)}#${session.lifelines.serial(id)}`);
+  const named = (ids: number[]) => ids.map((id) => `${session.lifelines.stream(id)}#${session.lifelines.serial(id)}`);
   assert.deepEqual(named(session.liveInstances('W')), ['f1#10']);
   assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f2#1', 'f1#12']);
   // Attached again: live at its first attach's place, and off the detached list.

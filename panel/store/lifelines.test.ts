@@ -18,7 +18,7 @@ function dump(lifelines: Lifelines): Record<string, unknown[]> {
         const ticks: number[] = [];
         lifelines.forEachTick(id, (time) => ticks.push(time));
         return {
-          frame: lifelines.frame(id),
+          frame: lifelines.stream(id),
           serial: lifelines.serial(id),
           created: lifelines.created(id),
           detached: lifelines.detachedAt(id),
@@ -52,13 +52,13 @@ test('a lifeline holds its attach, detach, updates and destroy; rows are grouped
 
 test('frames interleaving serials are ordered by serial, then frame', () => {
   const lifelines = new Lifelines();
-  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const [a, b] = [lifelines.streamIndex('a'), lifelines.streamIndex('b')];
   const w = lifelines.typeIndex('W');
   lifelines.attached(a, 5, w, 1, undefined);
   lifelines.attached(b, 1, w, 2, undefined);
   lifelines.attached(a, 6, w, 3, undefined);
   lifelines.attached(b, 5, w, 4, undefined);
-  const order = () => [...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`);
+  const order = () => [...lifelines.rows(w)].map((id) => `${lifelines.stream(id)}${lifelines.serial(id)}`);
   assert.deepEqual(order(), ['b1', 'a5', 'b5', 'a6']);
   lifelines.attached(b, 2, w, 5, undefined);
   assert.deepEqual(order(), ['b1', 'b2', 'a5', 'b5', 'a6']);
@@ -66,7 +66,7 @@ test('frames interleaving serials are ordered by serial, then frame', () => {
 
 test('attaching again keeps the lifeline: live again, with the new bundle and a tick', () => {
   const lifelines = new Lifelines();
-  const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
+  const [f, w] = [lifelines.streamIndex('f'), lifelines.typeIndex('W')];
   lifelines.attached(f, 1, w, 10, '{"v":1}');
   lifelines.detached(f, 1, 20);
   // A second detach (from another tracker) keeps the first time.
@@ -88,7 +88,7 @@ test('attaching again keeps the lifeline: live again, with the new bundle and a 
 
 test('bounded: the oldest rows and ticks go first, counted, and lookups forget them', () => {
   const lifelines = new Lifelines(3_000, 5_000);
-  const f = lifelines.frameIndex('f');
+  const f = lifelines.streamIndex('f');
   const types = [lifelines.typeIndex('A'), lifelines.typeIndex('B')];
   for (let serial = 1; serial <= 10_000; serial++) {
     lifelines.attached(f, serial, types[serial % 2]!, serial, undefined);
@@ -113,7 +113,7 @@ test('bounded: the oldest rows and ticks go first, counted, and lookups forget t
 
 test('evicting ticks unlinks the oldest of a kept row; its newer ticks stay', () => {
   const lifelines = new Lifelines(10, 4);
-  const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
+  const [f, w] = [lifelines.streamIndex('f'), lifelines.typeIndex('W')];
   lifelines.attached(f, 1, w, 0, undefined);
   lifelines.attached(f, 2, w, 0, undefined);
   for (let time = 1; time <= 6; time++) lifelines.updated(f, 1, time, undefined);
@@ -135,14 +135,14 @@ test('evicting ticks unlinks the oldest of a kept row; its newer ticks stay', ()
 
 test('rows out of arrival order are evicted by age, and never read back', () => {
   const lifelines = new Lifelines(4);
-  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const [a, b] = [lifelines.streamIndex('a'), lifelines.streamIndex('b')];
   const w = lifelines.typeIndex('W');
   for (const [frame, serial] of [[a, 10], [b, 1], [a, 11], [b, 2], [a, 12], [b, 3]] as const) lifelines.attached(frame, serial, w, serial, undefined);
-  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`), ['b2', 'b3', 'a11', 'a12']);
+  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.stream(id)}${lifelines.serial(id)}`), ['b2', 'b3', 'a11', 'a12']);
   assert.equal(lifelines.evictedRows, 2);
   // Sorted once read, the list no longer has the oldest at its front: evictions are filtered out.
   for (let serial = 4; serial <= 2_000; serial++) lifelines.attached(serial % 2 === 0 ? a : b, serial, w, serial, undefined);
-  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`), ['b1997', 'a1998', 'b1999', 'a2000']);
+  assert.deepEqual([...lifelines.rows(w)].map((id) => `${lifelines.stream(id)}${lifelines.serial(id)}`), ['b1997', 'a1998', 'b1999', 'a2000']);
   assert.equal(lifelines.has(lifelines.find('b', 1_999)!), true);
   assert.equal(lifelines.find('b', 3), undefined);
 });
@@ -173,7 +173,7 @@ test('an instance beyond the session records is still selectable through its lif
 
 test('several frames: each finds its own serials, out of order and attached again after destroyed, through eviction', () => {
   const lifelines = new Lifelines(6);
-  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const [a, b] = [lifelines.streamIndex('a'), lifelines.streamIndex('b')];
   const w = lifelines.typeIndex('W');
   lifelines.attached(a, 1, w, 1, '{"a":1}');
   lifelines.attached(b, 1, w, 2, '{"b":1}');
@@ -183,7 +183,7 @@ test('several frames: each finds its own serials, out of order and attached agai
   lifelines.attached(b, 3, w, 5, undefined);
   const where = (frame: string, serial: number) => {
     const id = lifelines.find(frame, serial);
-    return id === undefined ? undefined : `${lifelines.frame(id)}${lifelines.serial(id)}@${lifelines.created(id)}`;
+    return id === undefined ? undefined : `${lifelines.stream(id)}${lifelines.serial(id)}@${lifelines.created(id)}`;
   };
   assert.deepEqual([where('a', 1), where('b', 1), where('a', 2), where('b', 5), where('b', 3), where('a', 3)], ['a1@1', 'b1@2', 'a2@3', 'b5@4', 'b3@5', undefined]);
   // Destroyed, then attached again: a new lifeline, which lookups find.
@@ -201,12 +201,12 @@ test('several frames: each finds its own serials, out of order and attached agai
   lifelines.updated(b, 1, 10, '{"b":2}');
   lifelines.destroyed(b, 1, 10);
   assert.equal(where('b', 1), undefined);
-  assert.deepEqual(lifelines.typeNames.flatMap((_, type) => [...lifelines.rows(type)].map((id) => `${lifelines.frame(id)}${lifelines.serial(id)}`)), ['a1', 'a2', 'b3', 'a4', 'b5', 'b6']);
+  assert.deepEqual(lifelines.typeNames.flatMap((_, type) => [...lifelines.rows(type)].map((id) => `${lifelines.stream(id)}${lifelines.serial(id)}`)), ['a1', 'a2', 'b3', 'a4', 'b5', 'b6']);
 });
 
 test('the row arrays are a ring: many laps past the bound keep every column of the kept rows', () => {
   const lifelines = new Lifelines(5, 7);
-  const f = lifelines.frameIndex('f');
+  const f = lifelines.streamIndex('f');
   const types = [lifelines.typeIndex('A'), lifelines.typeIndex('B')];
   for (let serial = 1; serial <= 103; serial++) {
     lifelines.attached(f, serial, types[serial % 2]!, serial * 10, `{"s":${serial}}`);
@@ -232,7 +232,7 @@ test('the row arrays are a ring: many laps past the bound keep every column of t
 
 test('bundle history: the attach, then each change; bounded in depth and in instances', () => {
   const lifelines = new Lifelines(100, 1_000, 2);
-  const [f, w] = [lifelines.frameIndex('f'), lifelines.typeIndex('W')];
+  const [f, w] = [lifelines.streamIndex('f'), lifelines.typeIndex('W')];
   const history = (serial: number) => lifelines.record('f', serial)?.history?.map((entry) => `${entry.op} ${entry.time} ${entry.bundle}`);
   lifelines.attached(f, 1, w, 10, 'a0');
   lifelines.attached(f, 2, w, 11, undefined);
@@ -258,11 +258,11 @@ test('bundle history: the attach, then each change; bounded in depth and in inst
 
 test('detached instances are read in the order their detaches arrived; attached again, they leave the list', () => {
   const lifelines = new Lifelines(4);
-  const [a, b] = [lifelines.frameIndex('a'), lifelines.frameIndex('b')];
+  const [a, b] = [lifelines.streamIndex('a'), lifelines.streamIndex('b')];
   const w = lifelines.typeIndex('W');
   const detached = () => {
     const found: string[] = [];
-    lifelines.forEachDetached((id) => found.push(`${lifelines.frame(id)}${lifelines.serial(id)}@${lifelines.detachedAt(id)}`));
+    lifelines.forEachDetached((id) => found.push(`${lifelines.stream(id)}${lifelines.serial(id)}@${lifelines.detachedAt(id)}`));
     return found;
   };
   lifelines.attached(a, 1, w, 1, undefined);

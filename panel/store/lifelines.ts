@@ -63,9 +63,9 @@ export class Lifelines {
   /** Type names, in order of first appearance; a row's type indexes this. */
   readonly typeNames: string[] = [];
   readonly #typeIndex = new Map<string, number>();
-  readonly frameNames: string[] = [];
-  readonly #frameIndex = new Map<string, number>();
-  /** Per frame index: serial → row id. */
+  readonly streamNames: string[] = [];
+  readonly #streamIndex = new Map<string, number>();
+  /** Per stream index: serial → row id. */
   readonly #bySerial: SerialIndex[] = [];
   readonly #groups: TypeRows[] = [];
   readonly #histories: BundleHistories;
@@ -78,7 +78,7 @@ export class Lifelines {
   #endRow = 0;
   #serial: Float64Array;
   #type: Int32Array;
-  #frame: Int32Array;
+  #stream: Int32Array;
   #created: Float64Array;
   #detached: Float64Array;
   #destroyed: Float64Array;
@@ -112,7 +112,7 @@ export class Lifelines {
     const rows = (this.#capacity = Math.min(INITIAL_CAPACITY, maxRows + 1));
     this.#serial = new Float64Array(rows);
     this.#type = new Int32Array(rows);
-    this.#frame = new Int32Array(rows);
+    this.#stream = new Int32Array(rows);
     this.#created = new Float64Array(rows);
     this.#detached = new Float64Array(rows);
     this.#destroyed = new Float64Array(rows);
@@ -160,20 +160,20 @@ export class Lifelines {
     return this.#typeIndex.get(name);
   }
 
-  /** The index of a frame id, added on first sight. */
-  frameIndex(name: string): number {
-    let index = this.#frameIndex.get(name);
+  /** The index of a stream id, added on first sight. */
+  streamIndex(name: string): number {
+    let index = this.#streamIndex.get(name);
     if (index === undefined) {
-      index = this.frameNames.push(name) - 1;
-      this.#frameIndex.set(name, index);
+      index = this.streamNames.push(name) - 1;
+      this.#streamIndex.set(name, index);
       this.#bySerial.push(new SerialIndex(this.#maxRows));
     }
     return index;
   }
 
-  attached(frame: number, serial: number, type: number, time: number, bundle: string | undefined): void {
+  attached(stream: number, serial: number, type: number, time: number, bundle: string | undefined): void {
     this.#saw(time);
-    const index = this.#bySerial[frame]!;
+    const index = this.#bySerial[stream]!;
     // A new instance's serial is above all before it: only the rare others are looked up.
     const known = index.isNew(serial) ? NONE : index.find(serial);
     if (known !== NONE && Number.isNaN(this.#destroyed[this.#at(known)]!)) {
@@ -187,7 +187,7 @@ export class Lifelines {
     const slot = this.#at(id);
     this.#serial[slot] = serial;
     this.#type[slot] = type;
-    this.#frame[slot] = frame;
+    this.#stream[slot] = stream;
     this.#created[slot] = time;
     this.#detached[slot] = Number.NaN;
     this.#destroyed[slot] = Number.NaN;
@@ -196,40 +196,40 @@ export class Lifelines {
     this.#history[slot] = NONE;
     this.#bundle[slot] = bundle;
     index.add(serial, id);
-    this.#groups[type]!.push(id, serial, frame);
+    this.#groups[type]!.push(id, serial, stream);
     if (this.#endRow - this.#firstRow > this.#maxRows) this.#evictRow();
   }
 
-  detached(frame: number, serial: number, time: number): void {
+  detached(stream: number, serial: number, time: number): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id === NONE || !Number.isNaN(this.#detached[this.#at(id)]!)) return;
     this.#detached[this.#at(id)] = time;
     this.#detachEntry[this.#at(id)] = this.#detaches.push(id);
     if (this.#detaches.full) this.#detaches.compact((id, entry) => this.#isDetachEntry(id, entry));
   }
 
-  updated(frame: number, serial: number, time: number, bundle: string | undefined): void {
+  updated(stream: number, serial: number, time: number, bundle: string | undefined): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id !== NONE) this.#changed(id, time, 'updated', bundle);
   }
 
-  destroyed(frame: number, serial: number, time: number): void {
+  destroyed(stream: number, serial: number, time: number): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id !== NONE) this.#destroyed[this.#at(id)] = time;
   }
 
-  /** Kept rows of a type, ordered by serial (then frame). A view of internal storage: read it before the next event. */
+  /** Kept rows of a type, ordered by serial (then stream). A view of internal storage: read it before the next event. */
   rows(type: number): Float64Array {
     const group = this.#groups[type];
-    return group === undefined ? new Float64Array(0) : group.view(this.#firstRow, (id) => this.serial(id), (id) => this.#frame[this.#at(id)]!);
+    return group === undefined ? new Float64Array(0) : group.view(this.#firstRow, (id) => this.serial(id), (id) => this.#stream[this.#at(id)]!);
   }
 
   /** The row id of an instance, if kept. */
-  find(frame: string, serial: number): number | undefined {
-    const index = this.#frameIndex.get(frame);
+  find(stream: string, serial: number): number | undefined {
+    const index = this.#streamIndex.get(stream);
     const id = index === undefined ? NONE : this.#bySerial[index]!.find(serial);
     return id === NONE ? undefined : id;
   }
@@ -242,8 +242,8 @@ export class Lifelines {
     return this.typeNames[this.#type[this.#at(id)]!]!;
   }
 
-  frame(id: number): string {
-    return this.frameNames[this.#frame[this.#at(id)]!]!;
+  stream(id: number): string {
+    return this.streamNames[this.#stream[this.#at(id)]!]!;
   }
 
   /** Epoch ms of the attach. */
@@ -290,8 +290,8 @@ export class Lifelines {
   }
 
   /** The instance as the bundle inspector reads it, if kept. */
-  record(frame: string, serial: number): InstanceRecord | undefined {
-    const id = this.find(frame, serial);
+  record(stream: string, serial: number): InstanceRecord | undefined {
+    const id = this.find(stream, serial);
     if (id === undefined) return undefined;
     const slot = this.#at(id);
     const bundle = this.#bundle[slot];
@@ -367,7 +367,7 @@ export class Lifelines {
   #evictRow(): void {
     const id = this.#firstRow;
     const slot = this.#at(id);
-    this.#bySerial[this.#frame[slot]!]!.remove(this.#serial[slot]!, id);
+    this.#bySerial[this.#stream[slot]!]!.remove(this.#serial[slot]!, id);
     if (++this.#firstRow - this.#rowBase === this.#capacity) this.#rowBase = this.#firstRow;
     this.#groups[this.#type[slot]!]!.evicted(id, this.#firstRow);
     this.#bundle[slot] = undefined;
@@ -399,7 +399,7 @@ export class Lifelines {
     const capacity = Math.min(this.#capacity * 2, this.#maxRows + 1);
     this.#serial = grown(this.#serial, capacity);
     this.#type = grown(this.#type, capacity);
-    this.#frame = grown(this.#frame, capacity);
+    this.#stream = grown(this.#stream, capacity);
     this.#created = grown(this.#created, capacity);
     this.#detached = grown(this.#detached, capacity);
     this.#destroyed = grown(this.#destroyed, capacity);
@@ -430,8 +430,8 @@ function roomFor(bound: number): number {
 }
 
 /**
- * The row ids of one type, ordered by (serial, frame). Rows arrive in serial order within a
- * frame, so appending keeps the order unless frames interleave; then the list is sorted when
+ * The row ids of one type, ordered by (serial, stream). Rows arrive in serial order within a
+ * stream, so appending keeps the order unless streams interleave; then the list is sorted when
  * next read. Evicted rows usually sit at the front (they are the oldest); any that do not are
  * filtered out when next read.
  */
@@ -444,17 +444,17 @@ class TypeRows {
   /** Evicted ids still in the list somewhere after the head. */
   #stale = 0;
   #lastSerial = -Infinity;
-  #lastFrame = -1;
+  #lastStream = -1;
 
   /** `maxRows`: most rows kept at once. */
   constructor(maxRows: number) {
     this.#maxCapacity = roomFor(maxRows);
   }
 
-  push(id: number, serial: number, frame: number): void {
-    if (serial < this.#lastSerial || (serial === this.#lastSerial && frame < this.#lastFrame)) this.#sorted = false;
+  push(id: number, serial: number, stream: number): void {
+    if (serial < this.#lastSerial || (serial === this.#lastSerial && stream < this.#lastStream)) this.#sorted = false;
     this.#lastSerial = serial;
-    this.#lastFrame = frame;
+    this.#lastStream = stream;
     if (this.#end === this.#ids.length) {
       const kept = this.#end - this.#head;
       // Doubles up to room for the bound and a quarter, then compacts; past it only while stale ids fill it.
@@ -474,15 +474,15 @@ class TypeRows {
     else if (++this.#stale * 2 > this.#end - this.#head) this.#dropStale(firstRow);
   }
 
-  view(firstRow: number, serialOf: (id: number) => number, frameOf: (id: number) => number): Float64Array {
+  view(firstRow: number, serialOf: (id: number) => number, streamOf: (id: number) => number): Float64Array {
     if (this.#stale > 0) this.#dropStale(firstRow);
     const ids = this.#ids.subarray(this.#head, this.#end);
     if (!this.#sorted) {
-      ids.sort((a, b) => serialOf(a) - serialOf(b) || frameOf(a) - frameOf(b));
+      ids.sort((a, b) => serialOf(a) - serialOf(b) || streamOf(a) - streamOf(b));
       this.#sorted = true;
       const last = ids.length > 0 ? ids[ids.length - 1]! : NONE;
       this.#lastSerial = last === NONE ? -Infinity : serialOf(last);
-      this.#lastFrame = last === NONE ? -1 : frameOf(last);
+      this.#lastStream = last === NONE ? -1 : streamOf(last);
     }
     return ids;
   }

@@ -80,9 +80,9 @@ export class LiveSessions {
   have(): PanelSubscribe['have'] {
     const have: PanelSubscribe['have'] = [];
     for (const session of this.#sessions.values()) {
-      for (const frame of session.frames.values()) have.push({ session: session.id, frame: frame.frame, seq: frame.lastSeq });
+      for (const stream of session.streams.values()) have.push({ session: session.id, frame: stream.stream, seq: stream.lastSeq });
     }
-    for (const frames of this.#forgotten.values()) have.push(...frames);
+    for (const streams of this.#forgotten.values()) have.push(...streams);
     return have;
   }
 
@@ -103,7 +103,7 @@ export class LiveSessions {
     if (this.#newestTop === oldest.id) this.#newestTop = null;
     this.#forgotten.set(
       oldest.id,
-      [...oldest.frames.values()].map((frame) => ({ session: oldest.id, frame: frame.frame, seq: frame.lastSeq })),
+      [...oldest.streams.values()].map((stream) => ({ session: oldest.id, frame: stream.stream, seq: stream.lastSeq })),
     );
     if (this.#forgotten.size > MAX_FORGOTTEN) this.#forgotten.delete(this.#forgotten.keys().next().value!);
     return true;

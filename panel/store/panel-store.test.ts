@@ -154,7 +154,7 @@ test('an iframe session does not take over from the top frame', () => {
   assert.equal(view.selected?.id, 'top');
   const inner = store.sessions.find((s) => s.id === 'inner')!;
   assert.equal(inner.hasTopFrame, false);
-  assert.equal(inner.frames.get('f9')?.frameId, 4);
+  assert.equal(inner.streams.get('f9')?.frameId, 4);
 });
 
 test('mark sets the baseline of the delta column', () => {
@@ -250,9 +250,9 @@ test('a worker batch is checked by its envelope; one whose events break stops at
   assert.equal(view.drops.invalidMessages, 1);
   assert.match(store.lastInvalid ?? '', /type name/);
   assert.equal(counts(view, 'A').live, 2, 'applied up to the event that broke');
-  assert.equal(view.selected!.frames.get('f1')!.lastSeq, 1, 'not taken as applied: a good copy still applies');
+  assert.equal(view.selected!.streams.get('f1')!.lastSeq, 1, 'not taken as applied: a good copy still applies');
   store.receive(relay(batch('s1', 2, [['attached', 3, 'A']])));
-  assert.equal(view.selected!.frames.get('f1')!.lastSeq, 2);
+  assert.equal(view.selected!.streams.get('f1')!.lastSeq, 2);
 });
 
 test('a batch of 50,000 events is applied, and subscribers hear of it once per frame', () => {
@@ -295,7 +295,7 @@ test('instances are forgotten oldest attach first; attaching a remembered serial
     store.receive(relay(batch('s', seq, events)));
   }
   const session = view.selected!;
-  store.receive(relay(batch('s', session.frames.get('f1')!.lastSeq + 1, [['attached', MAX_LIFELINES + 1, 'A'], ['attached', MAX_LIFELINES + 2, 'A']])));
+  store.receive(relay(batch('s', session.streams.get('f1')!.lastSeq + 1, [['attached', MAX_LIFELINES + 1, 'A'], ['attached', MAX_LIFELINES + 2, 'A']])));
   assert.equal(session.lifelines.size, MAX_LIFELINES);
   assert.deepEqual([1, 2, 3].map((serial) => session.instance('f1', serial) !== undefined), [false, false, true]);
   const rows = session.lifelines.rows(session.lifelines.findType('A')!);

@@ -39,7 +39,7 @@ export const lifelinesOf = (session: string): StoreTopic => `lifelines:${session
 /** An instance of a session, by stream and serial. */
 export interface InstanceKey {
   readonly session: string;
-  readonly frame: string;
+  readonly stream: string;
   readonly serial: number;
 }
 
@@ -134,7 +134,7 @@ export class PanelStore {
    * recording has paths but not this one, undefined when its session has none (live sessions never do).
    */
   heldBy(instance: InstanceKey) {
-    return retainerOf(this.find(instance.session), instance.frame, instance.serial);
+    return retainerOf(this.find(instance.session), instance.stream, instance.serial);
   }
 
   /** What to send in PanelSubscribe so the worker replays only batches this store lacks. */

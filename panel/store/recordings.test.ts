@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkRecording, RECORDING_VERSION } from '../../agent/protocol/recording.js';
-import { MAX_KEPT_MESSAGES_PER_FRAME } from './kept-messages.js';
+import { MAX_KEPT_MESSAGES_PER_STREAM } from './kept-messages.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
 import { MAX_IMPORTED_SESSIONS } from './imported-sessions.js';
 import type { Session } from './session.js';
@@ -137,7 +137,7 @@ test('a recording of another tool without frame ids: its first frame is the top 
   };
   assert.equal(view.importRecording(JSON.stringify(recording), 'pw.json'), true);
   const session = view.selected!;
-  assert.deepEqual([...session.frames.values()].map((frame) => [frame.frameId, frame.url]), [[0, 'http://app.test/'], [1, 'http://ads.test/']]);
+  assert.deepEqual([...session.streams.values()].map((frame) => [frame.frameId, frame.url]), [[0, 'http://app.test/'], [1, 'http://ads.test/']]);
   assert.equal(session.url, 'http://app.test/', 'the URL comes from the entry when no hello was recorded');
   // The ad frame's first batch is seq 2: one batch missing, shown in the import's drops only.
   assert.equal(view.drops.gaps, 1);
@@ -147,11 +147,11 @@ test('kept messages are bounded; an export of a session that lost its start says
   const view = makeStore();
   const store = view.store;
   store.receive(relay(hello('s1', 'http://app.test/')));
-  const total = MAX_KEPT_MESSAGES_PER_FRAME + 10;
+  const total = MAX_KEPT_MESSAGES_PER_STREAM + 10;
   for (let seq = 1; seq <= total; seq++) store.receive(relay(batch('s1', seq, [['attached', seq, 'W']])));
   const recording = view.exportSession()!;
   const [entry] = recording.sessions;
-  assert.equal(entry?.messages.length, MAX_KEPT_MESSAGES_PER_FRAME);
+  assert.equal(entry?.messages.length, MAX_KEPT_MESSAGES_PER_STREAM);
   // The hello and the first ten batches went.
   assert.equal(entry?.evictedMessages, 11);
   assert.equal(entry?.evictedEvents, 10);

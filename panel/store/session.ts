@@ -19,9 +19,9 @@ export interface TypeStats extends TypeCounts {
  * One agent stream within a session: a window (realm) running the agent, or one of several
  * copies of the agent running in the same window (they share the window's session).
  */
-export interface FrameInfo {
-  /** The agent's frame (stream) id. */
-  readonly frame: string;
+export interface StreamInfo {
+  /** The agent's stream id (the `frame` field of its messages). */
+  readonly stream: string;
   /** Chrome's frame id: 0 for the top frame. */
   readonly frameId: number;
   url: string | undefined;
@@ -52,7 +52,8 @@ export class Session {
   readonly id: string;
   /** Epoch ms: the agent's start, or until its hello is seen, its first batch. */
   startTime: number;
-  readonly frames = new Map<string, FrameInfo>();
+  /** By stream id. */
+  readonly streams = new Map<string, StreamInfo>();
   readonly types = new Map<string, TypeStats>();
   readonly series = new LiveSeries();
   /** Live counts right after each garbage collection the events reveal, for leak suspects. */
@@ -81,40 +82,40 @@ export class Session {
   }
 
   get hasTopFrame(): boolean {
-    for (const frame of this.frames.values()) if (frame.frameId === 0) return true;
+    for (const stream of this.streams.values()) if (stream.frameId === 0) return true;
     return false;
   }
 
-  /** The top frame's URL, else any frame's. */
+  /** The top frame's URL, else any stream's. */
   get url(): string | undefined {
     let url: string | undefined;
-    for (const frame of this.frames.values()) {
-      if (frame.frameId === 0 && frame.url !== undefined) return frame.url;
-      url ??= frame.url;
+    for (const stream of this.streams.values()) {
+      if (stream.frameId === 0 && stream.url !== undefined) return stream.url;
+      url ??= stream.url;
     }
     return url;
   }
 
-  /** The frame a message came from, added on first sight. */
-  frame(frame: string, origin: Origin): FrameInfo {
-    let info = this.frames.get(frame);
+  /** The stream a message came from, added on first sight. */
+  stream(id: string, origin: Origin): StreamInfo {
+    let info = this.streams.get(id);
     if (info === undefined) {
       info = {
-        frame,
+        stream: id,
         frameId: origin.frameId,
         url: undefined,
         lastSeq: 0,
         kept: new KeptMessages(),
       };
-      this.frames.set(frame, info);
+      this.streams.set(id, info);
     }
     return info;
   }
 
-  hello(frame: FrameInfo, hello: AgentHello): void {
+  hello(stream: StreamInfo, hello: AgentHello): void {
     // The agent repeats its hello on every relay handshake with the same content: one is kept.
-    if (frame.url === undefined) frame.kept.push(hello);
-    frame.url = hello.url;
+    if (stream.url === undefined) stream.kept.push(hello);
+    stream.url = hello.url;
     this.startTime = Math.min(this.startTime, hello.time);
   }
 
@@ -124,9 +125,9 @@ export class Session {
    * time, a serial below 1), this throws before that event changes anything, for the caller to
    * count the batch invalid.
    */
-  applyBatch(frame: FrameInfo, batch: AgentBatch): void {
+  applyBatch(stream: StreamInfo, batch: AgentBatch): void {
     const lifelines = this.lifelines;
-    const lane = lifelines.frameIndex(frame.frame);
+    const streamIndex = lifelines.streamIndex(stream.stream);
     let typeIndex = 0;
     let row: TypeStats | undefined;
     let lastType: string | undefined;
@@ -148,31 +149,31 @@ export class Session {
         case Op.attached:
           attaches++;
           if (row.live > row.peak) row.peak = row.live;
-          lifelines.attached(lane, serial, typeIndex, time, bundle);
+          lifelines.attached(streamIndex, serial, typeIndex, time, bundle);
           break;
         case Op.detached:
-          lifelines.detached(lane, serial, time);
+          lifelines.detached(streamIndex, serial, time);
           break;
         case Op.updated:
-          lifelines.updated(lane, serial, time, bundle);
+          lifelines.updated(streamIndex, serial, time, bundle);
           break;
         case Op.destroyed:
           collectedAt ??= time;
-          lifelines.destroyed(lane, serial, time);
+          lifelines.destroyed(streamIndex, serial, time);
           break;
       }
     });
     this.attaches += attaches;
-    frame.lastSeq = batch.seq;
-    frame.kept.push(batch);
+    stream.lastSeq = batch.seq;
+    stream.kept.push(batch);
     this.events += batch.events;
     this.series.sample(lastTime, this.types);
     if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
   }
 
-  /** The kept instance `serial` of `frame`, if any. */
-  instance(frame: string, serial: number): InstanceRecord | undefined {
-    return this.lifelines.record(frame, serial);
+  /** The kept instance `serial` of stream `stream`, if any. */
+  instance(stream: string, serial: number): InstanceRecord | undefined {
+    return this.lifelines.record(stream, serial);
   }
 
   /** Kept instances of `type` still attached and not destroyed, oldest first, as `lifelines` row ids. */
@@ -185,7 +186,7 @@ export class Session {
     for (let i = 0; i < rows.length; i++) {
       const id = rows[i]!;
       if (!Number.isNaN(lifelines.detachedAt(id)) || !Number.isNaN(lifelines.destroyedAt(id))) continue;
-      // Rows are listed by serial; ids, in arrival order, differ only where frames interleave.
+      // Rows are listed by serial; ids, in arrival order, differ only where streams interleave.
       if (live.length > 0 && id < live[live.length - 1]!) ordered = false;
       live.push(id);
     }

@@ -68,7 +68,7 @@ export function BundleInspector({ view, theme }: { view: ViewState; theme: Theme
         {record.destroyed !== undefined && <span className="muted"> collected {new Date(record.destroyed).toLocaleTimeString()}</span>}
         {record.detached !== undefined && <span className="muted"> detached {new Date(record.detached).toLocaleTimeString()}</span>}
       </h2>
-      <RevealInConsole key={`${selected.session}\n${selected.frame}\n${serial}`} store={view.store} selected={selected} />
+      <RevealInConsole key={`${selected.session}\n${selected.stream}\n${serial}`} store={view.store} selected={selected} />
       <div className="bundle-tree" data-testid="bundle-tree">
         {record.bundle === undefined ? (
           <p className="muted">No bundle set.</p>

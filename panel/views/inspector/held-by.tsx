@@ -11,7 +11,7 @@ import './held-by.css';
 export function HeldBy({ store, selection }: { store: PanelStore; selection: InstanceKey }) {
   const retainer = store.heldBy(selection);
   const session = store.sessions.find((candidate) => candidate.id === selection.session);
-  const url = session?.frames.get(selection.frame)?.url ?? '<url>';
+  const url = session?.streams.get(selection.stream)?.url ?? '<url>';
   return (
     <section className="held-by" aria-label="Held by">
       <h3>Held by</h3>

@@ -36,18 +36,18 @@ export function InstanceList({ view, session, type }: Props) {
   const now = Date.now();
   const lifelines = session.lifelines;
   const row = (id: number) => {
-    const frame = lifelines.frame(id);
+    const stream = lifelines.stream(id);
     const serial = lifelines.serial(id);
     const created = lifelines.created(id);
     const bundle = lifelines.bundle(id);
-    const isSelected = selected?.session === session.id && selected.frame === frame && selected.serial === serial;
+    const isSelected = selected?.session === session.id && selected.stream === stream && selected.serial === serial;
     return (
       <button
         type="button"
         className={isSelected ? 'instance selected' : 'instance'}
         aria-pressed={isSelected}
         data-serial={serial}
-        onClick={() => view.selectInstance(session.id, frame, serial)}
+        onClick={() => view.selectInstance(session.id, stream, serial)}
       >
         <span className="serial">#{serial}</span>
         <span className="muted">{new Date(created).toLocaleTimeString()}</span>

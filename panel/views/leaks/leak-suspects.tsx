@@ -76,14 +76,14 @@ export function LeakSuspects({ view, session }: { view: ViewState; session: Sess
         ) : (
           <ul className="detached">
             {detached.slice(0, MAX_LISTED_DETACHED).map((id) => {
-              const [frame, serial, bundle] = [lifelines.frame(id), lifelines.serial(id), lifelines.bundle(id)];
+              const [stream, serial, bundle] = [lifelines.stream(id), lifelines.serial(id), lifelines.bundle(id)];
               return (
-                <li key={`${frame}/${serial}`}>
-                  <button type="button" className="instance" onClick={() => view.selectInstance(session.id, frame, serial)}>
+                <li key={`${stream}/${serial}`}>
+                  <button type="button" className="instance" onClick={() => view.selectInstance(session.id, stream, serial)}>
                     <span className="serial">{lifelines.type(id)} #{serial}</span>
                     <span className="muted">detached {formatAge(now - lifelines.detachedAt(id))} ago</span>
                     <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
-                    <HeldByLine store={view.store} selection={{ session: session.id, frame, serial }} />
+                    <HeldByLine store={view.store} selection={{ session: session.id, stream, serial }} />
                   </button>
                 </li>
               );

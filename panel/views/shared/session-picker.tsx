@@ -9,7 +9,7 @@ export function describeSession(session: Session): string {
   }
   const time = new Date(session.startTime).toLocaleTimeString();
   // A session's streams are its agents: one per copy of the agent running in the window.
-  const streams = [...session.frames.values()];
+  const streams = [...session.streams.values()];
   const frameIds = new Set(streams.map((stream) => stream.frameId));
   const where = session.hasTopFrame ? 'top frame' : `iframe${frameIds.size === 1 ? ` #${streams[0]!.frameId}` : ''}`;
   const frames = frameIds.size > 1 ? `, ${frameIds.size} frames` : '';

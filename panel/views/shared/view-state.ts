@@ -70,17 +70,17 @@ export class ViewState {
    * Picks an instance for the inspector. Named apart from `select`, which picks the shown session.
    * Selecting what the store does not remember clears the selection.
    */
-  selectInstance(session: string, frame: string, serial: number): void {
-    this.#instance = this.store.find(session)?.instance(frame, serial) === undefined ? null : { session, frame, serial };
+  selectInstance(session: string, stream: string, serial: number): void {
+    this.#instance = this.store.find(session)?.instance(stream, serial) === undefined ? null : { session, stream, serial };
     this.#events.changed('selection');
   }
 
   /** The picked instance while it is still remembered (instances are evicted, sessions forgotten). */
   selectedInstance(): SelectedInstance | undefined {
     if (this.#instance === null) return undefined;
-    const { session, frame, serial } = this.#instance;
-    const record = this.store.find(session)?.instance(frame, serial);
-    return record === undefined ? undefined : { session, frame, serial, record };
+    const { session, stream, serial } = this.#instance;
+    const record = this.store.find(session)?.instance(stream, serial);
+    return record === undefined ? undefined : { session, stream, serial, record };
   }
 
   /** Sets the Δ baseline of the shown session to its current counts. */

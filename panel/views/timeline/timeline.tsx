@@ -47,7 +47,7 @@ export function Timeline({ view, session, filter, theme }: Props) {
   const lifelines = session.lifelines;
   const rows = timelineRows(lifelines, filter, collapsed);
   const picked = view.selectedInstance();
-  const selected = picked?.session === session.id ? lifelines.find(picked.frame, picked.serial) : undefined;
+  const selected = picked?.session === session.id ? lifelines.find(picked.stream, picked.serial) : undefined;
   const model: TimelineModel = { rows, lifelines, origin: session.startTime, live: session.imported === null, selected };
   // The view and its callbacks outlive renders: they read the latest through this.
   const latest = useRef(model);
@@ -82,7 +82,7 @@ export function Timeline({ view, session, filter, theme }: Props) {
           });
           return;
         }
-        view.selectInstance(session.id, lifelines.frame(entry.id), lifelines.serial(entry.id));
+        view.selectInstance(session.id, lifelines.stream(entry.id), lifelines.serial(entry.id));
         setAnnouncement(`Selected ${lifelines.type(entry.id)} #${lifelines.serial(entry.id)}`);
       },
     });
