@@ -10,7 +10,7 @@ import {
   type PageToWorker,
   type WorkerToPanel,
 } from '../../agent/protocol/messages.js';
-import { countsOf, PanelStore } from './panel-store.js';
+import { countsOf, lifelinesOf, PanelStore } from './panel-store.js';
 import { MAX_SESSIONS } from './live-sessions.js';
 import { MAX_LIFELINES, ROW_BYTES } from './lifelines.js';
 import { eventBatch, type TestEvent, hello as helloMessage, history as historyMessage, relay as relayMessage } from '../../extension/test-support/messages.js';
@@ -338,4 +338,30 @@ test('tab events and connection state are kept', () => {
   assert.deepEqual(store.tab, { closed: true });
   store.receive({ kind: 'tab', tabId: TAB, event: 'navigated', url: 'https://app.test/next' });
   assert.deepEqual(store.tab, { closed: false, url: 'https://app.test/next' });
+});
+
+test('the store announces what changed: a batch its session\'s counts, lifelines and the totals; a load the list; the connection apart', () => {
+  const { store, flush } = makeStore();
+  const topics = ['sessions', 'connection', 'drops', countsOf('s1'), lifelinesOf('s1'), countsOf('s2'), lifelinesOf('s2')] as const;
+  const versions = () => Object.fromEntries(topics.map((topic) => [topic, store.version(topic)]));
+  const changed = (act: () => void): string[] => {
+    const before = versions();
+    act();
+    flush();
+    const after = versions();
+    return topics.filter((topic) => after[topic] !== before[topic]);
+  };
+  assert.deepEqual(changed(() => store.receive(relay(hello('s1', 'https://app.test/')))), ['sessions']);
+  assert.deepEqual(changed(() => store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])))), ['drops', countsOf('s1'), lifelinesOf('s1')]);
+  assert.deepEqual(changed(() => store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])))), [], 'a replay changes nothing');
+  assert.deepEqual(
+    changed(() => {
+      store.receive(relay(hello('s2', 'https://app.test/', { time: 2_000 })));
+      store.receive(relay(batch('s2', 1, [['attached', 1, 'B']])));
+    }),
+    ['sessions', 'drops', countsOf('s2'), lifelinesOf('s2')],
+  );
+  assert.deepEqual(changed(() => store.setConnection('connected')), ['connection']);
+  assert.deepEqual(changed(() => store.mark('s1', 5_000)), [countsOf('s1')]);
+  assert.deepEqual(changed(() => store.receive({ kind: 'nonsense' })), ['drops']);
 });
