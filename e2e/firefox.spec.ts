@@ -88,6 +88,22 @@ test('Firefox: the panel counts a page, and a reload is a new session', async ()
   expect(await sessionCount(panel)).toBe(2);
 });
 
+test("Firefox: an opened panel asks the page's agent for its totals, through the background and the content script", async () => {
+  const page = await appPage();
+  // The page hears what its agent posts: count the totals messages.
+  await page.evaluate(() => {
+    (window as unknown as { totalsSeen: number }).totalsSeen = 0;
+    window.addEventListener('message', (event: MessageEvent) => {
+      if ((event.data as { kind?: unknown } | null)?.kind === 'totals') (window as unknown as { totalsSeen: number }).totalsSeen++;
+    });
+    window.create('Widget', 4);
+  });
+  const before = await page.evaluate(() => (window as unknown as { totalsSeen: number }).totalsSeen);
+  const { panel } = await panelFor(page);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { totalsSeen: number }).totalsSeen)).toBeGreaterThan(before);
+  await expect.poll(() => readCounts(panel)).toEqual({ Widget: { live: 4, created: 4 } });
+});
+
 test('Firefox: a closed tab is cleaned up: the panel says so and its stored history is gone', async () => {
   const page = await appPage();
   const { panel, tabId } = await panelFor(page);

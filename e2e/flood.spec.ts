@@ -152,14 +152,19 @@ test('a flood of 1,000,000 events: memory stays bounded, every event is accounte
     expect(storageBytes).toBeLessThanOrEqual(quota);
 
     // A panel opened afterwards gets the worker's bounded history: the 8 MiB budget evicted the
-    // oldest batches, and the panel says so instead of showing smaller counts as if complete.
+    // oldest batches. It asks the agent for its running totals, so its counts are still the
+    // page's own (the in-page Tracker's), and it says what the timeline and lists miss, and why.
     const late = await openPanel(tabId);
     await expect.poll(async () => (await readDrops(late))['historyMessages'] ?? 0).toBeGreaterThan(0);
+    await expectTable(late, expected, { timeout: 30_000, message: 'a panel opened after history eviction shows the page totals' });
     const lateDrops = await readDrops(late);
     expect(lateDrops).toMatchObject({ agentEvents: 0, relayMessages: 0, invalidMessages: 0 });
     const lateTotal = await totalEvents(late);
     expect(lateTotal).toBeGreaterThan(0);
     expect(lateTotal).toBeLessThan(EVENTS);
+    const partial = late.getByTestId('partial-detail');
+    await expect(partial).toContainText('evicted from history or lost on the way');
+    expect(Number(await partial.getAttribute('data-missed'))).toBe(EVENTS - lateTotal);
     testInfo.annotations.push(
       {
         type: 'panel opened after the flood',

@@ -43,7 +43,8 @@ function shiftBack(recording: Recording, ms: number): void {
     session.startedAt -= ms;
     for (const message of session.messages) {
       if (message.kind === 'hello') message.time -= ms;
-      else message.t0 -= ms;
+      else if (message.kind === 'batch') message.t0 -= ms;
+      else message.time -= ms;
     }
   }
 }

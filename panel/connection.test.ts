@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeOps } from '../agent/protocol/encode.js';
 import { AGENT_SOURCE, noDrops, PROTOCOL_VERSION, type PanelSubscribe, type WorkerToPanel } from '../agent/protocol/messages.js';
-import { checkPanelSubscribe } from '../agent/protocol/validate.js';
+import { checkPanelToWorker } from '../agent/protocol/validate.js';
 import { backoff, keepConnected, MAX_BACKOFF_MS, type PanelPort, type Timers } from './connection.js';
 import { PanelStore } from './store/panel-store.js';
 import { ViewState } from './views/shared/view-state.js';
@@ -81,7 +81,7 @@ test('subscribes on connect, feeds the store, and re-subscribes at once with wha
   const { store, view, ports, timers } = setup();
   assert.equal(ports.length, 1);
   assert.deepEqual(ports[0]!.sent, [{ kind: 'subscribe', tabId: TAB, have: [] }]);
-  assert.ok(checkPanelSubscribe(ports[0]!.sent[0]).ok);
+  assert.ok(checkPanelToWorker(ports[0]!.sent[0]).ok);
   assert.equal(store.connection, 'connecting');
   ports[0]!.deliver({ kind: 'history', tabId: TAB, entries: [], drops: noDrops() });
   ports[0]!.deliver(batchRelay(1));

@@ -1,9 +1,9 @@
-import type { PanelSubscribe } from '../agent/protocol/messages.js';
+import type { PanelToWorker } from '../agent/protocol/messages.js';
 import type { PanelStore } from './store/panel-store.js';
 
 /** The part of chrome.runtime.Port the panel uses. */
 export interface PanelPort {
-  postMessage(message: PanelSubscribe): void;
+  postMessage(message: PanelToWorker): void;
   disconnect(): void;
   onMessage: { addListener(listener: (message: unknown) => void): void };
   onDisconnect: { addListener(listener: () => void): void };
@@ -60,6 +60,14 @@ export function keepConnected(store: PanelStore, connect: () => PanelPort, timer
         store.receive(message);
       });
       current.onDisconnect.addListener(ended);
+      const asking = current;
+      store.askForTotals = () => {
+        try {
+          if (port === asking) asking.postMessage({ kind: 'announce' });
+        } catch {
+          // The port died: the next connection's history asks again.
+        }
+      };
       current.postMessage({ kind: 'subscribe', tabId: store.tabId, have: store.have() });
     } catch {
       // connect() throws once the extension context is gone; postMessage on a port that

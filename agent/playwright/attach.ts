@@ -1,5 +1,5 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
-import { AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
+import { AGENT_SOURCE, ANNOUNCE_SCRIPT, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
 import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
 import { SessionState, sumCounts, type TypeCounts } from './counts.js';
@@ -28,7 +28,12 @@ export interface SnapshotOptions {
   session?: string;
 }
 
-/** Counts per type of one session (every copy of the agent in its window), decoded from the agent's events. */
+/**
+ * Counts per type of one session (every copy of the agent in its window): the agent's own
+ * running totals, plus the events since. They are exact even when this attachment missed events
+ * (another reader took them, the agent's buffer overflowed); only per-instance detail (`serials`,
+ * bundles) can miss them, and `partial` says how much and why.
+ */
 export interface Snapshot {
   /** The session counted, or null when no agent has been heard from yet (then `types` is empty). */
   session: string | null;
@@ -36,9 +41,16 @@ export interface Snapshot {
   url: string;
   /** By type name, in name order. */
   types: Record<string, TypeCounts>;
-  /** Events the agent dropped before a relay answered (its buffer was full): counts miss them. */
+  /**
+   * Whether `types` are the page's true totals. False only with an agent too old to send its
+   * totals that dropped events, or when batches were lost after the agent's latest totals.
+   */
+  exact: boolean;
+  /** What per-instance detail (`serials`, their bundles) misses, and why; null when nothing. */
+  partial: { missedEvents: number; reasons: string[] } | null;
+  /** Events the agent reported dropped in the batches received (its buffer was full before a reader listened). */
   droppedEvents: number;
-  /** Batches lost on the way (gaps in `seq`): counts miss their events. */
+  /** Batches lost on the way (gaps in `seq`) since the agent's latest totals. */
   missingBatches: number;
 }
 
@@ -175,6 +187,16 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
   disposables.push(await page.addInitScript({ content: pageScript(installRelay, config) }));
   await page.evaluate(pageScript(installRelay, config));
 
+  /**
+   * Asks every agent in the page for its hello and totals: one that answered another reader
+   * before (the extension, an earlier attachment) no longer listens for a relay's ready.
+   */
+  const askForTotals = async (): Promise<void> => {
+    if (detached || page.isClosed()) return;
+    await Promise.allSettled(page.frames().map((frame) => frame.evaluate(ANNOUNCE_SCRIPT)));
+  };
+  await askForTotals();
+
   const settle = async (): Promise<void> => {
     if (detached || page.isClosed()) return;
     const id = ++nextMarker;
@@ -213,17 +235,20 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
 
   const attachment: TrackablesAttachment = {
     async snapshot(options = {}) {
+      await askForTotals();
       await settle();
       const streams = streamsOf(options.session);
       const first = streams[0];
       if (first === undefined) {
         if (options.session !== undefined) throw new Error(`Trackables: no session "${options.session}" was heard from on this page.`);
-        return { session: null, url: page.url(), types: {}, droppedEvents: 0, missingBatches: 0 };
+        return { session: null, url: page.url(), types: {}, exact: true, partial: null, droppedEvents: 0, missingBatches: 0 };
       }
       return {
         session: first.session,
         url: first.url,
         types: sumCounts(streams.map((state) => state.counts(options.serials ?? false))),
+        exact: streams.every((state) => state.exact),
+        partial: partialDetail(streams),
         droppedEvents: streams.reduce((sum, state) => sum + state.droppedEvents, 0),
         missingBatches: streams.reduce((sum, state) => sum + state.missingBatches, 0),
       };
@@ -299,6 +324,38 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
   };
   current.set(page, attachment);
   return attachment;
+}
+
+/** What the streams' per-instance detail misses, and why, in words; null when nothing. */
+function partialDetail(streams: readonly SessionState[]): Snapshot['partial'] {
+  let missed = 0;
+  let dropped = 0;
+  let missingBatches = 0;
+  for (const state of streams) {
+    if (state.baseline === null) {
+      missed += state.droppedEvents;
+      dropped += state.droppedEvents;
+    } else {
+      missed += state.missedEvents;
+      dropped += Math.min(state.baseline.totals.dropped, state.missedEvents);
+    }
+    missingBatches += state.missingBatches;
+  }
+  if (missed === 0 && missingBatches === 0) return null;
+  const reasons: string[] = [];
+  if (dropped > 0) reasons.push(`${plural(dropped, 'event')} dropped by the agent: its buffer was full before a reader listened`);
+  if (missed > dropped) {
+    reasons.push(
+      `${plural(missed - dropped, 'event')} posted before this attachment listened: another reader (the DevTools extension, ` +
+        'an earlier attachment) received them. Attach before page.goto for every instance',
+    );
+  }
+  if (missingBatches > 0) reasons.push(`${plural(missingBatches, 'batch', 'batches')} lost on the way since the agent's latest totals`);
+  return { missedEvents: missed, reasons };
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
 }
 
 async function openCdp(page: Page): Promise<CDPSession> {

@@ -1,6 +1,6 @@
 import { parseBundle, type Preview } from '../protocol/bundle-preview.js';
 import { forEachEvent } from '../protocol/decode.js';
-import { Op, type AgentMessage } from '../protocol/messages.js';
+import { Op, type AgentMessage, type AgentTotals } from '../protocol/messages.js';
 import { countEvent, zeroCounts, type TypeCounts as Counts } from '../protocol/type-counts.js';
 
 /** Counts of one type, as decoded from the agent's events (the protocol's counting rule). */
@@ -34,10 +34,16 @@ export class SessionState {
   droppedEvents = 0;
   /** Batches missing from the `seq` sequence: lost on the way. */
   missingBatches = 0;
+  /** Events received in batches. */
+  receivedEvents = 0;
+  /** The agent's latest totals taken as counts, and `receivedEvents` then; null before any. */
+  baseline: { totals: AgentTotals; received: number } | null = null;
   readonly #types = new Map<string, Counter>();
   /** Serials no longer live: their type and how they went (for whyAlive's answers). */
   readonly #ended = new Map<number, { type: string; how: 'detached' | 'destroyed' }>();
   #lastSeq = 0;
+  /** Batches up to this seq are in the baseline: their events change no count. */
+  #countedThrough = 0;
 
   constructor(session: string, frame: string) {
     this.session = session;
@@ -51,14 +57,20 @@ export class SessionState {
       this.startedAt = message.time;
       return;
     }
+    if (message.kind === 'totals') {
+      this.#takeTotals(message);
+      return;
+    }
     if (this.startedAt === 0) this.startedAt = message.t0;
     this.droppedEvents += message.dropped;
     if (message.seq > this.#lastSeq + 1) this.missingBatches += message.seq - this.#lastSeq - 1;
     this.#lastSeq = Math.max(this.#lastSeq, message.seq);
+    this.receivedEvents += message.events;
+    const counted = message.seq > this.#countedThrough;
     forEachEvent(message, (op, serial, type, _time, bundle) => {
       let counter = this.#types.get(type);
       if (counter === undefined) this.#types.set(type, (counter = { ...zeroCounts(), instances: new Map() }));
-      countEvent(counter, op);
+      if (counted) countEvent(counter, op);
       switch (op) {
         case Op.attached:
           counter.instances.set(serial, bundle);
@@ -77,6 +89,41 @@ export class SessionState {
           break;
       }
     });
+  }
+
+  /**
+   * Takes the agent's totals as the counts, unless a batch after them was already counted (they
+   * are stale then: the next ones will do).
+   */
+  #takeTotals(totals: AgentTotals): void {
+    if (totals.seq < this.#lastSeq) return;
+    if (this.startedAt === 0) this.startedAt = totals.time;
+    for (const counter of this.#types.values()) Object.assign(counter, zeroCounts());
+    for (const { type, live, created, retired } of totals.types) {
+      let counter = this.#types.get(type);
+      if (counter === undefined) this.#types.set(type, (counter = { ...zeroCounts(), instances: new Map() }));
+      Object.assign(counter, { live, created, retired });
+    }
+    // The batches between the last one seen and the totals are in them: not missing for counts.
+    this.#lastSeq = this.#countedThrough = totals.seq;
+    this.missingBatches = 0;
+    this.baseline = { totals, received: this.receivedEvents };
+  }
+
+  /**
+   * Whether the counts are the page's true totals: taken from the agent's totals with no batch
+   * lost since, or decoded from every event the agent produced.
+   */
+  get exact(): boolean {
+    return this.missingBatches === 0 && (this.baseline !== null || this.droppedEvents === 0);
+  }
+
+  /**
+   * Events the agent produced that this reader did not receive (so serials and bundles miss
+   * them), as of its latest totals; 0 without totals.
+   */
+  get missedEvents(): number {
+    return this.baseline === null ? 0 : Math.max(0, this.baseline.totals.events - this.baseline.received);
   }
 
   /** Per-type counts, by type name in name order; with `serials`, the live instances too. */

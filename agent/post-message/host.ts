@@ -14,8 +14,9 @@ export type MessageListener = (event: MessageEventLike) => void;
 /** Where PostMessageTracker posts and listens: the page's `window`, or a stand-in in tests. */
 export interface PostMessageTarget {
   postMessage(message: unknown, targetOrigin: string): void;
-  addEventListener(type: 'message', listener: MessageListener): void;
-  removeEventListener(type: 'message', listener: MessageListener): void;
+  /** `message` (the relay's ready), and ANNOUNCE_EVENT (a reader asks for totals). */
+  addEventListener(type: string, listener: MessageListener): void;
+  removeEventListener(type: string, listener: MessageListener): void;
 }
 
 interface Host {

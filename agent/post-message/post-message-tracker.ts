@@ -2,6 +2,7 @@ import { lookUpInstance, setInstanceLookup } from '../instance-lookup.js';
 import { BatchEncoder } from '../protocol/encode.js';
 import {
   AGENT_SOURCE,
+  ANNOUNCE_EVENT,
   MAX_EVENTS_PER_BATCH,
   MAX_STRINGS_PER_BATCH,
   Op,
@@ -9,7 +10,9 @@ import {
   RELAY_SOURCE,
   type AgentBatch,
   type AgentHello,
+  type AgentTotals,
 } from '../protocol/messages.js';
+import { countEvent, zeroCounts, type TypeCounts } from '../protocol/type-counts.js';
 import { checkRelayReady, isTaggedAs } from '../protocol/validate.js';
 import {
   notifyAttached,
@@ -113,6 +116,11 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * A page load is one session (a reload is a new one): every tracker posting into the window,
  * in whatever copy of the agent, reports under its id, each as a stream of its own (`frame`).
  *
+ * Counts are exact for every reader, whatever it missed: the tracker keeps running totals per type
+ * (three counters a type, nothing per instance) and posts them when a relay first answers and
+ * whenever a reader asks (docs/protocol.md, "Totals"). Only per-instance detail (timeline,
+ * bundles) is lost with dropped events, and readers say how much.
+ *
  * Bundles are captured when notified: each is turned into its safe JSON preview (see
  * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. One
  * object notified for several events in a row within a task (instances sharing a bundle) is
@@ -168,8 +176,13 @@ export class PostMessageTracker implements TrackerProtocol {
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
   /** Takes this session off the DevTools hook; null without one. */
   readonly #unhook: (() => void) | null;
+  /** Running totals by type name, from every event notified (posted or not). */
+  readonly #totals = new Map<string, TypeCounts>();
+  /** Events notified in all. */
+  #events = 0;
   #lastType: TrackedClass | null = null;
   #lastName = '';
+  #lastCounts: TypeCounts = zeroCounts();
   #scheduled = false;
   #timer: unknown = undefined;
   #connected = false;
@@ -207,6 +220,7 @@ export class PostMessageTracker implements TrackerProtocol {
     if (this.#target !== null) {
       try {
         this.#target.addEventListener('message', this.#listener);
+        this.#target.addEventListener(ANNOUNCE_EVENT, this.#announce);
       } catch (error) {
         reportTrackerError(error);
       }
@@ -287,6 +301,11 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#dropped(this.#buffer.events);
     this.#buffer.drain();
     this.#stopListening();
+    try {
+      this.#target?.removeEventListener(ANNOUNCE_EVENT, this.#announce);
+    } catch (error) {
+      reportTrackerError(error);
+    }
     this.#unhook?.();
   }
 
@@ -320,9 +339,16 @@ export class PostMessageTracker implements TrackerProtocol {
     if (this.#disposed) return;
     try {
       if (type !== this.#lastType) {
-        this.#lastName = trackingNameOf(type);
+        const name = trackingNameOf(type);
+        let counts = this.#totals.get(name);
+        if (counts === undefined) this.#totals.set(name, (counts = zeroCounts()));
+        this.#lastName = name;
+        this.#lastCounts = counts;
         this.#lastType = type;
       }
+      // Counted before encoding: the totals are the page's truth, whatever becomes of the event.
+      countEvent(this.#lastCounts, op);
+      this.#events++;
       const encoder = this.#encoder;
       if (bundle === undefined) {
         encoder.add(op, serial, this.#lastName, undefined);
@@ -391,15 +417,51 @@ export class PostMessageTracker implements TrackerProtocol {
       if (!this.#connected) this.flush();
       this.#connected = true;
       // Every listener on the window hears what we post from now on, so we need no more
-      // answers; and still listening would make the browser deserialize each of our own
-      // batches a second time on the page's main thread, just to be ignored.
+      // answers (a later reader asks with ANNOUNCE_EVENT); and still listening would make
+      // the browser deserialize each of our own batches a second time on the page's main
+      // thread, just to be ignored.
       this.#stopListening();
       // The relay may have started after our first hello: it learns the session now.
       this.#send(this.#hello);
       for (const batch of this.#buffer.drain()) this.#post(batch);
+      // What the buffer could not keep is in the totals, so the first reader's counts are exact too.
+      this.#postTotals();
     } catch (error) {
       reportTrackerError(error);
     }
+  }
+
+  /**
+   * A reader asks (ANNOUNCE_EVENT): the hello and the totals again. Before any relay answered
+   * there is nothing to do: the relay's ready brings both, after the buffered batches.
+   */
+  readonly #announce = (): void => {
+    try {
+      if (this.#disposed || !this.#connected) return;
+      this.#send(this.#hello);
+      this.#postTotals();
+    } catch (error) {
+      reportTrackerError(error);
+    }
+  };
+
+  /** Posts the running totals, after the open batch so that they follow every event they count. */
+  #postTotals(): void {
+    this.flush();
+    const types: AgentTotals['types'] = [];
+    for (const [type, { live, created, retired }] of this.#totals) types.push({ type, live, created, retired });
+    this.#send({
+      source: AGENT_SOURCE,
+      v: PROTOCOL_VERSION,
+      kind: 'totals',
+      session: this.session,
+      frame: this.frame,
+      seq: this.#seq,
+      time: clock(),
+      events: this.#events,
+      dropped: this.#droppedEvents,
+      types,
+    });
   }
 
   #post(batch: AgentBatch): void {
@@ -421,7 +483,7 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#droppedEvents += events;
   }
 
-  #send(message: AgentHello | AgentBatch): boolean {
+  #send(message: AgentHello | AgentBatch | AgentTotals): boolean {
     if (this.#target === null) return false;
     try {
       this.#target.postMessage(message, this.#origin);

@@ -112,15 +112,48 @@ const batchSchema = v.pipe(
   }),
 );
 
-export const agentMessageSchema = v.variant('kind', [helloSchema, batchSchema]);
+/** One type's running totals in a {@link AgentTotals}: the counting rule's numbers (type-counts.ts). */
+const typeTotalsSchema = v.looseObject({ type: v.string(), live: v.pipe(v.number(), v.integer()), created: count, retired: count });
+export type TypeTotals = v.InferOutput<typeof typeTotalsSchema>;
+
+/**
+ * A stream's running totals per type, kept by the agent from every event it produced (counters,
+ * nothing per instance): a baseline that makes any reader's counts exact whatever it missed (an
+ * agent buffer that overflowed before anyone listened, history a worker evicted, batches another
+ * reader took). Sent when a relay first answers and whenever a reader asks (ANNOUNCE_KEY).
+ *
+ * A reader takes the totals as its counts for this stream and counts only the batches after
+ * `seq` on top. The agent posts them right after batch `seq`, so the order is the stream's own.
+ * Totals with a `seq` below a batch the reader already counted are stale: it ignores them.
+ */
+const totalsSchema = v.looseObject({
+  ...agentEnvelope,
+  kind: v.literal('totals'),
+  /** The stream's last batch these totals include (0: none was posted yet). */
+  seq: count,
+  /** Epoch ms (sub-ms precision) when they were taken. */
+  time,
+  /** Events the stream produced in all: what a reader received of them tells what it missed. */
+  events: count,
+  /** Events the agent dropped in all (its buffer was full, or posting threw). */
+  dropped: count,
+  types: v.pipe(
+    v.custom<unknown[]>((types) => Array.isArray(types) && types.length <= MAX_STRINGS_PER_BATCH, `expected an array of at most ${MAX_STRINGS_PER_BATCH} types`),
+    v.array(typeTotalsSchema),
+  ),
+});
+export type AgentTotals = v.InferOutput<typeof totalsSchema>;
+
+export const agentMessageSchema = v.variant('kind', [helloSchema, batchSchema, totalsSchema]);
 /** Every field of agentMessageSchema, but of a batch's `ops` only its length and characters. */
-export const agentMessageEnvelopeSchema = v.variant('kind', [helloSchema, batchShape]);
-export type AgentMessage = AgentHello | AgentBatch;
+export const agentMessageEnvelopeSchema = v.variant('kind', [helloSchema, batchShape, totalsSchema]);
+export type AgentMessage = AgentHello | AgentBatch | AgentTotals;
 
 /** The fields the schemas check, per kind of agent message (what the content script relays as checked). */
 export const AGENT_MESSAGE_FIELDS: Record<AgentMessage['kind'], ReadonlySet<string>> = {
   hello: new Set(Object.keys(helloSchema.entries)),
   batch: new Set(Object.keys(batchShape.entries)),
+  totals: new Set(Object.keys(totalsSchema.entries)),
 };
 
 /** Posted by the content script into the page: it listens and relays. */
@@ -189,6 +222,22 @@ export const panelSubscribeSchema = v.looseObject({
   have: v.array(v.object({ session: id, frame: id, seq: count })),
 });
 export type PanelSubscribe = v.InferOutput<typeof panelSubscribeSchema>;
+
+/**
+ * Panel → worker, on its port: my counts may miss events (I just got the history, or batches went
+ * missing), ask the agents in my tab for their totals. The worker passes it to the tab's content
+ * scripts as a WorkerAnnounce; each dispatches ANNOUNCE_EVENT in its frame.
+ */
+export const panelAnnounceSchema = v.looseObject({ kind: v.literal('announce') });
+export type PanelAnnounce = v.InferOutput<typeof panelAnnounceSchema>;
+
+/** What travels on a panel port (panel → worker). */
+export const panelToWorkerSchema = v.variant('kind', [panelSubscribeSchema, panelAnnounceSchema]);
+export type PanelToWorker = PanelSubscribe | PanelAnnounce;
+
+/** Worker → every content script of a tab (runtime messaging, not a port): dispatch ANNOUNCE_EVENT. */
+export const workerAnnounceSchema = panelAnnounceSchema;
+export type WorkerAnnounce = PanelAnnounce;
 
 /** Worker → panel: one relayed message, stamped with its origin. */
 const workerRelaySchema = v.looseObject({ kind: v.literal('relay'), origin: originSchema, message: pageToWorkerSchema });

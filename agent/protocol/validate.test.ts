@@ -19,7 +19,7 @@ import {
   checkAgentMessage,
   checkAgentMessageToRelay,
   checkPageToWorker,
-  checkPanelSubscribe,
+  checkPanelToWorker,
   checkRelayReady,
   checkWorkerToPage,
   checkWorkerToPanel,
@@ -29,7 +29,7 @@ import {
   type Checked,
 } from './validate.js';
 
-const checkers = { checkAgentMessage, checkPageToWorker, checkPanelSubscribe, checkRelayReady, checkWorkerToPage, checkWorkerToPanel };
+const checkers = { checkAgentMessage, checkPageToWorker, checkPanelToWorker, checkRelayReady, checkWorkerToPage, checkWorkerToPanel };
 
 function hello(): AgentHello {
   return {
@@ -95,7 +95,7 @@ test('unknown extra fields are allowed and passed on', () => {
 });
 
 test('a kind only a newer minor version of the agent sends is told apart from an invalid message', () => {
-  const newer = { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'totals', session: 'session-1', frame: 'frame-1', anything: [1] };
+  const newer = { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'heap-summary', session: 'session-1', frame: 'frame-1', anything: [1] };
   assert.equal(checkAgentMessage(newer).ok, false, 'not a message this build reads');
   assert.equal(isNewerAgentKind(newer), true);
   for (const known of [hello(), batch(), { ...batch(), ops: '!' }, { ...hello(), kind: 'batch' }]) assert.equal(isNewerAgentKind(known), false);
@@ -286,17 +286,17 @@ test('RelayReady and RelayDropped', () => {
 
 test('PanelSubscribe', () => {
   const subscribe = { kind: 'subscribe', tabId: 7, have: [{ session: 's', frame: 'f', seq: 12 }] };
-  const checked = checkPanelSubscribe(subscribe);
+  const checked = checkPanelToWorker(subscribe);
   assert.ok(checked.ok);
   assert.equal(checked.message, subscribe);
-  assert.ok(checkPanelSubscribe({ kind: 'subscribe', tabId: 7, have: [] }).ok);
-  assertRejected(checkPanelSubscribe({ ...subscribe, tabId: 1.5 }), /^tabId: /);
-  assertRejected(checkPanelSubscribe({ ...subscribe, tabId: '7' }), /^tabId: /);
-  assertRejected(checkPanelSubscribe({ ...subscribe, have: undefined }), /^have: /);
-  assertRejected(checkPanelSubscribe({ ...subscribe, have: [{ session: 's', frame: 'f', seq: -1 }] }), /^have\.0\.seq: /);
-  assertRejected(checkPanelSubscribe({ ...subscribe, have: [{ session: '', frame: 'f', seq: 1 }] }), /^have\.0\.session: /);
-  assertRejected(checkPanelSubscribe({ ...subscribe, kind: 'unsubscribe' }), /^kind: /);
-  assertRejected(checkPanelSubscribe(null));
+  assert.ok(checkPanelToWorker({ kind: 'subscribe', tabId: 7, have: [] }).ok);
+  assertRejected(checkPanelToWorker({ ...subscribe, tabId: 1.5 }), /^tabId: /);
+  assertRejected(checkPanelToWorker({ ...subscribe, tabId: '7' }), /^tabId: /);
+  assertRejected(checkPanelToWorker({ ...subscribe, have: undefined }), /^have: /);
+  assertRejected(checkPanelToWorker({ ...subscribe, have: [{ session: 's', frame: 'f', seq: -1 }] }), /^have\.0\.seq: /);
+  assertRejected(checkPanelToWorker({ ...subscribe, have: [{ session: '', frame: 'f', seq: 1 }] }), /^have\.0\.session: /);
+  assertRejected(checkPanelToWorker({ ...subscribe, kind: 'unsubscribe' }), /^kind: /);
+  assertRejected(checkPanelToWorker(null));
 });
 
 test('WorkerAck', () => {

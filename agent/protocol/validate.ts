@@ -5,7 +5,8 @@ import {
   agentMessageSchema,
   pageToWorkerSchema,
   panelCapabilitiesQuerySchema,
-  panelSubscribeSchema,
+  panelToWorkerSchema,
+  workerAnnounceSchema,
   relayReadySchema,
   workerAckSchema,
   workerCapabilitiesSchema,
@@ -14,7 +15,8 @@ import {
   type AgentMessage,
   type PanelCapabilitiesQuery,
   type PageToWorker,
-  type PanelSubscribe,
+  type PanelToWorker,
+  type WorkerAnnounce,
   type RelayReady,
   type WorkerCapabilities,
   type WorkerToPage,
@@ -82,7 +84,9 @@ export const checkPageToWorker = checker<PageToWorker>(pageToWorkerSchema);
 /** What the worker sends to a content script. */
 export const checkWorkerToPage = checker<WorkerToPage>(workerAckSchema);
 /** What a panel sends on its port. */
-export const checkPanelSubscribe = checker<PanelSubscribe>(panelSubscribeSchema);
+export const checkPanelToWorker = checker<PanelToWorker>(panelToWorkerSchema);
+/** What the worker sends to a tab's content scripts outside their ports. */
+export const checkWorkerAnnounce = checker<WorkerAnnounce>(workerAnnounceSchema);
 /** What the worker sends to a panel. */
 export const checkWorkerToPanel = checker<WorkerToPanel>(workerToPanelSchema);
 /**

@@ -18,6 +18,18 @@ export const RELAY_SOURCE = 'trackables-relay';
  */
 export const DEVTOOLS_HOOK = '__TRACKABLES_DEVTOOLS_HOOK__';
 
+/**
+ * The DOM event a reader dispatches on the agent's window to ask every tracker there for its
+ * hello and running totals (AgentTotals): an agent stops listening for the content script once
+ * one answered, so a reader that starts late (a panel opened after a flood, a second Playwright
+ * attachment) asks this way. Events are shared by the page's main world and the extension's
+ * isolated one, and an event of its own type costs the agent nothing on its message traffic.
+ * Every version of the agent keeps this name.
+ */
+export const ANNOUNCE_EVENT = 'trackables-announce';
+/** The expression a reader evaluates in a frame's main world to ask (Playwright's page.evaluate). */
+export const ANNOUNCE_SCRIPT = `window.dispatchEvent(new Event(${JSON.stringify(ANNOUNCE_EVENT)}))`;
+
 /** Port names: content script → worker, panel → worker. */
 export const PAGE_PORT = 'trackables-page';
 export const PANEL_PORT = 'trackables-panel';

@@ -1,6 +1,6 @@
 import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
 import { decodeBatch, type LifecycleEvent } from '../protocol/decode.js';
-import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch, type AgentHello } from '../protocol/messages.js';
+import { ANNOUNCE_EVENT, PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch, type AgentHello, type AgentMessage } from '../protocol/messages.js';
 import { checkAgentMessage } from '../protocol/validate.js';
 
 /**
@@ -9,7 +9,10 @@ import { checkAgentMessage } from '../protocol/validate.js';
  */
 export class FakeWindow implements PostMessageTarget {
   readonly posted: { message: unknown; targetOrigin: string }[] = [];
+  /** `message` listeners. */
   readonly listeners = new Set<MessageListener>();
+  /** Listeners of other event types (ANNOUNCE_EVENT), by type. */
+  readonly otherListeners = new Map<string, Set<MessageListener>>();
   /** When set, postMessage throws it (as a DataCloneError or a page's override would). */
   failWith: unknown = undefined;
 
@@ -18,12 +21,25 @@ export class FakeWindow implements PostMessageTarget {
     this.posted.push({ message: structuredClone(message), targetOrigin });
   }
 
-  addEventListener(_type: 'message', listener: MessageListener): void {
-    this.listeners.add(listener);
+  addEventListener(type: string, listener: MessageListener): void {
+    if (type === 'message') this.listeners.add(listener);
+    else {
+      let set = this.otherListeners.get(type);
+      if (set === undefined) this.otherListeners.set(type, (set = new Set()));
+      set.add(listener);
+    }
   }
 
-  removeEventListener(_type: 'message', listener: MessageListener): void {
-    this.listeners.delete(listener);
+  removeEventListener(type: string, listener: MessageListener): void {
+    if (type === 'message') this.listeners.delete(listener);
+    else this.otherListeners.get(type)?.delete(listener);
+  }
+
+  /** What a reader's ANNOUNCE_SCRIPT does: dispatches ANNOUNCE_EVENT. Returns how many listened. */
+  announce(): number {
+    const listeners = [...(this.otherListeners.get(ANNOUNCE_EVENT) ?? [])];
+    for (const listener of listeners) listener({ source: null, data: null });
+    return listeners.length;
   }
 
   /** Delivers a message event, by default from this window itself. */
@@ -37,7 +53,7 @@ export class FakeWindow implements PostMessageTarget {
   }
 
   /** Every posted message, each checked by the protocol's validator (throws on an invalid one). */
-  messages(): (AgentHello | AgentBatch)[] {
+  messages(): AgentMessage[] {
     return this.posted.map(({ message }) => {
       const checked = checkAgentMessage(message);
       if (!checked.ok) throw new Error(`invalid agent message: ${checked.reason}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakePort } from '../test-support/fake-browser.js';
 import { PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
-import { batch, hello } from '../test-support/messages.js';
+import { batch, hello, totals } from '../test-support/messages.js';
 import { PageRelay, RESEND_DELAYS_MS, type RelayHost } from './page-relay.js';
 import { RelayBuffer } from './relay-buffer.js';
 
@@ -85,13 +85,13 @@ test('ignores other windows and untagged messages; counts tagged but invalid one
 
 test('a newer minor version of the agent: extra fields relayed unchanged, kinds it added ignored uncounted', () => {
   const page = setup();
-  const newerHello = { ...hello('s'), agent: '0.9.0', capabilities: ['totals'] };
-  const newerBatch = { ...batch('s', 1), totals: { Widget: 3 } };
+  const newerHello = { ...hello('s'), agent: '0.9.0', capabilities: ['heap-summary'] };
+  const newerBatch = { ...batch('s', 1), summary: { Widget: 3 } };
   page.post(newerHello);
-  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'totals', session: 's', frame: 'f', counts: {} });
+  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'heap-summary', session: 's', frame: 'f', counts: {} });
   page.post(newerBatch);
   // A kind a newer agent added still needs a valid envelope: anything else is invalid.
-  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'totals', session: '', frame: 'f' });
+  page.post({ source: 'trackables-agent', v: PROTOCOL_VERSION, kind: 'heap-summary', session: '', frame: 'f' });
   // A newer protocol version is not understood at all: dropped and counted.
   page.post({ ...batch('s', 2), v: PROTOCOL_VERSION + 1 });
   assert.deepEqual(page.sent(), [
@@ -268,4 +268,15 @@ test('a page that cannot take the ready does not break the relay', () => {
   assert.doesNotThrow(() => relay.start());
   assert.doesNotThrow(() => relay.onWindowMessage('w', hello('s')));
   assert.deepEqual(ports[0]?.posted, [hello('s')]);
+});
+
+test("relays an agent's totals unchanged, and rejects (counted) totals whose counts are not numbers", () => {
+  const page = setup();
+  page.post(hello('s'));
+  const good = totals('s', 0, { Widget: [3, 5, 2] }, { events: 7 });
+  page.post(good);
+  page.post({ ...good, types: [{ type: 'Widget', live: 1, created: '5', retired: 0 }] });
+  assert.deepEqual(page.sent()[0], hello('s'));
+  assert.deepEqual(page.sent()[1], good);
+  assert.deepEqual(page.sent().slice(2), [{ source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 }]);
 });

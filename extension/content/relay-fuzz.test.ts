@@ -461,7 +461,7 @@ test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through th
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: MAX_EVENTS_PER_BATCH, strings: ['T'], ops: OPS_AT_LIMIT }],
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session: 's', frame: 'f', agent: '1', url: '', time: 0, extra: 1n }],
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 0, strings: [], ops: '', extra: cyclic() }],
-        [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'totals', session: 's', frame: 'f', counts: { Widget: 3 } }],
+        [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'heap-summary', session: 's', frame: 'f', counts: { Widget: 3 } }],
       ],
     },
   );

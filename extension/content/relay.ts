@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
-import { PAGE_PORT } from '../../agent/protocol/messages.js';
+import { ANNOUNCE_EVENT, PAGE_PORT } from '../../agent/protocol/messages.js';
+import { checkWorkerAnnounce } from '../../agent/protocol/validate.js';
 import { PageRelay } from './page-relay.js';
 
 // Content script entry: wires PageRelay to this frame's window and the extension runtime.
@@ -20,3 +21,10 @@ const relay = new PageRelay({
 
 window.addEventListener('message', onMessage);
 relay.start();
+
+// The worker passes on a panel's ask for totals: the agents in this frame hear it as a DOM event,
+// which crosses from this isolated world to the page's.
+browser.runtime.onMessage.addListener((message: unknown) => {
+  if (checkWorkerAnnounce(message).ok) window.dispatchEvent(new Event(ANNOUNCE_EVENT));
+  return undefined;
+});

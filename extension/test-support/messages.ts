@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   type AgentBatch,
   type AgentHello,
+  type AgentTotals,
   type DropCounters,
   type PageToWorker,
   type WorkerToPanel,
@@ -21,6 +22,27 @@ export function batch(session: string, seq: number, events = 1, frame = 'f1', dr
   const numbers: number[] = [];
   for (let i = 0; i < events; i++) numbers.push(0, i + 1, i, -1);
   return { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session, frame, seq, t0: 1000, dropped, strings: ['Widget'], ...encodeOps(numbers) };
+}
+
+/** An agent's running totals after batch `seq`: `types` maps a name to [live, created, retired]. */
+export function totals(
+  session: string,
+  seq: number,
+  types: Record<string, [live: number, created: number, retired: number]>,
+  { frame = 'f1', events = 0, dropped = 0, time = 2_000 + seq }: { frame?: string; events?: number; dropped?: number; time?: number } = {},
+): AgentTotals {
+  return {
+    source: AGENT_SOURCE,
+    v: PROTOCOL_VERSION,
+    kind: 'totals',
+    session,
+    frame,
+    seq,
+    time,
+    events,
+    dropped,
+    types: Object.entries(types).map(([type, [live, created, retired]]) => ({ type, live, created, retired })),
+  };
 }
 
 /** One event of {@link eventBatch}: what happened, to which serial of which type, with which bundle text. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batch, hello } from '../test-support/messages.js';
+import { batch, hello, totals } from '../test-support/messages.js';
 import { noDrops, PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
 import { History } from './history.js';
 
@@ -148,4 +148,31 @@ test('batches evicted from the history still count as had', () => {
   for (const seq of [1, 2, 3]) history.addBatch(top(1), batch('a', seq));
   assert.equal(history.addBatch(top(1), batch('a', 1)), false);
   assert.equal(history.replay(1, []).drops.historyMessages, 1);
+});
+
+test('totals are kept where they came between the batches, and replayed unless older than what the panel has', () => {
+  const history = new History();
+  history.addHello(top(1), hello('a'));
+  history.addBatch(top(1), batch('a', 1));
+  history.addTotals(top(1), totals('a', 1, { Widget: [1, 1, 0] }));
+  history.addBatch(top(1), batch('a', 2));
+  history.addTotals(top(1), totals('a', 2, { Widget: [2, 2, 0] }));
+  const kinds = (have: number) =>
+    history.replay(1, [{ session: 'a', frame: 'f1', seq: have }]).entries.map(({ message }) => (message.kind === 'hello' ? 'hello' : `${message.kind}@${message.seq}`));
+  assert.deepEqual(kinds(0), ['hello', 'batch@1', 'totals@1', 'batch@2', 'totals@2']);
+  assert.deepEqual(kinds(1), ['hello', 'totals@1', 'batch@2', 'totals@2']);
+  assert.deepEqual(kinds(2), ['hello', 'totals@2']);
+  // A restarted worker restores them, and they never count as the stream's latest batch.
+  const restored = new History();
+  const saved = history.takeChanges();
+  restored.restore([
+    {
+      tabId: 1,
+      meta: saved.find((change) => change.part === 'meta')!.value as never,
+      hellos: saved.find((change) => change.part === 'hellos')!.value as never,
+      chunks: new Map(saved.filter((change) => typeof change.part === 'number').map((change) => [change.part as number, change.value as never])),
+    },
+  ]);
+  assert.equal(restored.addBatch(top(1), batch('a', 3)), true);
+  assert.equal(restored.addBatch(top(1), batch('a', 2)), false);
 });

@@ -1,4 +1,4 @@
-import { noDrops, streamKey, type AgentBatch, type AgentHello, type DropCounters, type Origin, type PanelSubscribe, type RelayDropped, type WorkerHistory } from '../../agent/protocol/messages.js';
+import { noDrops, streamKey, type AgentBatch, type AgentHello, type AgentTotals, type DropCounters, type Origin, type PanelSubscribe, type RelayDropped, type WorkerHistory } from '../../agent/protocol/messages.js';
 
 /**
  * Bounds of the worker's history (all tabs together, since chrome.storage.session's 10 MiB quota
@@ -7,7 +7,7 @@ import { noDrops, streamKey, type AgentBatch, type AgentHello, type DropCounters
  * - HISTORY_BUDGET_BYTES (8 MiB): everything kept, for all tabs. Over it, the oldest chunk of the
  *   tab holding the most bytes is evicted (then, once a tab has no chunks left, its oldest hello).
  *   The 2 MiB left of the quota covers keys, per-tab metadata and storage overhead.
- * - CHUNK_BYTES (256 KiB): batches are kept in chunks of about this size, one storage item each,
+ * - CHUNK_BYTES (256 KiB): batches (and the totals between them) are kept in chunks of about this size, one storage item each,
  *   so a write rewrites at most one open chunk; eviction drops a whole chunk (at most ~3 % of the
  *   budget at once). A single batch bigger than that gets a chunk of its own.
  * - HELLOS_PER_TAB (256): hellos are kept apart from batches (every replay includes them); past
@@ -27,7 +27,10 @@ export interface HistoryLimits {
 
 export const DEFAULT_LIMITS: HistoryLimits = { budgetBytes: HISTORY_BUDGET_BYTES, chunkBytes: CHUNK_BYTES, hellosPerTab: HELLOS_PER_TAB };
 
-export interface Entry<M = AgentHello | AgentBatch> {
+/** What is kept in chunks, in arrival order: a stream's batches and the totals posted between them. */
+export type StreamMessage = AgentBatch | AgentTotals;
+
+export interface Entry<M = AgentHello | StreamMessage> {
   origin: Origin;
   message: M;
 }
@@ -40,7 +43,7 @@ export interface SavedTab {
   tabId: number;
   meta: SavedMeta;
   hellos: Entry<AgentHello>[];
-  chunks: Map<number, Entry<AgentBatch>[]>;
+  chunks: Map<number, Entry<StreamMessage>[]>;
 }
 
 export interface SavedMeta {
@@ -57,7 +60,7 @@ interface Sized<M> {
 
 interface Chunk {
   id: number;
-  items: Sized<AgentBatch>[];
+  items: Sized<StreamMessage>[];
   bytes: number;
 }
 
@@ -120,7 +123,26 @@ export class History {
   addBatch(origin: Origin, batch: AgentBatch): boolean {
     const tab = this.tab(origin.tabId);
     if (!this.takeSeq(tab, batch)) return false;
-    const item = { entry: { origin, message: batch }, bytes: jsonBytes({ origin, message: batch }) };
+    this.keep(origin, tab, batch);
+    if (batch.dropped > 0) {
+      tab.drops.agentEvents += batch.dropped;
+      this.mark(origin.tabId, 'meta');
+    }
+    this.enforceBudget();
+    return true;
+  }
+
+  /**
+   * Keeps a stream's totals where they came, between its batches, so a replay gives them in the
+   * stream's order. Never refused: a reader ignores totals older than what it counted.
+   */
+  addTotals(origin: Origin, totals: AgentTotals): void {
+    this.keep(origin, this.tab(origin.tabId), totals);
+    this.enforceBudget();
+  }
+
+  private keep(origin: Origin, tab: Tab, message: StreamMessage): void {
+    const item = { entry: { origin, message }, bytes: jsonBytes({ origin, message }) };
     let chunk = tab.chunks.at(-1);
     if (!chunk || (chunk.items.length > 0 && chunk.bytes + item.bytes > this.limits.chunkBytes)) {
       chunk = { id: tab.nextChunk++, items: [], bytes: 0 };
@@ -131,12 +153,6 @@ export class History {
     chunk.bytes += item.bytes;
     this.grow(tab, item.bytes);
     this.mark(origin.tabId, chunk.id);
-    if (batch.dropped > 0) {
-      tab.drops.agentEvents += batch.dropped;
-      this.mark(origin.tabId, 'meta');
-    }
-    this.enforceBudget();
-    return true;
   }
 
   addRelayDrops(tabId: number, notice: RelayDropped): void {
@@ -163,7 +179,8 @@ export class History {
 
   /**
    * What a panel subscribing to `tabId` gets: every hello, then the batches newer than what it
-   * says it has, oldest first.
+   * says it has, oldest first, with the totals that came between them (those not older than what
+   * it has: it may lack them, and ignores what it does not need).
    */
   replay(tabId: number, have: PanelSubscribe['have']): WorkerHistory {
     const tab = this.tabs.get(tabId);
@@ -172,7 +189,9 @@ export class History {
     const entries: WorkerHistory['entries'] = tab.hellos.map(({ entry }) => entry);
     for (const chunk of tab.chunks) {
       for (const { entry } of chunk.items) {
-        if (entry.message.seq > (known.get(streamKey(entry.message.session, entry.message.frame)) ?? 0)) entries.push(entry);
+        const { message } = entry;
+        const have = known.get(streamKey(message.session, message.frame)) ?? 0;
+        if (message.seq > have || (message.kind === 'totals' && message.seq === have)) entries.push(entry);
       }
     }
     return { kind: 'history', tabId, entries, drops: { ...tab.drops } };
@@ -212,7 +231,7 @@ export class History {
         if (!entries) continue;
         const chunk: Chunk = { id, items: entries.map((entry) => ({ entry, bytes: jsonBytes(entry) })), bytes: 0 };
         chunk.bytes = chunk.items.reduce((sum, item) => sum + item.bytes, 0);
-        for (const { message } of entries) this.takeSeq(tab, message);
+        for (const { message } of entries) if (message.kind === 'batch') this.takeSeq(tab, message);
         tab.chunks.push(chunk);
         tab.bytes += chunk.bytes;
       }

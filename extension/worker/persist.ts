@@ -1,5 +1,5 @@
-import type { AgentBatch, AgentHello } from '../../agent/protocol/messages.js';
-import type { Entry, History, Part, SavedMeta, SavedTab } from './history.js';
+import type { AgentHello } from '../../agent/protocol/messages.js';
+import type { Entry, History, Part, SavedMeta, SavedTab, StreamMessage } from './history.js';
 
 /**
  * Write-behind delay: changes reach chrome.storage.session at most this long after they happen.
@@ -123,7 +123,7 @@ export class Persister {
       const [, kind, tabId, chunkId] = /^([thc]):(-?\d+)(?::(\d+))?$/.exec(key) ?? [];
       const tab = tabs.get(Number(tabId));
       if (kind === 'c' && tab && tab.meta.chunks.includes(Number(chunkId))) {
-        const entries = parse<Entry<AgentBatch>[]>(value);
+        const entries = parse<Entry<StreamMessage>[]>(value);
         if (entries) tab.chunks.set(Number(chunkId), entries);
         else orphans.push(key);
       } else if (!tab || kind === 'c') {

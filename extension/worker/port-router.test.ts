@@ -5,7 +5,7 @@ import { checkWorkerToPanel } from '../../agent/protocol/validate.js';
 import { PageRelay } from '../content/page-relay.js';
 import { RelayBuffer } from '../content/relay-buffer.js';
 import { FakePort, FakeSessionArea, ManualTimer, PortPair } from '../test-support/fake-browser.js';
-import { batch, hello } from '../test-support/messages.js';
+import { batch, hello, totals } from '../test-support/messages.js';
 import { History } from './history.js';
 import { Persister } from './persist.js';
 import { PortRouter } from './port-router.js';
@@ -329,4 +329,34 @@ test('a worker stopped before storing what it took: the content script sends it 
   assert.deepEqual(pairs[2]!.content.posted, [batch('a', 8)]);
   await stored();
   assert.deepEqual(seqs(received(panel(current.router, 1))), ['hello', ...[1, 2, 3, 4, 5, 6, 7, 8].map((seq) => `a#${seq}`)]);
+});
+
+test("a panel's ask for totals goes to the tab it subscribed to, and nowhere before it subscribed", async () => {
+  const history = new History();
+  const timer = new ManualTimer();
+  const persister = new Persister(new FakeSessionArea(), history, timer.set);
+  const asked: number[] = [];
+  const router = new PortRouter(history, persister, EXTENSION, (tabId) => asked.push(tabId));
+  await router.start(Promise.resolve());
+  const early = new FakePort('trackables-panel', { url: `${EXTENSION}panel.html?tabId=4` });
+  router.connect(early);
+  early.deliver({ kind: 'announce' });
+  assert.deepEqual(asked, []);
+  const subscribed = panel(router, 3);
+  subscribed.deliver({ kind: 'announce' });
+  subscribed.deliver({ kind: 'announce', tabId: 9 });
+  subscribed.deliver({ kind: 'announce-all' });
+  assert.deepEqual(asked, [3, 3], 'its own tab only, whatever else the message says; unknown kinds ignored');
+});
+
+test('totals from a page reach the panels and are kept in the history', async () => {
+  const { router } = await worker();
+  const watching = panel(router, 1);
+  received(watching);
+  const port = page(router, 1);
+  port.deliver(hello('s'));
+  port.deliver(batch('s', 1));
+  port.deliver(totals('s', 1, { Widget: [1, 1, 0] }));
+  assert.deepEqual(seqs(received(watching)), ['hello', 's#1', 'totals']);
+  assert.deepEqual(seqs(received(panel(router, 1))), ['hello', 's#1', 'totals']);
 });

@@ -1,5 +1,5 @@
 import { PAGE_PORT, PANEL_PORT, type Origin, type WorkerToPage, type WorkerToPanel } from '../../agent/protocol/messages.js';
-import { checkPageToWorker, checkPanelSubscribe } from '../../agent/protocol/validate.js';
+import { checkPageToWorker, checkPanelToWorker } from '../../agent/protocol/validate.js';
 import type { PortLike } from '../port.js';
 import type { History } from './history.js';
 import type { WriteObserver } from './persist.js';
@@ -35,6 +35,8 @@ export class PortRouter {
     private readonly persister: { schedule(): void; observe(observer: WriteObserver): void },
     /** `chrome-extension://<id>/`: only pages under it may connect as panels. */
     private readonly extensionOrigin: string,
+    /** Asks the agents of a tab for their totals (a WorkerAnnounce to its content scripts); never throws. */
+    private readonly announce: (tabId: number) => void = () => undefined,
   ) {
     persister.observe({
       taking: () => {
@@ -109,6 +111,8 @@ export class PortRouter {
       // Panels already have it: live relays show what a replay would.
       if (added === 'repeated') return;
       if (added === 'navigated') this.toPanels(origin.tabId, { kind: 'tab', tabId: origin.tabId, event: 'navigated', url: message.url });
+    } else if (message.kind === 'totals') {
+      this.history.addTotals(origin, message);
     } else if (!this.history.addBatch(origin, message)) {
       return;
     }
@@ -133,15 +137,21 @@ export class PortRouter {
     }
     this.panels.set(port, null);
     port.onDisconnect.addListener(() => this.panels.delete(port));
-    port.onMessage.addListener((data) => this.whenReady(() => this.subscribe(port, data)));
+    port.onMessage.addListener((data) => this.whenReady(() => this.fromPanel(port, data)));
   }
 
-  private subscribe(port: PortLike, data: unknown): void {
-    const checked = checkPanelSubscribe(data);
+  private fromPanel(port: PortLike, data: unknown): void {
+    const checked = checkPanelToWorker(data);
     if (!checked.ok || !this.panels.has(port)) return;
-    const { tabId, have } = checked.message;
-    this.panels.set(port, tabId);
-    this.post(port, this.history.replay(tabId, have));
+    const message = checked.message;
+    if (message.kind === 'announce') {
+      // Only for the tab it subscribed to: a panel cannot make other tabs' pages do anything.
+      const tabId = this.panels.get(port);
+      if (tabId !== null && tabId !== undefined) this.announce(tabId);
+      return;
+    }
+    this.panels.set(port, message.tabId);
+    this.post(port, this.history.replay(message.tabId, message.have));
   }
 
   private toPanels(tabId: number, message: WorkerToPanel): void {

@@ -1,4 +1,5 @@
 import browser from 'webextension-polyfill';
+import type { WorkerAnnounce } from '../../agent/protocol/messages.js';
 import { capabilities, isCapabilitiesQuery } from './capabilities.js';
 import { History } from './history.js';
 import { Persister } from './persist.js';
@@ -10,7 +11,11 @@ import { PortRouter } from './port-router.js';
 
 const history = new History();
 const persister = new Persister(browser.storage.session, history, (callback, delayMs) => setTimeout(callback, delayMs));
-const router = new PortRouter(history, persister, browser.runtime.getURL(''));
+const announce: WorkerAnnounce = { kind: 'announce' };
+// Every frame's content script of the tab gets it, even one whose port is closed (a quiet page).
+// A tab without our content script (a browser page) has no receiver: nothing to ask.
+const askTab = (tabId: number): void => void browser.tabs.sendMessage(tabId, announce).catch(() => undefined);
+const router = new PortRouter(history, persister, browser.runtime.getURL(''), askTab);
 
 browser.runtime.onConnect.addListener((port) => router.connect(port));
 browser.tabs.onRemoved.addListener((tabId) => router.tabRemoved(tabId));

@@ -71,5 +71,5 @@ function recording(sessions: ExportedSession[], notes: string[], now: number): E
 /** The agent's start as its messages tell it: the hello's time, else the first batch's t0. */
 function startOf(messages: AgentMessage[]): number | undefined {
   const first = messages.find((message) => message.kind === 'hello') ?? messages[0];
-  return first === undefined ? undefined : first.kind === 'hello' ? first.time : first.t0;
+  return first === undefined ? undefined : first.kind === 'batch' ? first.t0 : first.time;
 }

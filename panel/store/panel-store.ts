@@ -9,6 +9,8 @@ import { ingest } from './ingest.js';
 import { LIVE_SESSIONS_BUDGET_BYTES, LiveSessions } from './live-sessions.js';
 import type { Session } from './session.js';
 
+/** Least time between asks for totals made because batches went missing. */
+const ASK_INTERVAL_MS = 1_000;
 /** `tabId` of a store that shows no tab, only imported recordings (chrome.tabs.TAB_ID_NONE). */
 export const NO_TAB = -1;
 
@@ -66,6 +68,15 @@ export class PanelStore {
   #tab: TabState = { closed: false };
   #lastInvalid: string | null = null;
   #onScreen: () => string | undefined = () => undefined;
+  /** Epoch ms of the latest ask for totals made because of a gap. */
+  #askedAt = -Infinity;
+
+  /**
+   * Asks the page's agents for their running totals, which come back as agent messages: called
+   * after every history (the panel may have missed what the worker evicted) and when batches go
+   * missing. keepConnected sets it to a PanelAnnounce on the port; by default nothing is asked.
+   */
+  askForTotals: () => void = () => undefined;
 
   constructor(tabId: number, schedule: Schedule, budgetBytes = LIVE_SESSIONS_BUDGET_BYTES) {
     this.tabId = tabId;
@@ -234,14 +245,26 @@ export class PanelStore {
     }
     this.#drops.history(history.drops);
     this.#events.changed('drops');
+    this.#ask();
+  }
+
+  #ask(): void {
+    this.#askedAt = Date.now();
+    try {
+      this.askForTotals();
+    } catch {
+      // The counts stay as the events made them.
+    }
   }
 
   #fromPage(origin: Origin, message: AgentMessage, live: boolean): void {
     if (this.#live.isForgotten(message.session)) return;
-    const { session, started } = this.#live.open(message.session, message.kind === 'hello' ? message.time : message.t0, this.#onScreen());
+    const { session, started } = this.#live.open(message.session, message.kind === 'batch' ? message.t0 : message.time, this.#onScreen());
     if (started) this.#events.changed('sessions');
     const hadTop = session.hasTopFrame;
-    const { described, events } = ingest(session, origin, message, live, this.#drops);
+    const { described, events, gap } = ingest(session, origin, message, live, this.#drops);
+    // Once a second at most: a flood loses many batches in a row.
+    if (gap && live && Date.now() - this.#askedAt > ASK_INTERVAL_MS) this.#ask();
     const newPageLoad = !hadTop && session.hasTopFrame && this.#live.topFrameSeen(session);
     if (described || newPageLoad) this.#events.changed('sessions');
     if (events) {

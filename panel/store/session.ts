@@ -1,5 +1,5 @@
 import { forEachEvent } from '../../agent/protocol/decode.js';
-import { Op, type AgentBatch, type AgentHello, type Origin } from '../../agent/protocol/messages.js';
+import { Op, type AgentBatch, type AgentHello, type AgentTotals, type Origin } from '../../agent/protocol/messages.js';
 import { countEvent, zeroCounts, type TypeCounts } from '../../agent/protocol/type-counts.js';
 import type { BundleEntry } from './bundle-histories.js';
 import type { DropTally } from './drop-tally.js';
@@ -25,10 +25,24 @@ export interface StreamInfo {
   /** Chrome's frame id: 0 for the top frame. */
   readonly frameId: number;
   url: string | undefined;
-  /** Highest batch seq applied (0 before the first). */
+  /** Highest batch seq applied, or taken in with the agent's totals (0 before the first). */
   lastSeq: number;
   /** The hello and batches applied, for export. */
   readonly kept: KeptMessages;
+  /** This stream's share of the session's counts, by the lifelines' type index. */
+  readonly counts: TypeCounts[];
+  /** Events applied from this stream's batches. */
+  receivedEvents: number;
+  /** The agent's latest totals taken in, and `receivedEvents` then; null before any. */
+  baseline: { totals: AgentTotals; received: number } | null;
+}
+
+/** What a session's per-instance detail (timeline, instance lists, bundles) misses, and why. */
+export interface PartialDetail {
+  /** Events the agents produced that never reached the panel. */
+  missedEvents: number;
+  /** Of those, events the agents dropped themselves (a buffer full before anyone listened). */
+  droppedByAgent: number;
 }
 
 /** Where an imported session came from. */
@@ -106,6 +120,9 @@ export class Session {
         url: undefined,
         lastSeq: 0,
         kept: new KeptMessages(),
+        counts: [],
+        receivedEvents: 0,
+        baseline: null,
       };
       this.streams.set(id, info);
     }
@@ -120,6 +137,60 @@ export class Session {
   }
 
   /**
+   * Takes an agent's running totals as this stream's share of the counts (docs/protocol.md,
+   * "Totals"), so they are exact whatever the panel missed: events the agent dropped before
+   * DevTools listened, history the worker evicted. Stale totals (older than a batch already
+   * applied) change nothing. Returns whether they were taken.
+   */
+  applyTotals(stream: StreamInfo, totals: AgentTotals): boolean {
+    if (totals.seq < stream.lastSeq) return false;
+    const taken = new Set<number>();
+    for (const { type, live, created, retired } of totals.types) {
+      const index = this.lifelines.typeIndex(type);
+      taken.add(index);
+      this.#setShare(stream, index, live, created, retired);
+    }
+    stream.counts.forEach((_, index) => {
+      if (!taken.has(index)) this.#setShare(stream, index, 0, 0, 0);
+    });
+    stream.lastSeq = totals.seq;
+    stream.baseline = { totals, received: stream.receivedEvents };
+    // Exported with the batches, so an import whose start was evicted still counts right.
+    stream.kept.push(totals);
+    this.startTime = Math.min(this.startTime, totals.time);
+    this.series.sample(totals.time, this.types);
+    return true;
+  }
+
+  #setShare(stream: StreamInfo, index: number, live: number, created: number, retired: number): void {
+    const share = (stream.counts[index] ??= zeroCounts());
+    const row = (this.#byTypeIndex[index] ??= this.#row(this.lifelines.typeNames[index]!));
+    row.live += live - share.live;
+    row.created += created - share.created;
+    row.retired += retired - share.retired;
+    if (row.live > row.peak) row.peak = row.live;
+    share.live = live;
+    share.created = created;
+    share.retired = retired;
+  }
+
+  /**
+   * What the timeline, instance lists and bundles miss, as of each stream's latest totals; null
+   * when nothing (or when no agent sent totals, and then the drop counters tell).
+   */
+  partialDetail(): PartialDetail | null {
+    let missedEvents = 0;
+    let droppedByAgent = 0;
+    for (const { baseline } of this.streams.values()) {
+      if (baseline === null) continue;
+      const missed = Math.max(0, baseline.totals.events - baseline.received);
+      missedEvents += missed;
+      droppedByAgent += Math.min(missed, baseline.totals.dropped);
+    }
+    return missedEvents === 0 ? null : { missedEvents, droppedByAgent };
+  }
+
+  /**
    * Applies a batch already known to be new (dedupe is the caller's job). Its events were walked
    * by the worker (or a recording's check); should one still break (no type name at its index, no
    * time, a serial below 1), this throws before that event changes anything, for the caller to
@@ -128,8 +199,10 @@ export class Session {
   applyBatch(stream: StreamInfo, batch: AgentBatch): void {
     const lifelines = this.lifelines;
     const streamIndex = lifelines.streamIndex(stream.stream);
+    const shares = stream.counts;
     let typeIndex = 0;
     let row: TypeStats | undefined;
+    let share: TypeCounts | undefined;
     let lastType: string | undefined;
     let lastTime = batch.t0;
     let attaches = 0;
@@ -141,10 +214,12 @@ export class Session {
         if (type === undefined) throw new Error(`batch ${batch.seq}: an event's type name is not in its strings`);
         typeIndex = lifelines.typeIndex(type);
         row = this.#byTypeIndex[typeIndex] ??= this.#row(type);
+        share = shares[typeIndex] ??= zeroCounts();
         lastType = type;
       }
       lastTime = time;
       countEvent(row, op);
+      countEvent(share!, op);
       switch (op) {
         case Op.attached:
           attaches++;
@@ -166,6 +241,7 @@ export class Session {
     this.attaches += attaches;
     stream.lastSeq = batch.seq;
     stream.kept.push(batch);
+    stream.receivedEvents += batch.events;
     this.events += batch.events;
     this.series.sample(lastTime, this.types);
     if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
