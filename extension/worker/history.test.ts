@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batch, hello, totals } from '../test-support/messages.js';
 import { noDrops, PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
-import { History } from './history.js';
+import { History, utf8Length } from './history.js';
 
 const top = (tabId: number) => ({ tabId, frameId: 0 });
 
@@ -106,17 +106,17 @@ test('removing a tab frees its bytes and reports its parts as gone', () => {
   assert.equal(history.size, 0);
   const changes = history.takeChanges();
   assert.deepEqual(changes.map(({ part }) => part).sort(), [0, 1, 'hellos', 'meta']);
-  assert.ok(changes.every(({ value }) => value === undefined));
+  assert.ok(changes.every(({ json }) => json === undefined));
   assert.deepEqual(history.replay(1, []).entries, []);
 });
 
-test('takeChanges reports each changed part once, with its value now', () => {
+test('takeChanges reports each changed part once, with its JSON text now', () => {
   const history = new History({ budgetBytes: 1e9, chunkBytes: entryBytes(1) * 2, hellosPerTab: 10 });
   history.addBatch(top(1), batch('a', 1));
   history.addBatch(top(1), batch('a', 2));
   const first = history.takeChanges();
   assert.deepEqual(first.map(({ part }) => part), ['meta', 0]);
-  assert.equal((first[1]!.value as unknown[]).length, 2);
+  assert.equal((JSON.parse(first[1]!.json!) as unknown[]).length, 2);
   assert.deepEqual(history.takeChanges(), []);
   history.addBatch(top(1), batch('a', 3));
   assert.deepEqual(history.takeChanges().map(({ part }) => part), ['meta', 1], 'only the new chunk and the chunk list');
@@ -150,6 +150,27 @@ test('batches evicted from the history still count as had', () => {
   assert.equal(history.replay(1, []).drops.historyMessages, 1);
 });
 
+test('each entry is serialized once: a part\'s text is the JSON of its entries, and sizes are their UTF-8 bytes', () => {
+  const history = new History({ budgetBytes: 1e9, chunkBytes: 1e6, hellosPerTab: 10 });
+  history.addHello(top(1), { ...hello('a'), url: 'https://例え.jp/ü?q=😀' });
+  history.addBatch(top(1), { ...batch('a', 1), strings: ['Wïdget', '{"name":"naïve 😀"}'] });
+  history.addBatch(top(1), batch('a', 2));
+  const changes = history.takeChanges();
+  assert.deepEqual(changes.map(({ part }) => part).sort(), [0, 'hellos', 'meta']);
+  const { entries } = history.replay(1, []);
+  const text = (part: unknown) => changes.find((change) => change.part === part)!.json;
+  assert.equal(text('hellos'), JSON.stringify(entries.filter(({ message }) => message.kind === 'hello')));
+  assert.equal(text(0), JSON.stringify(entries.filter(({ message }) => message.kind === 'batch')));
+  const bytes = entries.reduce((sum, entry) => sum + new TextEncoder().encode(JSON.stringify(entry)).length, 0);
+  assert.equal(history.size, bytes);
+});
+
+test('utf8Length counts what TextEncoder would write', () => {
+  for (const text of ['', 'ascii', 'ü', '€', '😀', 'a😀b€ü', '\ud800', '\udc00x', 'x\ud800\ud800\udc00']) {
+    assert.equal(utf8Length(text), new TextEncoder().encode(text).length, JSON.stringify(text));
+  }
+});
+
 test('totals are kept where they came between the batches, and replayed unless older than what the panel has', () => {
   const history = new History();
   history.addHello(top(1), hello('a'));
@@ -168,9 +189,9 @@ test('totals are kept where they came between the batches, and replayed unless o
   restored.restore([
     {
       tabId: 1,
-      meta: saved.find((change) => change.part === 'meta')!.value as never,
-      hellos: saved.find((change) => change.part === 'hellos')!.value as never,
-      chunks: new Map(saved.filter((change) => typeof change.part === 'number').map((change) => [change.part as number, change.value as never])),
+      meta: JSON.parse(saved.find((change) => change.part === 'meta')!.json!) as never,
+      hellos: JSON.parse(saved.find((change) => change.part === 'hellos')!.json!) as never,
+      chunks: new Map(saved.filter((change) => typeof change.part === 'number').map((change) => [change.part as number, JSON.parse(change.json!) as never])),
     },
   ]);
   assert.equal(restored.addBatch(top(1), batch('a', 3)), true);

@@ -53,8 +53,14 @@ export interface SavedMeta {
   nextChunk: number;
 }
 
+/**
+ * An entry with its JSON text, made once when it arrives: its size is read from it and storage
+ * writes it as is, so the worker serializes each message once (Chrome's port to the panel
+ * aside, which is not ours to share).
+ */
 interface Sized<M> {
   entry: Entry<M>;
+  json: string;
   bytes: number;
 }
 
@@ -74,10 +80,33 @@ interface Tab {
   lastSeq: Map<string, number>;
 }
 
-const utf8 = new TextEncoder();
+const NOT_ASCII = /[^\x00-\x7f]/;
 
-function jsonBytes(value: unknown): number {
-  return utf8.encode(JSON.stringify(value)).length;
+/** UTF-8 bytes of `text`, without encoding it: entries are almost always ASCII. */
+export function utf8Length(text: string): number {
+  if (!NOT_ASCII.test(text)) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair: one code point of 4 bytes.
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function sized<M>(entry: Entry<M>): Sized<M> {
+  const json = JSON.stringify(entry);
+  return { entry, json, bytes: utf8Length(json) };
+}
+
+/** The JSON text of a list of entries, from the texts they already have. */
+function jsonList(items: readonly Sized<unknown>[]): string {
+  return `[${items.map((item) => item.json).join(',')}]`;
 }
 
 
@@ -106,7 +135,7 @@ export class History {
     const key = streamKey(hello.session, hello.frame);
     if (tab.hellos.some(({ entry }) => streamKey(entry.message.session, entry.message.frame) === key)) return 'repeated';
     const navigated = origin.frameId === 0 && this.topSession(tab) !== hello.session;
-    const item = { entry: { origin, message: hello }, bytes: jsonBytes({ origin, message: hello }) };
+    const item = sized({ origin, message: hello });
     tab.hellos.push(item);
     this.grow(tab, item.bytes);
     this.mark(origin.tabId, 'hellos');
@@ -142,7 +171,7 @@ export class History {
   }
 
   private keep(origin: Origin, tab: Tab, message: StreamMessage): void {
-    const item = { entry: { origin, message }, bytes: jsonBytes({ origin, message }) };
+    const item = sized({ origin, message });
     let chunk = tab.chunks.at(-1);
     if (!chunk || (chunk.items.length > 0 && chunk.bytes + item.bytes > this.limits.chunkBytes)) {
       chunk = { id: tab.nextChunk++, items: [], bytes: 0 };
@@ -203,11 +232,12 @@ export class History {
   }
 
   /**
-   * The parts changed since the last call, each with its JSON-able value now, or undefined when
-   * the part no longer exists (to be removed from storage).
+   * The parts changed since the last call, each with the JSON text of its value now (joined from
+   * the texts its entries got when they arrived, not serialized again), or undefined when the
+   * part no longer exists (to be removed from storage).
    */
-  takeChanges(): { tabId: number; part: Part; value: unknown }[] {
-    const changes = [...this.dirty.values()].map(({ tabId, part }) => ({ tabId, part, value: this.part(tabId, part) }));
+  takeChanges(): { tabId: number; part: Part; json: string | undefined }[] {
+    const changes = [...this.dirty.values()].map(({ tabId, part }) => ({ tabId, part, json: this.part(tabId, part) }));
     this.dirty.clear();
     return changes;
   }
@@ -222,14 +252,14 @@ export class History {
     for (const { tabId, meta, hellos, chunks } of saved) {
       const tab: Tab = { drops: { ...meta.drops }, hellos: [], chunks: [], nextChunk: meta.nextChunk, bytes: 0, lastSeq: new Map() };
       for (const entry of hellos) {
-        const bytes = jsonBytes(entry);
-        tab.hellos.push({ entry, bytes });
-        tab.bytes += bytes;
+        const item = sized(entry);
+        tab.hellos.push(item);
+        tab.bytes += item.bytes;
       }
       for (const id of meta.chunks) {
         const entries = chunks.get(id);
         if (!entries) continue;
-        const chunk: Chunk = { id, items: entries.map((entry) => ({ entry, bytes: jsonBytes(entry) })), bytes: 0 };
+        const chunk: Chunk = { id, items: entries.map(sized), bytes: 0 };
         chunk.bytes = chunk.items.reduce((sum, item) => sum + item.bytes, 0);
         for (const { message } of entries) if (message.kind === 'batch') this.takeSeq(tab, message);
         tab.chunks.push(chunk);
@@ -241,12 +271,12 @@ export class History {
     this.enforceBudget();
   }
 
-  private part(tabId: number, part: Part): unknown {
+  private part(tabId: number, part: Part): string | undefined {
     const tab = this.tabs.get(tabId);
     if (!tab) return undefined;
-    if (part === 'meta') return { drops: tab.drops, chunks: tab.chunks.map((chunk) => chunk.id), nextChunk: tab.nextChunk } satisfies SavedMeta;
-    if (part === 'hellos') return tab.hellos.map(({ entry }) => entry);
-    return tab.chunks.find((chunk) => chunk.id === part)?.items.map(({ entry }) => entry);
+    if (part === 'meta') return JSON.stringify({ drops: tab.drops, chunks: tab.chunks.map((chunk) => chunk.id), nextChunk: tab.nextChunk } satisfies SavedMeta);
+    const items = part === 'hellos' ? tab.hellos : tab.chunks.find((chunk) => chunk.id === part)?.items;
+    return items && jsonList(items);
   }
 
   private tab(tabId: number): Tab {

@@ -91,9 +91,9 @@ export class Persister {
     const changes = this.history.takeChanges();
     const items: Record<string, string> = {};
     const gone: string[] = [];
-    for (const { tabId, part, value } of changes) {
-      if (value === undefined) gone.push(keyOf(tabId, part));
-      else items[keyOf(tabId, part)] = JSON.stringify(value);
+    for (const { tabId, part, json } of changes) {
+      if (json === undefined) gone.push(keyOf(tabId, part));
+      else items[keyOf(tabId, part)] = json;
     }
     try {
       if (Object.keys(items).length > 0) await this.area.set(items);
