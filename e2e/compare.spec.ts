@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { checkRecording } from '../agent/protocol/recording.js';
-import type { ExportedRecording } from '../panel/store/panel-store.js';
+import type { ExportedRecording } from '../panel/store/export-recording.js';
 import { expect, test } from './fixtures.js';
 import { expectTable, selectSession, sessionOptions, type PanelTarget, type Table } from './panel.js';
 import './page-api.js';

@@ -3,7 +3,7 @@
 // an attachment, never asserted against a number: the machines are shared and noisy.
 import type { Page } from '@playwright/test';
 import { CHUNK_BYTES, HISTORY_BUDGET_BYTES } from '../extension/worker/history.js';
-import { MAX_KEPT_EVENTS_PER_FRAME } from '../panel/store/kept-messages.js';
+import { MAX_KEPT_EVENTS_PER_STREAM } from '../panel/store/kept-messages.js';
 import { expect, test } from './fixtures.js';
 import type { FloodRun } from './flood-api.js';
 import { mib, MiB, PageHeap, WorkerHeap, type HeapUsage } from './heap.js';
@@ -28,7 +28,7 @@ const SHARES = { FloodWidget: 0.5, FloodStore: 0.3, FloodMarker: 0.2 };
  *   (an op is 1–4 JSON characters, 4–8 bytes as an array element); allow 4× that, plus a
  *   persister write being stringified (a chunk) and the worker's code and baseline (16 MiB).
  *   Measured: 8.5–8.7 MiB.
- * - Panel: the store keeps MAX_KEPT_EVENTS_PER_FRAME events per frame for export (4 numbers
+ * - Panel: the store keeps MAX_KEPT_EVENTS_PER_STREAM events per frame for export (4 numbers
  *   each, plus bundle texts), the lifelines of at most MAX_LIFELINES (250,000) instances (~104 B
  *   each, panel/bench/ingest.bench.ts) and 2,000 chart points per type; React and the panel's
  *   code come on top. Measured: up to ~40 MiB, most of it evicted kept messages
@@ -181,7 +181,7 @@ test('a flood of 1,000,000 events: memory stays bounded, every event is accounte
           )
           .join('; '),
       },
-      { type: 'heap bounds', description: `worker < ${mib(WORKER_HEAP_BOUND)}, panel < ${mib(PANEL_HEAP_BOUND)} (panel keeps ≤ ${MAX_KEPT_EVENTS_PER_FRAME} events per frame)` },
+      { type: 'heap bounds', description: `worker < ${mib(WORKER_HEAP_BOUND)}, panel < ${mib(PANEL_HEAP_BOUND)} (panel keeps ≤ ${MAX_KEPT_EVENTS_PER_STREAM} events per frame)` },
     );
     await testInfo.attach('flood-figures.json', {
       contentType: 'application/json',

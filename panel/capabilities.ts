@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PanelCapabilitiesQuery, WorkerCapabilities } from '../agent/protocol/messages.js';
+import { checkWorkerCapabilities } from '../agent/protocol/validate.js';
 
 /**
  * Asks the worker what the extension may do here (see WorkerCapabilities). Null while unknown:
@@ -28,12 +29,22 @@ async function askWorker(): Promise<WorkerCapabilities | null> {
   const runtime = (globalThis as { chrome?: { runtime?: { sendMessage?: (message: PanelCapabilitiesQuery) => Promise<unknown> } } }).chrome?.runtime;
   if (runtime?.sendMessage === undefined) return null;
   try {
-    const answer = await runtime.sendMessage({ kind: 'capabilities' });
-    return typeof answer === 'object' && answer !== null && (answer as { kind?: unknown }).kind === 'capabilities' ? (answer as WorkerCapabilities) : null;
+    return readCapabilities(await runtime.sendMessage({ kind: 'capabilities' }));
   } catch {
     // The worker is restarting or the extension reloading: unknown, as before asking.
     return null;
   }
+}
+
+/**
+ * The worker's answer, checked: anything but a well-formed WorkerCapabilities is unknown (null),
+ * as before asking, and the reason goes to the console rather than into the views.
+ */
+export function readCapabilities(answer: unknown): WorkerCapabilities | null {
+  const checked = checkWorkerCapabilities(answer);
+  if (checked.ok) return checked.message;
+  console.warn(`Trackables: ignored a malformed capabilities answer from the worker (${checked.reason})`);
+  return null;
 }
 
 /**

@@ -5,6 +5,7 @@ import { AGENT_SOURCE, noDrops, PROTOCOL_VERSION, type PanelSubscribe, type Work
 import { checkPanelToWorker } from '../agent/protocol/validate.js';
 import { backoff, keepConnected, MAX_BACKOFF_MS, type PanelPort, type Timers } from './connection.js';
 import { PanelStore } from './store/panel-store.js';
+import { ViewState } from './views/shared/view-state.js';
 
 const TAB = 3;
 
@@ -59,8 +60,9 @@ function batchRelay(seq: number): WorkerToPanel {
   };
 }
 
-function setup(): { store: PanelStore; ports: FakePort[]; timers: FakeTimers } {
+function setup(): { store: PanelStore; view: ViewState; ports: FakePort[]; timers: FakeTimers } {
   const store = new PanelStore(TAB, () => {});
+  const view = new ViewState(store);
   const ports: FakePort[] = [];
   const timers = new FakeTimers();
   keepConnected(
@@ -72,11 +74,11 @@ function setup(): { store: PanelStore; ports: FakePort[]; timers: FakeTimers } {
     },
     timers,
   );
-  return { store, ports, timers };
+  return { store, view, ports, timers };
 }
 
 test('subscribes on connect, feeds the store, and re-subscribes at once with what it has after a disconnect', () => {
-  const { store, ports, timers } = setup();
+  const { store, view, ports, timers } = setup();
   assert.equal(ports.length, 1);
   assert.deepEqual(ports[0]!.sent, [{ kind: 'subscribe', tabId: TAB, have: [] }]);
   assert.ok(checkPanelToWorker(ports[0]!.sent[0]).ok);
@@ -85,7 +87,7 @@ test('subscribes on connect, feeds the store, and re-subscribes at once with wha
   ports[0]!.deliver(batchRelay(1));
   ports[0]!.deliver(batchRelay(2));
   assert.equal(store.connection, 'connected');
-  assert.equal(store.totalEvents, 2);
+  assert.equal(view.totalEvents, 2);
 
   ports[0]!.drop();
   assert.equal(ports.length, 2, 'reconnected without waiting');
@@ -94,13 +96,13 @@ test('subscribes on connect, feeds the store, and re-subscribes at once with wha
   assert.deepEqual(ports[1]!.sent, [{ kind: 'subscribe', tabId: TAB, have: [{ session: 's1', frame: 'f1', seq: 2 }] }]);
   // A late message on the dead port is not applied.
   ports[0]!.deliver(batchRelay(3));
-  assert.equal(store.totalEvents, 2);
+  assert.equal(view.totalEvents, 2);
 });
 
 test('malformed messages from the port are counted, not thrown', () => {
-  const { store, ports } = setup();
+  const { view, ports } = setup();
   assert.doesNotThrow(() => ports[0]!.deliver({ kind: 'relay', origin: 'nowhere' }));
-  assert.equal(store.drops.invalidMessages, 1);
+  assert.equal(view.drops.invalidMessages, 1);
 });
 
 test('connections that fail again and again back off, up to a limit, and recover', () => {

@@ -1,10 +1,11 @@
 import { createRoot } from 'react-dom/client';
 import { PANEL_PORT } from '../agent/protocol/messages.js';
 import { keepConnected, type PanelPort } from './connection.js';
-import { nextFrame } from './store/frame-notifier.js';
+import { nextAnimationFrame } from './store/change-events.js';
 import { PanelStore } from './store/panel-store.js';
 import { panelTabId } from './tab-id.js';
 import { App } from './views/app.js';
+import { ViewState } from './views/shared/view-state.js';
 import { ErrorBoundary } from './views/shared/error-boundary.js';
 
 function connect(): PanelPort {
@@ -23,11 +24,12 @@ if (tabId === null) {
     </p>,
   );
 } else {
-  const store = new PanelStore(tabId, nextFrame);
+  const store = new PanelStore(tabId, nextAnimationFrame);
+  const view = new ViewState(store);
   keepConnected(store, connect);
   root.render(
     <ErrorBoundary>
-      <App store={store} />
+      <App view={view} />
     </ErrorBoundary>,
   );
 }

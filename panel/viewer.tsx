@@ -2,15 +2,16 @@
 // fed only by imported recordings. Runs as an extension page (viewer.html) and from any web server
 // (scripts/viewer.ts); `?src=<url>` opens that recording at start.
 import { createRoot } from 'react-dom/client';
-import { nextFrame } from './store/frame-notifier.js';
+import { nextAnimationFrame } from './store/change-events.js';
 import { NO_TAB, PanelStore } from './store/panel-store.js';
 import { App } from './views/app.js';
+import { ViewState } from './views/shared/view-state.js';
 import { ErrorBoundary } from './views/shared/error-boundary.js';
 
-const store = new PanelStore(NO_TAB, nextFrame);
+const view = new ViewState(new PanelStore(NO_TAB, nextAnimationFrame));
 createRoot(document.getElementById('root')!).render(
   <ErrorBoundary>
-    <App store={store} />
+    <App view={view} />
   </ErrorBoundary>,
 );
 
@@ -22,8 +23,8 @@ async function open(src: string): Promise<void> {
   try {
     const response = await fetch(src);
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-    store.importRecording(await response.text(), name);
+    view.importRecording(await response.text(), name);
   } catch (error) {
-    store.setImportError(`Could not fetch ${src}: ${error instanceof Error ? error.message : String(error)}`);
+    view.setImportError(`Could not fetch ${src}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

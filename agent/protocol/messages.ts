@@ -265,27 +265,39 @@ export const workerToPanelSchema = v.variant('kind', [workerRelaySchema, workerH
 export type WorkerToPanel = WorkerRelay | WorkerHistory | WorkerTabEvent;
 
 /**
+ * What the panel checks of its own worker's messages: every field of workerToPanelSchema, but of
+ * a batch's `ops` only its length and characters, as the content script checks. The worker walked
+ * the events before storing them; the panel walks them once, applying them.
+ */
+const pageToWorkerEnvelopeSchema = v.union([agentMessageEnvelopeSchema, relayDroppedSchema]);
+export const workerToPanelEnvelopeSchema = v.variant('kind', [
+  v.looseObject({ ...workerRelaySchema.entries, message: pageToWorkerEnvelopeSchema }),
+  v.looseObject({ ...workerHistorySchema.entries, entries: v.array(v.object({ origin: originSchema, message: pageToWorkerEnvelopeSchema })) }),
+  workerTabEventSchema,
+]);
+
+/**
  * Panel → worker, by runtime.sendMessage (not the port): what may this extension do here? The
  * panel asks the worker because a DevTools panel in Firefox has no permissions API.
  */
-export interface PanelCapabilitiesQuery {
-  kind: 'capabilities';
-}
+export const panelCapabilitiesQuerySchema = v.looseObject({ kind: v.literal('capabilities') });
+export type PanelCapabilitiesQuery = v.InferOutput<typeof panelCapabilitiesQuerySchema>;
 
 /** Worker → panel, the answer to a PanelCapabilitiesQuery. */
-export interface WorkerCapabilities {
-  kind: 'capabilities';
+export const workerCapabilitiesSchema = v.looseObject({
+  kind: v.literal('capabilities'),
   /**
    * The content script may run on every site. Firefox lets the user withhold an MV3 add-on's
    * host access (and grants it only on request); without it no page can reach the panel.
    */
-  allSites: boolean;
+  allSites: v.boolean(),
   /**
    * The browser knows the "debugger" permission (Chrome: a build that lists it can force a
    * GC); false where extensions have no debugger API at all (Firefox).
    */
-  debuggerPermission: boolean;
-}
+  debuggerPermission: v.boolean(),
+});
+export type WorkerCapabilities = v.InferOutput<typeof workerCapabilitiesSchema>;
 
 /**
  * One string naming a (session, frame) stream, for maps and sets. The length prefix keeps it

@@ -23,6 +23,7 @@ import {
   checkRelayReady,
   checkWorkerToPage,
   checkWorkerToPanel,
+  checkWorkerToPanelEnvelope,
   isNewerAgentKind,
   isTaggedAs,
   type Checked,
@@ -346,6 +347,11 @@ test('WorkerToPanel: relay, history and tab events, validated down to the relaye
     'relay',
   ];
   for (const message of invalid) assertRejected(checkWorkerToPanel(message));
+  // The panel's check of its own worker: the same, but a batch's events are not walked (the worker did).
+  for (const message of valid) assert.ok(checkWorkerToPanelEnvelope(message).ok, JSON.stringify(message));
+  const [, unwalked, ...rest] = invalid;
+  assert.ok(checkWorkerToPanelEnvelope(unwalked).ok, 'a type index out of range is found applying it, not by the envelope');
+  for (const message of [invalid[0], ...rest]) assertRejected(checkWorkerToPanelEnvelope(message));
 });
 
 // Property tests: fixed seeds keep runs reproducible; a failure prints the counterexample.

@@ -4,16 +4,21 @@ import {
   agentMessageEnvelopeSchema,
   agentMessageSchema,
   pageToWorkerSchema,
+  panelCapabilitiesQuerySchema,
   panelToWorkerSchema,
   workerAnnounceSchema,
   relayReadySchema,
   workerAckSchema,
+  workerCapabilitiesSchema,
+  workerToPanelEnvelopeSchema,
   workerToPanelSchema,
   type AgentMessage,
+  type PanelCapabilitiesQuery,
   type PageToWorker,
   type PanelToWorker,
   type WorkerAnnounce,
   type RelayReady,
+  type WorkerCapabilities,
   type WorkerToPage,
   type WorkerToPanel,
 } from './messages.js';
@@ -84,6 +89,15 @@ export const checkPanelToWorker = checker<PanelToWorker>(panelToWorkerSchema);
 export const checkWorkerAnnounce = checker<WorkerAnnounce>(workerAnnounceSchema);
 /** What the worker sends to a panel. */
 export const checkWorkerToPanel = checker<WorkerToPanel>(workerToPanelSchema);
+/**
+ * What a panel checks of its own worker's messages: checkWorkerToPanel but for the walk of each
+ * batch's events, which the worker did (checkPageToWorker) before storing it.
+ */
+export const checkWorkerToPanelEnvelope = checker<WorkerToPanel>(workerToPanelEnvelopeSchema);
+/** What a panel asks the worker by runtime.sendMessage. */
+export const checkCapabilitiesQuery = checker<PanelCapabilitiesQuery>(panelCapabilitiesQuerySchema);
+/** The worker's answer to a capabilities query. */
+export const checkWorkerCapabilities = checker<WorkerCapabilities>(workerCapabilitiesSchema);
 
 /** Quick pre-filter for window message events: is this meant for Trackables at all? */
 export function isTaggedAs(data: unknown, source: string): boolean {

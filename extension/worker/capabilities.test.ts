@@ -31,3 +31,8 @@ test('only { kind: "capabilities" } is a query', () => {
   assert.equal(isCapabilitiesQuery({ kind: 'capabilities' }), true);
   for (const other of [null, 'capabilities', { kind: 'subscribe' }, 3]) assert.equal(isCapabilitiesQuery(other), false);
 });
+
+test('a malformed capabilities query is no query, and reading it never throws', () => {
+  const hostile = new Proxy({}, { get: () => { throw new Error('trap'); } });
+  for (const malformed of [{ kind: 'Capabilities' }, { kind: ['capabilities'] }, [], hostile]) assert.equal(isCapabilitiesQuery(malformed), false);
+});

@@ -1,12 +1,14 @@
 import type { PanelCapabilitiesQuery, WorkerCapabilities } from '../../agent/protocol/messages.js';
+import { checkCapabilitiesQuery } from '../../agent/protocol/validate.js';
 
 /** The part of browser.permissions this uses. */
 export interface PermissionsLike {
   contains(permissions: { origins?: string[]; permissions?: string[] }): Promise<boolean>;
 }
 
+/** Whether a runtime message is a panel's capabilities query (checked by its schema in messages.ts). */
 export function isCapabilitiesQuery(message: unknown): message is PanelCapabilitiesQuery {
-  return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'capabilities';
+  return checkCapabilitiesQuery(message).ok;
 }
 
 /**

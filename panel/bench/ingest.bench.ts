@@ -7,7 +7,7 @@
  * - mixed: the timeline benchmark's recording (bench-recording.ts): 100,000 instances of 8 types,
  *   1,000,000 events (attaches, detaches, destroys and 820,000 updates, small bundles).
  * Each goes into a fresh session and into one already at its bounds: 250,000 instances attached
- * before in the same frame (the lifelines' bound), so every attach evicts the oldest instance.
+ * before in the same stream (the lifelines' bound), so every attach evicts the oldest instance.
  *
  * Rates are medians of ROUNDS runs after a warm-up; the baseline is forEachEvent with an empty
  * visitor over the same batches, in the same run. Retained bytes: heap and array buffers after a
@@ -31,7 +31,7 @@ const ATTACHES = 100_000;
 const MIXED_INSTANCES = 100_000;
 const MIXED_EVENTS = 1_000_000;
 const ROUNDS = 5;
-const FRAME = 'top';
+const STREAM = 'top';
 const START = Date.UTC(2026, 10, 24, 9, 0, 0);
 
 const fmt = (value: number, digits = 1) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -43,9 +43,9 @@ function attaches(first: number, count: number, start: number): AgentBatch[] {
   const batches: AgentBatch[] = [];
   for (let serial = first; serial < first + count; serial++) {
     encoder.add(Op.attached, serial, 'BenchItem', undefined);
-    if (encoder.size === BATCH) batches.push(encoder.take('bench', FRAME, batches.length + 1, 0)!);
+    if (encoder.size === BATCH) batches.push(encoder.take('bench', STREAM, batches.length + 1, 0)!);
   }
-  const last = encoder.take('bench', FRAME, batches.length + 1, 0);
+  const last = encoder.take('bench', STREAM, batches.length + 1, 0);
   if (last !== null) batches.push(last);
   return batches;
 }
@@ -55,7 +55,7 @@ function batchesOf(recording: Recording): AgentBatch[] {
 }
 
 /**
- * What a session at its bounds was fed before the workload, in the same frame: more attaches than
+ * What a session at its bounds was fed before the workload, in the same stream: more attaches than
  * it keeps, so it is full and has already evicted (as a session long at its bounds has).
  */
 const PREFILL = MAX_LIFELINES + 50_000;
@@ -88,8 +88,8 @@ function timed(run: () => void): number {
 function newSession(full: boolean): Session {
   const session = new Session('bench', START - 600_000);
   if (full) {
-    const frame = session.frame(FRAME, { tabId: 1, frameId: 0 });
-    for (const batch of prefill) session.applyBatch(frame, batch);
+    const stream = session.stream(STREAM, { tabId: 1, frameId: 0 });
+    for (const batch of prefill) session.applyBatch(stream, batch);
   }
   return session;
 }
@@ -104,9 +104,9 @@ function decode(batches: AgentBatch[]): number {
 }
 
 function apply(session: Session, batches: AgentBatch[]): number {
-  const frame = session.frame(FRAME, { tabId: 1, frameId: 0 });
+  const stream = session.stream(STREAM, { tabId: 1, frameId: 0 });
   return timed(() => {
-    for (const batch of batches) session.applyBatch(frame, batch);
+    for (const batch of batches) session.applyBatch(stream, batch);
   });
 }
 
@@ -115,15 +115,15 @@ function lifelinesAlone(batches: AgentBatch[]): number {
   const lifelines = new Lifelines();
   return timed(() => {
     for (const batch of batches) {
-      const frame = lifelines.frameIndex(batch.frame);
+      const stream = lifelines.streamIndex(batch.frame);
       let lastType: string | undefined;
       let type = 0;
       forEachEvent(batch, (op, serial, name, time, bundle) => {
         if (name !== lastType) [type, lastType] = [lifelines.typeIndex(name), name];
-        if (op === Op.attached) lifelines.attached(frame, serial, type, time, bundle);
-        else if (op === Op.detached) lifelines.detached(frame, serial, time);
-        else if (op === Op.updated) lifelines.updated(frame, serial, time, bundle);
-        else lifelines.destroyed(frame, serial, time);
+        if (op === Op.attached) lifelines.attached(stream, serial, type, time, bundle);
+        else if (op === Op.detached) lifelines.detached(stream, serial, time);
+        else if (op === Op.updated) lifelines.updated(stream, serial, time, bundle);
+        else lifelines.destroyed(stream, serial, time);
       });
     }
   });

@@ -5,6 +5,7 @@ import { compareSessions, comparedPair, type CompareRow } from './compare.js';
 import { PanelStore } from './panel-store.js';
 import { Session } from './session.js';
 import { eventBatch, hello as helloMessage, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
+import { ViewState } from '../views/shared/view-state.js';
 
 const TAB = 7;
 
@@ -16,8 +17,9 @@ const relay = (message: PageToWorker, frameId = 0): WorkerToPanel => relayMessag
  * Two page loads of one tab. s1 (older): 3 Widgets (1 collected), 1 Ad in an iframe.
  * s2 (newer): 1 Widget in the top frame and 2 in an iframe, 2 Stores; no Ad.
  */
-function twoLoads(): PanelStore {
+function twoLoads(): ViewState {
   const store = new PanelStore(TAB, () => {});
+  const view = new ViewState(store);
   store.receive(relay(hello('s1', 'top', 1_000)));
   store.receive(relay(hello('s1', 'ad', 1_001), 4));
   store.receive(relay(batch('s1', 'top', 1, [['attached', 1, 'Widget'], ['attached', 2, 'Widget'], ['attached', 3, 'Widget'], ['destroyed', 3, 'Widget']])));
@@ -26,7 +28,7 @@ function twoLoads(): PanelStore {
   store.receive(relay(hello('s2', 'child', 5_001), 6));
   store.receive(relay(batch('s2', 'top', 1, [['attached', 1, 'Widget'], ['attached', 2, 'Store'], ['attached', 3, 'Store']])));
   store.receive(relay(batch('s2', 'child', 1, [['attached', 1, 'Widget'], ['attached', 2, 'Widget']]), 6));
-  return store;
+  return view;
 }
 
 function byType(rows: CompareRow[]): Record<string, CompareRow> {
@@ -34,7 +36,8 @@ function byType(rows: CompareRow[]): Record<string, CompareRow> {
 }
 
 test('deltas per type, iframes summed as the Types view does, types of one side marked', () => {
-  const store = twoLoads();
+  const view = twoLoads();
+  const store = view.store;
   const [s2, s1] = store.sessions;
   const rows = byType(compareSessions(s1!, s2!));
   assert.deepEqual(Object.keys(rows).sort(), ['Ad', 'Store', 'Widget']);
@@ -63,10 +66,11 @@ test('deltas per type, iframes summed as the Types view does, types of one side 
 });
 
 test('an imported session compares like a live one', () => {
-  const store = twoLoads();
+  const view = twoLoads();
+  const store = view.store;
   const s1 = store.sessions.find((session) => session.id === 's1')!;
-  assert.equal(store.importRecording(JSON.stringify(store.exportSession('s1')), 's1.json'), true);
-  const imported = store.selected!;
+  assert.equal(view.importRecording(JSON.stringify(view.exportSession('s1')), 's1.json'), true);
+  const imported = view.selected!;
   assert.notEqual(imported.imported, null);
   const same = compareSessions(s1, imported);
   assert.ok(same.every((row) => row.only === null && row.deltaLive === 0 && row.deltaCreated === 0 && row.baselineRetired === row.targetRetired));
@@ -96,14 +100,15 @@ test('default pair: the shown session against the one before it; picks win while
 });
 
 test('the store compares the previous load with the shown one until the user picks', () => {
-  const store = twoLoads();
+  const view = twoLoads();
+  const store = view.store;
   const [s2, s1] = store.sessions;
-  assert.deepEqual(store.compared, { baseline: s1, target: s2 });
-  store.pickCompared({ baseline: 's2' });
-  assert.deepEqual(store.compared, { baseline: s2, target: s2 });
-  store.pickCompared({ target: 's1' });
-  assert.deepEqual(store.compared, { baseline: s2, target: s1 });
+  assert.deepEqual(view.compared, { baseline: s1, target: s2 });
+  view.pickCompared({ baseline: 's2' });
+  assert.deepEqual(view.compared, { baseline: s2, target: s2 });
+  view.pickCompared({ target: 's1' });
+  assert.deepEqual(view.compared, { baseline: s2, target: s1 });
   // Showing another session does not move a picked target.
-  store.select('s2');
-  assert.equal(store.compared.target, s1);
+  view.select('s2');
+  assert.equal(view.compared.target, s1);
 });

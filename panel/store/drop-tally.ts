@@ -2,7 +2,7 @@ import { noDrops, type DropCounters, type RelayDropped } from '../../agent/proto
 
 /** What the panel shows: the protocol's counters plus the batches it found missing. */
 export interface DropTotals extends DropCounters {
-  /** Batches missing from a frame's `seq` sequence (lost somewhere between agent and panel). */
+  /** Batches missing from a stream's `seq` sequence (lost somewhere between agent and panel). */
   gaps: number;
 }
 

@@ -5,6 +5,10 @@ import type { RecordedRetainer } from '../../agent/protocol/recorded-retainers.j
 import { checkRecording, RECORDING_VERSION } from '../../agent/protocol/recording.js';
 import { eventBatch } from '../../extension/test-support/messages.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
+import { ViewState } from '../views/shared/view-state.js';
+
+/** A viewer's store and view state, as the standalone viewer has them. */
+const viewer = () => new ViewState(new PanelStore(NO_TAB, () => {}));
 
 const batch = (frame: string, events: Parameters<typeof eventBatch>[2]): AgentBatch => eventBatch('s1', 1, events, { frame, dropped: 0 });
 
@@ -43,9 +47,9 @@ const recorded = {
 };
 
 test('exporting an imported session keeps its retainer paths, frame by frame, and they import again', () => {
-  const store = new PanelStore(NO_TAB, () => {});
-  assert.equal(store.importRecording(JSON.stringify(recorded), 'why.json'), true);
-  const exported = store.exportSession()!;
+  const view = viewer();
+  assert.equal(view.importRecording(JSON.stringify(recorded), 'why.json'), true);
+  const exported = view.exportSession()!;
   const checked = checkRecording(JSON.parse(JSON.stringify(exported)));
   assert.equal(checked.ok ? null : checked.reason, null);
   assert.equal(exported.version, 3);
@@ -57,21 +61,21 @@ test('exporting an imported session keeps its retainer paths, frame by frame, an
     ],
   );
 
-  const again = new PanelStore(NO_TAB, () => {});
+  const again = viewer();
   assert.equal(again.importRecording(JSON.stringify(exported), 'exported.json'), true);
   const session = again.selected!.id;
-  assert.deepEqual(again.heldBy({ session, frame: 'top', serial: 2 }), handler);
-  assert.deepEqual(again.heldBy({ session, frame: 'ad', serial: 1 }), inFrame);
-  assert.equal(again.heldBy({ session, frame: 'top', serial: 9 }), null);
+  assert.deepEqual(again.store.heldBy({ session, stream: 'top', serial: 2 }), handler);
+  assert.deepEqual(again.store.heldBy({ session, stream: 'ad', serial: 1 }), inFrame);
+  assert.equal(again.store.heldBy({ session, stream: 'top', serial: 9 }), null);
   // Export all keeps them too.
-  assert.deepEqual(again.exportAll()!.sessions.map((entry) => entry.retainers?.length), [2, 1]);
+  assert.deepEqual(again.store.exportAll()!.sessions.map((entry) => entry.retainers?.length), [2, 1]);
 });
 
 test('a session without recorded paths exports none', () => {
-  const store = new PanelStore(NO_TAB, () => {});
+  const view = viewer();
   const { sessions } = recorded;
   const plain = { ...recorded, sessions: sessions.map(({ retainers: _, ...entry }) => entry) };
-  assert.equal(store.importRecording(JSON.stringify(plain), 'plain.json'), true);
-  assert.ok(store.exportSession()!.sessions.every((entry) => !('retainers' in entry)));
-  assert.equal(store.heldBy({ session: store.selected!.id, frame: 'top', serial: 1 }), undefined);
+  assert.equal(view.importRecording(JSON.stringify(plain), 'plain.json'), true);
+  assert.ok(view.exportSession()!.sessions.every((entry) => !('retainers' in entry)));
+  assert.equal(view.store.heldBy({ session: view.selected!.id, stream: 'top', serial: 1 }), undefined);
 });

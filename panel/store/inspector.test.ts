@@ -7,14 +7,16 @@ import { PanelStore } from './panel-store.js';
 import { MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { bundleHistory } from './session.js';
 import { eventBatch, type TestEvent } from '../../extension/test-support/messages.js';
+import { ViewState } from '../views/shared/view-state.js';
 
 const TAB = 3;
 const batch = (seq: number, events: TestEvent[], t0: number): AgentBatch => eventBatch('s1', seq, events, { t0 });
 
-function storeWith(...batches: AgentBatch[]): PanelStore {
+function storeWith(...batches: AgentBatch[]): ViewState {
   const store = new PanelStore(TAB, () => {});
+  const view = new ViewState(store);
   for (const message of batches) store.receive({ kind: 'relay', origin: { tabId: TAB, frameId: 0 }, message });
-  return store;
+  return view;
 }
 
 test('an instance keeps its attach and latest updates, bounded, and can be selected', () => {
@@ -25,28 +27,28 @@ test('an instance keeps its attach and latest updates, bounded, and can be selec
   ]);
 
   const updates: TestEvent[] = Array.from({ length: MAX_BUNDLE_HISTORY + 5 }, (_, i) => ['updated', 1, 'W', `{"n":${i}}`]);
-  const store = storeWith(batch(1, [['attached', 1, 'W', '{"n":-1}'], ...updates], 1_000));
-  const record = store.selected!.instance('f1', 1)!;
+  const view = storeWith(batch(1, [['attached', 1, 'W', '{"n":-1}'], ...updates], 1_000));
+  const record = view.selected!.instance('f1', 1)!;
   const history = bundleHistory(record);
   assert.equal(history.length, MAX_BUNDLE_HISTORY);
   assert.equal(history.at(-1)!.bundle, `{"n":${MAX_BUNDLE_HISTORY + 4}}`);
   assert.equal(history[0]!.op, 'updated');
   assert.equal(record.bundle, history.at(-1)!.bundle);
 
-  assert.equal(store.selectedInstance(), undefined);
-  store.selectInstance('s1', 'f1', 1);
+  assert.equal(view.selectedInstance(), undefined);
+  view.selectInstance('s1', 'f1', 1);
   // Records are made from the lifelines when read: equal, not the same object.
-  assert.deepEqual(store.selectedInstance()?.record, record);
-  store.selectInstance('s1', 'f1', 99);
-  assert.equal(store.selectedInstance(), undefined, 'an unknown instance clears the selection');
+  assert.deepEqual(view.selectedInstance()?.record, record);
+  view.selectInstance('s1', 'f1', 99);
+  assert.equal(view.selectedInstance(), undefined, 'an unknown instance clears the selection');
 });
 
 test('live instances of a type leave out detached and destroyed ones; detached ones are listed once old enough', () => {
-  const store = storeWith(
+  const view = storeWith(
     batch(1, [['attached', 1, 'W'], ['attached', 2, 'W'], ['attached', 3, 'W'], ['attached', 4, 'S']], 1_000),
     batch(2, [['detached', 2, 'W'], ['destroyed', 3, 'W']], 2_000),
   );
-  const session = store.selected!;
+  const session = view.selected!;
   const serials = (ids: number[]) => ids.map((id) => session.lifelines.serial(id));
   assert.deepEqual(serials(session.liveInstances('W')), [1]);
   assert.equal(session.instance('f1', 2)!.detached, 2_000);
@@ -55,7 +57,7 @@ test('live instances of a type leave out detached and destroyed ones; detached o
 });
 
 test('a batch with destroyed events samples live counts; batches with no attach between make one collection', () => {
-  const store = storeWith(
+  const view = storeWith(
     batch(1, [['attached', 1, 'Leak'], ['attached', 2, 'Temp']], 1_000),
     batch(2, [['destroyed', 2, 'Temp']], 2_000),
     batch(3, [['attached', 3, 'Leak'], ['attached', 4, 'Temp'], ['attached', 5, 'Temp']], 3_000),
@@ -63,7 +65,7 @@ test('a batch with destroyed events samples live counts; batches with no attach 
     batch(5, [['destroyed', 5, 'Temp']], 9_000),
     batch(6, [['attached', 6, 'Leak'], ['attached', 7, 'Temp'], ['destroyed', 7, 'Temp']], 10_000),
   );
-  const { collections } = store.selected!;
+  const { collections } = view.selected!;
   // Batches 4 and 5 had no attach between them: one collection, sampled after the last. A
   // collection is timed by its first destroyed event (the test clock ticks once an event).
   assert.deepEqual(collections.times, [2_000, 4_000, 10_002]);
@@ -97,6 +99,7 @@ test('live and detached instances of several frames are listed in the order they
     return encoder.take('s1', frame, seq, 0)!;
   };
   const store = new PanelStore(TAB, () => {});
+  const view = new ViewState(store);
   const feed = (frameId: number, message: AgentBatch) => store.receive({ kind: 'relay', origin: { tabId: TAB, frameId }, message });
   // Frame f2's serials are lower, but its instances come later.
   feed(0, batchOf('f1', 1, [['attached', 10, 'W'], ['attached', 11, 'W']]));
@@ -104,8 +107,8 @@ test('live and detached instances of several frames are listed in the order they
   feed(0, batchOf('f1', 2, [['attached', 12, 'W'], ['detached', 11, 'W']]));
   feed(1, batchOf('f2', 2, [['detached', 1, 'W'], ['destroyed', 2, 'W']]));
   feed(0, batchOf('f1', 3, [['detached', 12, 'W']]));
-  const session = store.selected!;
-  const named = (ids: number[]) => ids.map((id) => `${session.lifelines.frame(id)}#${session.lifelines.serial(id)}`);
+  const session = view.selected!;
+  const named = (ids: number[]) => ids.map((id) => `${session.lifelines.stream(id)}#${session.lifelines.serial(id)}`);
   assert.deepEqual(named(session.liveInstances('W')), ['f1#10']);
   assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f2#1', 'f1#12']);
   // Attached again: live at its first attach's place, and off the detached list.

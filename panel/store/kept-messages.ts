@@ -1,12 +1,12 @@
 import type { AgentMessage } from '../../agent/protocol/messages.js';
 
-/** Most raw messages kept per frame for export; beyond it the oldest are evicted first. */
-export const MAX_KEPT_MESSAGES_PER_FRAME = 5_000;
-/** Most events (summed over the kept batches) kept per frame for export. */
-export const MAX_KEPT_EVENTS_PER_FRAME = 100_000;
+/** Most raw messages kept per stream for export; beyond it the oldest are evicted first. */
+export const MAX_KEPT_MESSAGES_PER_STREAM = 5_000;
+/** Most events (summed over the kept batches) kept per stream for export. */
+export const MAX_KEPT_EVENTS_PER_STREAM = 100_000;
 
 /**
- * The raw messages a frame sent, oldest first, kept so a session can be exported as a
+ * The raw messages a stream sent, oldest first, kept so a session can be exported as a
  * recording. Bounded (the panel runs for hours): the oldest messages go first, and what went is
  * counted, since a recording missing its start decodes to different counts.
  */
@@ -21,7 +21,7 @@ export class KeptMessages {
   push(message: AgentMessage): void {
     this.#messages.push(message);
     this.#events += events(message);
-    while (this.#messages.length - this.#head > MAX_KEPT_MESSAGES_PER_FRAME || this.#events > MAX_KEPT_EVENTS_PER_FRAME) {
+    while (this.#messages.length - this.#head > MAX_KEPT_MESSAGES_PER_STREAM || this.#events > MAX_KEPT_EVENTS_PER_STREAM) {
       const evicted = this.#messages[this.#head]!;
       this.#messages[this.#head++] = undefined;
       this.#events -= events(evicted);

@@ -23,8 +23,8 @@ export interface InstanceRecord {
 
 /** Most lifelines kept per session; the oldest (earliest attached) is dropped first. */
 export const MAX_LIFELINES = 250_000;
-/** Most bundle-update marks kept per session; the oldest is dropped first. */
-export const MAX_UPDATE_MARKS = 2_000_000;
+/** Most bundle-update ticks kept per session; the oldest is dropped first. */
+export const MAX_UPDATE_TICKS = 2_000_000;
 /** Most instances with a bundle history per session (those whose bundle changed); see BundleHistories. */
 export const MAX_BUNDLE_HISTORIES = 10_000;
 /**
@@ -35,15 +35,15 @@ export const MAX_BUNDLE_HISTORIES = 10_000;
 export const MAX_BUNDLE_HISTORY = 20;
 
 /**
- * Retained bytes per kept lifeline and per update mark, as measured by panel/bench/ingest.bench.ts
+ * Retained bytes per kept lifeline and per update tick, as measured by panel/bench/ingest.bench.ts
  * (attach-only rows: the columns, the serial index and the type's row list; 104 bytes before
- * the release columns added 12) and as the mark columns cost (three Float64Array slots). For
- * budgets, not accounting.
+ * the release columns added 12) and as the tick
+ * columns cost (three Float64Array slots). For budgets, not accounting.
  */
 export const ROW_BYTES = 116;
-export const MARK_BYTES = 24;
+export const TICK_BYTES = 24;
 
-/** No mark (in the per-row mark chains), no bundle history, not found. */
+/** No tick (in the per-row tick chains), no bundle history, not found. */
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
 
@@ -53,22 +53,22 @@ const INITIAL_CAPACITY = 1024;
  * bundle's history. Columnar, in typed arrays, so 100,000s of instances and millions of updates
  * cost a few bytes each and no object per event.
  *
- * Rows and marks have absolute ids (never reused). Their arrays are rings, grown up to one more
+ * Rows and ticks have absolute ids (never reused). Their arrays are rings, grown up to one more
  * than the bound: a new row takes the slot of the one evicted before it, so nothing is ever
  * moved to make room once the bound is reached. Each row's updates form a chain (first, next…
- * in mark ids), so a row's ticks are found without scanning other rows', and evicting the oldest
- * mark only ever unlinks the head of its row's chain.
+ * in tick ids), so a row's ticks are found without scanning other rows', and evicting the oldest
+ * tick only ever unlinks the head of its row's chain.
  */
 export class Lifelines {
   readonly #maxRows: number;
-  readonly #maxMarks: number;
+  readonly #maxTicks: number;
 
   /** Type names, in order of first appearance; a row's type indexes this. */
   readonly typeNames: string[] = [];
   readonly #typeIndex = new Map<string, number>();
-  readonly frameNames: string[] = [];
-  readonly #frameIndex = new Map<string, number>();
-  /** Per frame index: serial → row id. */
+  readonly streamNames: string[] = [];
+  readonly #streamIndex = new Map<string, number>();
+  /** Per stream index: serial → row id. */
   readonly #bySerial: SerialIndex[] = [];
   readonly #groups: TypeRows[] = [];
   readonly #histories: BundleHistories;
@@ -82,13 +82,13 @@ export class Lifelines {
   #endRow = 0;
   #serial: Float64Array;
   #type: Int32Array;
-  #frame: Int32Array;
+  #stream: Int32Array;
   #created: Float64Array;
   #detached: Float64Array;
   #destroyed: Float64Array;
   #released: Float64Array;
-  #firstMark: Float64Array;
-  #lastMark: Float64Array;
+  #firstTick: Float64Array;
+  #lastTick: Float64Array;
   /** The number of the row's entry in #detaches: only that one is current. */
   #detachEntry: Uint32Array;
   /** The number of the row's entry in #releases. */
@@ -97,43 +97,43 @@ export class Lifelines {
   #history: Int32Array;
   #bundle: (string | undefined)[];
 
-  #markCapacity: number;
-  /** As #rowBase, for marks. */
-  #markBase = 0;
-  #firstMarkId = 0;
-  #endMark = 0;
-  #markTime: Float64Array;
-  #markRow: Float64Array;
-  #markNext: Float64Array;
+  #tickCapacity: number;
+  /** As #rowBase, for ticks. */
+  #tickBase = 0;
+  #firstTickId = 0;
+  #endTick = 0;
+  #tickTime: Float64Array;
+  #tickRow: Float64Array;
+  #tickNext: Float64Array;
 
   /** Lifelines dropped to stay within the bound, oldest first. */
   evictedRows = 0;
-  /** Update marks dropped to stay within the bound, oldest first. */
-  evictedMarks = 0;
+  /** Update ticks dropped to stay within the bound, oldest first. */
+  evictedTicks = 0;
   /** Latest event time seen (epoch ms); -Infinity before the first. */
   lastTime = -Infinity;
 
-  constructor(maxRows = MAX_LIFELINES, maxMarks = MAX_UPDATE_MARKS, maxHistories = MAX_BUNDLE_HISTORIES) {
+  constructor(maxRows = MAX_LIFELINES, maxTicks = MAX_UPDATE_TICKS, maxHistories = MAX_BUNDLE_HISTORIES) {
     this.#maxRows = maxRows;
-    this.#maxMarks = maxMarks;
+    this.#maxTicks = maxTicks;
     const rows = (this.#capacity = Math.min(INITIAL_CAPACITY, maxRows + 1));
     this.#serial = new Float64Array(rows);
     this.#type = new Int32Array(rows);
-    this.#frame = new Int32Array(rows);
+    this.#stream = new Int32Array(rows);
     this.#created = new Float64Array(rows);
     this.#detached = new Float64Array(rows);
     this.#destroyed = new Float64Array(rows);
     this.#released = new Float64Array(rows);
-    this.#firstMark = new Float64Array(rows);
-    this.#lastMark = new Float64Array(rows);
+    this.#firstTick = new Float64Array(rows);
+    this.#lastTick = new Float64Array(rows);
     this.#detachEntry = new Uint32Array(rows);
     this.#releaseEntry = new Uint32Array(rows);
     this.#history = new Int32Array(rows);
     this.#bundle = Array.from({ length: rows }, () => undefined);
-    const marks = (this.#markCapacity = Math.min(INITIAL_CAPACITY, maxMarks + 1));
-    this.#markTime = new Float64Array(marks);
-    this.#markRow = new Float64Array(marks);
-    this.#markNext = new Float64Array(marks);
+    const ticks = (this.#tickCapacity = Math.min(INITIAL_CAPACITY, maxTicks + 1));
+    this.#tickTime = new Float64Array(ticks);
+    this.#tickRow = new Float64Array(ticks);
+    this.#tickNext = new Float64Array(ticks);
     this.#histories = new BundleHistories(maxHistories, MAX_BUNDLE_HISTORY);
     this.#detaches = new ArrivalOrder(roomFor(maxRows));
     this.#releases = new ArrivalOrder(roomFor(maxRows));
@@ -144,14 +144,14 @@ export class Lifelines {
     return this.#endRow - this.#firstRow;
   }
 
-  /** Update marks kept (those of evicted rows included until they age out). */
-  get markCount(): number {
-    return this.#endMark - this.#firstMarkId;
+  /** Update ticks kept (those of evicted rows included until they age out). */
+  get tickCount(): number {
+    return this.#endTick - this.#firstTickId;
   }
 
-  /** About how much memory the kept lifelines and marks hold (bundle texts aside: batches share them). */
+  /** About how much memory the kept lifelines and ticks hold (bundle texts aside: batches share them). */
   get approximateBytes(): number {
-    return this.size * ROW_BYTES + this.markCount * MARK_BYTES;
+    return this.size * ROW_BYTES + this.tickCount * TICK_BYTES;
   }
 
   /** The index of a type name, added on first sight. */
@@ -170,20 +170,20 @@ export class Lifelines {
     return this.#typeIndex.get(name);
   }
 
-  /** The index of a frame id, added on first sight. */
-  frameIndex(name: string): number {
-    let index = this.#frameIndex.get(name);
+  /** The index of a stream id, added on first sight. */
+  streamIndex(name: string): number {
+    let index = this.#streamIndex.get(name);
     if (index === undefined) {
-      index = this.frameNames.push(name) - 1;
-      this.#frameIndex.set(name, index);
+      index = this.streamNames.push(name) - 1;
+      this.#streamIndex.set(name, index);
       this.#bySerial.push(new SerialIndex(this.#maxRows));
     }
     return index;
   }
 
-  attached(frame: number, serial: number, type: number, time: number, bundle: string | undefined): void {
+  attached(stream: number, serial: number, type: number, time: number, bundle: string | undefined): void {
     this.#saw(time);
-    const index = this.#bySerial[frame]!;
+    const index = this.#bySerial[stream]!;
     // A new instance's serial is above all before it: only the rare others are looked up.
     const known = index.isNew(serial) ? NONE : index.find(serial);
     if (known !== NONE && Number.isNaN(this.#destroyed[this.#at(known)]!)) {
@@ -197,60 +197,60 @@ export class Lifelines {
     const slot = this.#at(id);
     this.#serial[slot] = serial;
     this.#type[slot] = type;
-    this.#frame[slot] = frame;
+    this.#stream[slot] = stream;
     this.#created[slot] = time;
     this.#detached[slot] = Number.NaN;
     this.#destroyed[slot] = Number.NaN;
     this.#released[slot] = Number.NaN;
-    this.#firstMark[slot] = NONE;
-    this.#lastMark[slot] = NONE;
+    this.#firstTick[slot] = NONE;
+    this.#lastTick[slot] = NONE;
     this.#history[slot] = NONE;
     this.#bundle[slot] = bundle;
     index.add(serial, id);
-    this.#groups[type]!.push(id, serial, frame);
+    this.#groups[type]!.push(id, serial, stream);
     if (this.#endRow - this.#firstRow > this.#maxRows) this.#evictRow();
   }
 
-  detached(frame: number, serial: number, time: number): void {
+  detached(stream: number, serial: number, time: number): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id === NONE || !Number.isNaN(this.#detached[this.#at(id)]!)) return;
     this.#detached[this.#at(id)] = time;
     this.#detachEntry[this.#at(id)] = this.#detaches.push(id);
     if (this.#detaches.full) this.#detaches.compact((id, entry) => this.#isDetachEntry(id, entry));
   }
 
-  updated(frame: number, serial: number, time: number, bundle: string | undefined): void {
+  updated(stream: number, serial: number, time: number, bundle: string | undefined): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id !== NONE) this.#changed(id, time, 'updated', bundle);
   }
 
   /** The owner let go of the instance: the first release is kept; its bundle stays. */
-  released(frame: number, serial: number, time: number): void {
+  released(stream: number, serial: number, time: number): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id === NONE || !Number.isNaN(this.#released[this.#at(id)]!)) return;
     this.#released[this.#at(id)] = time;
     this.#releaseEntry[this.#at(id)] = this.#releases.push(id);
     if (this.#releases.full) this.#releases.compact((id, entry) => this.#isLiveRelease(id, entry));
   }
 
-  destroyed(frame: number, serial: number, time: number): void {
+  destroyed(stream: number, serial: number, time: number): void {
     this.#saw(time);
-    const id = this.#bySerial[frame]!.find(serial);
+    const id = this.#bySerial[stream]!.find(serial);
     if (id !== NONE) this.#destroyed[this.#at(id)] = time;
   }
 
-  /** Kept rows of a type, ordered by serial (then frame). A view of internal storage: read it before the next event. */
+  /** Kept rows of a type, ordered by serial (then stream). A view of internal storage: read it before the next event. */
   rows(type: number): Float64Array {
     const group = this.#groups[type];
-    return group === undefined ? new Float64Array(0) : group.view(this.#firstRow, (id) => this.serial(id), (id) => this.#frame[this.#at(id)]!);
+    return group === undefined ? new Float64Array(0) : group.view(this.#firstRow, (id) => this.serial(id), (id) => this.#stream[this.#at(id)]!);
   }
 
   /** The row id of an instance, if kept. */
-  find(frame: string, serial: number): number | undefined {
-    const index = this.#frameIndex.get(frame);
+  find(stream: string, serial: number): number | undefined {
+    const index = this.#streamIndex.get(stream);
     const id = index === undefined ? NONE : this.#bySerial[index]!.find(serial);
     return id === NONE ? undefined : id;
   }
@@ -263,8 +263,8 @@ export class Lifelines {
     return this.typeNames[this.#type[this.#at(id)]!]!;
   }
 
-  frame(id: number): string {
-    return this.frameNames[this.#frame[this.#at(id)]!]!;
+  stream(id: number): string {
+    return this.streamNames[this.#stream[this.#at(id)]!]!;
   }
 
   /** Epoch ms of the attach. */
@@ -300,11 +300,11 @@ export class Lifelines {
     return id >= this.#firstRow && id < this.#endRow;
   }
 
-  /** Calls `visit` with the time of each kept update mark of a row, oldest first. */
-  forEachMark(id: number, visit: (time: number) => void): void {
+  /** Calls `visit` with the time of each kept update tick of a row, oldest first. */
+  forEachTick(id: number, visit: (time: number) => void): void {
     if (!this.has(id)) return;
-    for (let mark = this.#firstMark[this.#at(id)]!; mark !== NONE; mark = this.#markNext[this.#markAt(mark)]!) {
-      visit(this.#markTime[this.#markAt(mark)]!);
+    for (let tick = this.#firstTick[this.#at(id)]!; tick !== NONE; tick = this.#tickNext[this.#tickAt(tick)]!) {
+      visit(this.#tickTime[this.#tickAt(tick)]!);
     }
   }
 
@@ -323,8 +323,8 @@ export class Lifelines {
   }
 
   /** The instance as the bundle inspector reads it, if kept. */
-  record(frame: string, serial: number): InstanceRecord | undefined {
-    const id = this.find(frame, serial);
+  record(stream: string, serial: number): InstanceRecord | undefined {
+    const id = this.find(stream, serial);
     if (id === undefined) return undefined;
     const slot = this.#at(id);
     const bundle = this.#bundle[slot];
@@ -335,9 +335,9 @@ export class Lifelines {
     if (!Number.isNaN(this.#destroyed[slot]!)) record.destroyed = this.#destroyed[slot]!;
     const history = this.#history[slot]!;
     if (history !== NONE && this.#histories.owner(history) === id) record.history = this.#histories.entries(history);
-    else if (history !== NONE && this.#lastMark[slot] !== NONE) {
+    else if (history !== NONE && this.#lastTick[slot] !== NONE) {
       // Its history was taken for a newer one: the latest change is still known.
-      record.history = [{ time: this.#markTime[this.#markAt(this.#lastMark[slot]!)]!, op: 'updated', bundle }];
+      record.history = [{ time: this.#tickTime[this.#tickAt(this.#lastTick[slot]!)]!, op: 'updated', bundle }];
     }
     return record;
   }
@@ -352,10 +352,10 @@ export class Lifelines {
     return slot < this.#capacity ? slot : slot - this.#capacity;
   }
 
-  /** The slot of mark `mark` in the mark arrays. */
-  #markAt(mark: number): number {
-    const slot = mark - this.#markBase;
-    return slot < this.#markCapacity ? slot : slot - this.#markCapacity;
+  /** The slot of tick `tick` in the tick arrays. */
+  #tickAt(tick: number): number {
+    const slot = tick - this.#tickBase;
+    return slot < this.#tickCapacity ? slot : slot - this.#tickCapacity;
   }
 
   /** Whether row `id` is kept and detached by the detach numbered `entry` (not attached again since). */
@@ -369,7 +369,7 @@ export class Lifelines {
   }
 
   /**
-   * Row `id`'s bundle changed (attached again, or updated): a mark for the timeline, and an entry
+   * Row `id`'s bundle changed (attached again, or updated): a tick for the timeline, and an entry
    * in its bundle history, which the first change opens with the attach.
    */
   #changed(id: number, time: number, op: BundleEntry['op'], bundle: string | undefined): void {
@@ -385,28 +385,28 @@ export class Lifelines {
     }
     histories.push(history, time, op, bundle);
     this.#bundle[slot] = bundle;
-    this.#mark(id, slot, time);
+    this.#tick(id, slot, time);
   }
 
-  /** Adds a mark to row `id`, in `slot`. */
-  #mark(id: number, slot: number, time: number): void {
-    if (this.#endMark - this.#firstMarkId === this.#markCapacity) this.#growMarks();
-    const mark = this.#endMark++;
-    const markSlot = this.#markAt(mark);
-    this.#markTime[markSlot] = time;
-    this.#markRow[markSlot] = id;
-    this.#markNext[markSlot] = NONE;
-    const last = this.#lastMark[slot]!;
-    if (last === NONE) this.#firstMark[slot] = mark;
-    else this.#markNext[this.#markAt(last)] = mark;
-    this.#lastMark[slot] = mark;
-    if (this.#endMark - this.#firstMarkId > this.#maxMarks) this.#evictMark();
+  /** Adds a tick to row `id`, in `slot`. */
+  #tick(id: number, slot: number, time: number): void {
+    if (this.#endTick - this.#firstTickId === this.#tickCapacity) this.#growTicks();
+    const tick = this.#endTick++;
+    const tickSlot = this.#tickAt(tick);
+    this.#tickTime[tickSlot] = time;
+    this.#tickRow[tickSlot] = id;
+    this.#tickNext[tickSlot] = NONE;
+    const last = this.#lastTick[slot]!;
+    if (last === NONE) this.#firstTick[slot] = tick;
+    else this.#tickNext[this.#tickAt(last)] = tick;
+    this.#lastTick[slot] = tick;
+    if (this.#endTick - this.#firstTickId > this.#maxTicks) this.#evictTick();
   }
 
   #evictRow(): void {
     const id = this.#firstRow;
     const slot = this.#at(id);
-    this.#bySerial[this.#frame[slot]!]!.remove(this.#serial[slot]!, id);
+    this.#bySerial[this.#stream[slot]!]!.remove(this.#serial[slot]!, id);
     if (++this.#firstRow - this.#rowBase === this.#capacity) this.#rowBase = this.#firstRow;
     this.#groups[this.#type[slot]!]!.evicted(id, this.#firstRow);
     this.#bundle[slot] = undefined;
@@ -415,19 +415,19 @@ export class Lifelines {
     this.evictedRows++;
   }
 
-  #evictMark(): void {
-    const mark = this.#firstMarkId;
-    const markSlot = this.#markAt(mark);
-    if (++this.#firstMarkId - this.#markBase === this.#markCapacity) this.#markBase = this.#firstMarkId;
-    const row = this.#markRow[markSlot]!;
-    // The oldest mark of all is the oldest of its row: it is the head of that row's chain.
+  #evictTick(): void {
+    const tick = this.#firstTickId;
+    const tickSlot = this.#tickAt(tick);
+    if (++this.#firstTickId - this.#tickBase === this.#tickCapacity) this.#tickBase = this.#firstTickId;
+    const row = this.#tickRow[tickSlot]!;
+    // The oldest tick of all is the oldest of its row: it is the head of that row's chain.
     if (row >= this.#firstRow) {
       const slot = this.#at(row);
-      const next = this.#markNext[markSlot]!;
-      this.#firstMark[slot] = next;
-      if (next === NONE) this.#lastMark[slot] = NONE;
+      const next = this.#tickNext[tickSlot]!;
+      this.#firstTick[slot] = next;
+      if (next === NONE) this.#lastTick[slot] = NONE;
     }
-    this.evictedMarks++;
+    this.evictedTicks++;
   }
 
   /**
@@ -438,13 +438,13 @@ export class Lifelines {
     const capacity = Math.min(this.#capacity * 2, this.#maxRows + 1);
     this.#serial = grown(this.#serial, capacity);
     this.#type = grown(this.#type, capacity);
-    this.#frame = grown(this.#frame, capacity);
+    this.#stream = grown(this.#stream, capacity);
     this.#created = grown(this.#created, capacity);
     this.#detached = grown(this.#detached, capacity);
     this.#destroyed = grown(this.#destroyed, capacity);
     this.#released = grown(this.#released, capacity);
-    this.#firstMark = grown(this.#firstMark, capacity);
-    this.#lastMark = grown(this.#lastMark, capacity);
+    this.#firstTick = grown(this.#firstTick, capacity);
+    this.#lastTick = grown(this.#lastTick, capacity);
     this.#detachEntry = grown(this.#detachEntry, capacity);
     this.#releaseEntry = grown(this.#releaseEntry, capacity);
     this.#history = grown(this.#history, capacity);
@@ -452,13 +452,13 @@ export class Lifelines {
     this.#capacity = capacity;
   }
 
-  /** As #grow, for marks. */
-  #growMarks(): void {
-    const capacity = Math.min(this.#markCapacity * 2, this.#maxMarks + 1);
-    this.#markTime = grown(this.#markTime, capacity);
-    this.#markRow = grown(this.#markRow, capacity);
-    this.#markNext = grown(this.#markNext, capacity);
-    this.#markCapacity = capacity;
+  /** As #grow, for ticks. */
+  #growTicks(): void {
+    const capacity = Math.min(this.#tickCapacity * 2, this.#maxTicks + 1);
+    this.#tickTime = grown(this.#tickTime, capacity);
+    this.#tickRow = grown(this.#tickRow, capacity);
+    this.#tickNext = grown(this.#tickNext, capacity);
+    this.#tickCapacity = capacity;
   }
 }
 
@@ -471,8 +471,8 @@ function roomFor(bound: number): number {
 }
 
 /**
- * The row ids of one type, ordered by (serial, frame). Rows arrive in serial order within a
- * frame, so appending keeps the order unless frames interleave; then the list is sorted when
+ * The row ids of one type, ordered by (serial, stream). Rows arrive in serial order within a
+ * stream, so appending keeps the order unless streams interleave; then the list is sorted when
  * next read. Evicted rows usually sit at the front (they are the oldest); any that do not are
  * filtered out when next read.
  */
@@ -485,17 +485,17 @@ class TypeRows {
   /** Evicted ids still in the list somewhere after the head. */
   #stale = 0;
   #lastSerial = -Infinity;
-  #lastFrame = -1;
+  #lastStream = -1;
 
   /** `maxRows`: most rows kept at once. */
   constructor(maxRows: number) {
     this.#maxCapacity = roomFor(maxRows);
   }
 
-  push(id: number, serial: number, frame: number): void {
-    if (serial < this.#lastSerial || (serial === this.#lastSerial && frame < this.#lastFrame)) this.#sorted = false;
+  push(id: number, serial: number, stream: number): void {
+    if (serial < this.#lastSerial || (serial === this.#lastSerial && stream < this.#lastStream)) this.#sorted = false;
     this.#lastSerial = serial;
-    this.#lastFrame = frame;
+    this.#lastStream = stream;
     if (this.#end === this.#ids.length) {
       const kept = this.#end - this.#head;
       // Doubles up to room for the bound and a quarter, then compacts; past it only while stale ids fill it.
@@ -515,15 +515,15 @@ class TypeRows {
     else if (++this.#stale * 2 > this.#end - this.#head) this.#dropStale(firstRow);
   }
 
-  view(firstRow: number, serialOf: (id: number) => number, frameOf: (id: number) => number): Float64Array {
+  view(firstRow: number, serialOf: (id: number) => number, streamOf: (id: number) => number): Float64Array {
     if (this.#stale > 0) this.#dropStale(firstRow);
     const ids = this.#ids.subarray(this.#head, this.#end);
     if (!this.#sorted) {
-      ids.sort((a, b) => serialOf(a) - serialOf(b) || frameOf(a) - frameOf(b));
+      ids.sort((a, b) => serialOf(a) - serialOf(b) || streamOf(a) - streamOf(b));
       this.#sorted = true;
       const last = ids.length > 0 ? ids[ids.length - 1]! : NONE;
       this.#lastSerial = last === NONE ? -Infinity : serialOf(last);
-      this.#lastFrame = last === NONE ? -1 : frameOf(last);
+      this.#lastStream = last === NONE ? -1 : streamOf(last);
     }
     return ids;
   }

@@ -2,15 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkRecording, RECORDING_VERSION } from '../../agent/protocol/recording.js';
-import { MAX_KEPT_MESSAGES_PER_FRAME } from './kept-messages.js';
-import { MAX_IMPORTED_SESSIONS, NO_TAB, PanelStore } from './panel-store.js';
+import { MAX_KEPT_MESSAGES_PER_STREAM } from './kept-messages.js';
+import { NO_TAB, PanelStore } from './panel-store.js';
+import { MAX_IMPORTED_SESSIONS } from './imported-sessions.js';
 import type { Session } from './session.js';
 import { eventBatch, hello as helloMessage, relay as relayMessage, type TestEvent } from '../../extension/test-support/messages.js';
+import { ViewState } from '../views/shared/view-state.js';
 
 const TAB = 7;
 
-function makeStore(tabId = TAB): PanelStore {
-  return new PanelStore(tabId, () => {});
+function makeStore(tabId = TAB): ViewState {
+  return new ViewState(new PanelStore(tabId, () => {}));
 }
 
 const batch = (session: string, seq: number, events: TestEvent[], { frame = 'f1', dropped = 0 } = {}): AgentBatch =>
@@ -24,20 +26,21 @@ function counts(session: Session | undefined): Record<string, { live: number; cr
 }
 
 /** A live session s1: a top frame and an iframe, with every kind of event, and a repeated hello. */
-function liveStore(): PanelStore {
-  const store = makeStore();
+function liveStore(): ViewState {
+  const view = makeStore();
+  const store = view.store;
   store.receive(relay(hello('s1', 'http://app.test/')));
   store.receive(relay(hello('s1', 'http://app.test/frame', { frame: 'f2', time: 1_010 }), 3));
   store.receive(relay(batch('s1', 1, [['attached', 1, 'Widget'], ['attached', 2, 'Widget'], ['attached', 3, 'Store', '{"a":1}']])));
   store.receive(relay(batch('s1', 1, [['attached', 1, 'Ad']], { frame: 'f2' }), 3));
   store.receive(relay(hello('s1', 'http://app.test/')));
   store.receive(relay(batch('s1', 2, [['detached', 1, 'Widget'], ['destroyed', 2, 'Widget'], ['updated', 3, 'Store', '{"a":2}']], { dropped: 2 })));
-  return store;
+  return view;
 }
 
 test('export then import gives the same counts, per type, in a new session marked imported', () => {
-  const live = liveStore();
-  const recording = live.exportSession(undefined, Date.UTC(2026, 10, 24));
+  const liveView = liveStore();
+  const recording = liveView.exportSession(undefined, Date.UTC(2026, 10, 24));
   assert.ok(recording);
   assert.equal(recording.createdAt, '2026-11-24T00:00:00.000Z');
   const checked = checkRecording(JSON.parse(JSON.stringify(recording)));
@@ -49,31 +52,33 @@ test('export then import gives the same counts, per type, in a new session marke
   ]);
   assert.equal(recording.notes, undefined);
 
-  const viewer = makeStore(NO_TAB);
+  const viewerView = makeStore(NO_TAB);
+  const viewer = viewerView.store;
   assert.equal(viewer.connection, 'offline');
-  assert.equal(viewer.importRecording(JSON.stringify(recording), 'rec.json'), true);
-  assert.equal(viewer.importError, null);
-  const imported = viewer.selected;
-  assert.deepEqual(counts(imported), counts(live.selected));
+  assert.equal(viewerView.importRecording(JSON.stringify(recording), 'rec.json'), true);
+  assert.equal(viewerView.importError, null);
+  const imported = viewerView.selected;
+  assert.deepEqual(counts(imported), counts(liveView.selected));
   assert.deepEqual(imported?.imported?.file, 'rec.json');
   assert.equal(imported?.url, 'http://app.test/');
   assert.equal(imported?.hasTopFrame, true);
-  assert.equal(imported?.events, live.selected?.events);
-  assert.equal(viewer.totalEvents, live.totalEvents);
-  assert.equal(viewer.drops.agentEvents, 2);
+  assert.equal(imported?.events, liveView.selected?.events);
+  assert.equal(viewerView.totalEvents, liveView.totalEvents);
+  assert.equal(viewerView.drops.agentEvents, 2);
 
   // Exporting the imported session gives the same messages back.
-  const again = viewer.exportSession();
+  const again = viewerView.exportSession();
   assert.deepEqual(again?.sessions, recording.sessions);
 });
 
 test('imported sessions stay apart from live ones: live messages never feed them, and the view stays on the import', () => {
-  const store = liveStore();
-  const before = counts(store.selected);
-  const recording = store.exportSession()!;
-  assert.equal(store.importRecording(JSON.stringify(recording), 'same-session.json'), true);
+  const view = liveStore();
+  const store = view.store;
+  const before = counts(view.selected);
+  const recording = view.exportSession()!;
+  assert.equal(view.importRecording(JSON.stringify(recording), 'same-session.json'), true);
   assert.equal(store.sessions.length, 2);
-  const imported = store.selected!;
+  const imported = view.selected!;
   assert.notEqual(imported.id, 's1');
   assert.deepEqual(store.have(), [
     { session: 's1', frame: 'f1', seq: 2 },
@@ -83,18 +88,19 @@ test('imported sessions stay apart from live ones: live messages never feed them
   // More of the live session, and a new page load: neither changes the import nor takes the view.
   store.receive(relay(batch('s1', 3, [['attached', 9, 'Widget']])));
   store.receive(relay(hello('s2', 'http://app.test/')));
-  assert.equal(store.selected, imported);
+  assert.equal(view.selected, imported);
   assert.deepEqual(counts(imported), before);
-  store.select('s1');
-  assert.equal(counts(store.selected)['Widget']?.created, 3);
+  view.select('s1');
+  assert.equal(counts(view.selected)['Widget']?.created, 3);
   // Live events only: the import's 7 are not added.
-  assert.equal(store.totalEvents, 8);
+  assert.equal(view.totalEvents, 8);
   assert.equal(imported.events, 7);
 });
 
 test('a file of another version, broken JSON, or not a recording gives a clear error and changes nothing', () => {
-  const store = liveStore();
-  const good = store.exportSession()!;
+  const view = liveStore();
+  const store = view.store;
+  const good = view.exportSession()!;
   const cases: [text: string, error: RegExp][] = [
     [JSON.stringify({ ...good, version: 1 }), /^This file is a Trackables recording of version 1; this panel reads versions 2 and 3 \(3 is the newest\)$/],
     ['{"format": "trackables-recording", "version": 2,', /^Broken file: JSON parse error: /],
@@ -105,18 +111,19 @@ test('a file of another version, broken JSON, or not a recording gives a clear e
   ];
   for (const [text, error] of cases) {
     const sessions = store.sessions;
-    const selected = store.selected;
-    assert.equal(store.importRecording(text, 'bad.json'), false);
-    assert.match(store.importError ?? '', error);
+    const selected = view.selected;
+    assert.equal(view.importRecording(text, 'bad.json'), false);
+    assert.match(view.importError ?? '', error);
     assert.deepEqual(store.sessions, sessions);
-    assert.equal(store.selected, selected);
+    assert.equal(view.selected, selected);
   }
-  assert.equal(store.importRecording(JSON.stringify(good), 'good.json'), true);
-  assert.equal(store.importError, null, 'a successful import clears the error');
+  assert.equal(view.importRecording(JSON.stringify(good), 'good.json'), true);
+  assert.equal(view.importError, null, 'a successful import clears the error');
 });
 
 test('a recording of another tool without frame ids: its first frame is the top frame', () => {
-  const store = makeStore(NO_TAB);
+  const view = makeStore(NO_TAB);
+  const store = view.store;
   const recording = {
     format: 'trackables-recording',
     version: RECORDING_VERSION,
@@ -128,22 +135,23 @@ test('a recording of another tool without frame ids: its first frame is the top 
       { session: 'a', frame: 'ad', url: 'http://ads.test/', startedAt: 1_001, messages: [batch('a', 2, [['attached', 2, 'W']], { frame: 'ad' })] },
     ],
   };
-  assert.equal(store.importRecording(JSON.stringify(recording), 'pw.json'), true);
-  const session = store.selected!;
-  assert.deepEqual([...session.frames.values()].map((frame) => [frame.frameId, frame.url]), [[0, 'http://app.test/'], [1, 'http://ads.test/']]);
+  assert.equal(view.importRecording(JSON.stringify(recording), 'pw.json'), true);
+  const session = view.selected!;
+  assert.deepEqual([...session.streams.values()].map((frame) => [frame.frameId, frame.url]), [[0, 'http://app.test/'], [1, 'http://ads.test/']]);
   assert.equal(session.url, 'http://app.test/', 'the URL comes from the entry when no hello was recorded');
   // The ad frame's first batch is seq 2: one batch missing, shown in the import's drops only.
-  assert.equal(store.drops.gaps, 1);
+  assert.equal(view.drops.gaps, 1);
 });
 
 test('kept messages are bounded; an export of a session that lost its start says so', () => {
-  const store = makeStore();
+  const view = makeStore();
+  const store = view.store;
   store.receive(relay(hello('s1', 'http://app.test/')));
-  const total = MAX_KEPT_MESSAGES_PER_FRAME + 10;
+  const total = MAX_KEPT_MESSAGES_PER_STREAM + 10;
   for (let seq = 1; seq <= total; seq++) store.receive(relay(batch('s1', seq, [['attached', seq, 'W']])));
-  const recording = store.exportSession()!;
+  const recording = view.exportSession()!;
   const [entry] = recording.sessions;
-  assert.equal(entry?.messages.length, MAX_KEPT_MESSAGES_PER_FRAME);
+  assert.equal(entry?.messages.length, MAX_KEPT_MESSAGES_PER_STREAM);
   // The hello and the first ten batches went.
   assert.equal(entry?.evictedMessages, 11);
   assert.equal(entry?.evictedEvents, 10);
@@ -152,7 +160,8 @@ test('kept messages are bounded; an export of a session that lost its start says
 });
 
 test('imported sessions are bounded apart from live ones: the earliest imported go first', () => {
-  const store = makeStore(NO_TAB);
+  const view = makeStore(NO_TAB);
+  const store = view.store;
   const one = (session: string) => ({
     format: 'trackables-recording',
     version: RECORDING_VERSION,
@@ -160,14 +169,15 @@ test('imported sessions are bounded apart from live ones: the earliest imported 
     tool: 'test',
     sessions: [{ session, frame: 'f1', url: '', startedAt: 1_000, messages: [batch(session, 1, [['attached', 1, 'W']])] }],
   });
-  for (let index = 0; index <= MAX_IMPORTED_SESSIONS; index++) assert.equal(store.importRecording(JSON.stringify(one(`s${index}`)), `${index}.json`), true);
+  for (let index = 0; index <= MAX_IMPORTED_SESSIONS; index++) assert.equal(view.importRecording(JSON.stringify(one(`s${index}`)), `${index}.json`), true);
   assert.equal(store.sessions.length, MAX_IMPORTED_SESSIONS);
   assert.ok(!store.sessions.some((session) => session.agentSession === 's0'));
-  assert.equal(store.importNotice, null);
+  assert.equal(view.importNotice, null);
 });
 
 test('a recording of more sessions than the imported list keeps (Export all of a full panel): the newest are listed, and a notice says what was left out', () => {
-  const store = makeStore(NO_TAB);
+  const view = makeStore(NO_TAB);
+  const store = view.store;
   const entry = (session: string, startedAt: number) => ({
     session,
     frame: 'f1',
@@ -178,26 +188,27 @@ test('a recording of more sessions than the imported list keeps (Export all of a
   // Start times in no particular order: the newest by start time are kept, not the file's last.
   const sessions = Array.from({ length: MAX_IMPORTED_SESSIONS + 3 }, (_, i) => entry(`x${i}`, 1_000 + ((i * 7) % (MAX_IMPORTED_SESSIONS + 3)) * 1_000));
   const many = { format: 'trackables-recording', version: RECORDING_VERSION, createdAt: '', tool: 'test', sessions };
-  assert.equal(store.importRecording(JSON.stringify(many), 'many.json'), true);
-  assert.equal(store.importError, null);
+  assert.equal(view.importRecording(JSON.stringify(many), 'many.json'), true);
+  assert.equal(view.importError, null);
   assert.equal(store.sessions.length, MAX_IMPORTED_SESSIONS);
   const newest = [...sessions].sort((a, b) => b.startedAt - a.startedAt).slice(0, MAX_IMPORTED_SESSIONS);
   assert.deepEqual(
     store.sessions.map((session) => session.agentSession).sort(),
     newest.map((s) => s.session).sort(),
   );
-  assert.equal(store.importNotice, `The recording many.json holds ${MAX_IMPORTED_SESSIONS + 3} sessions; the panel lists at most ${MAX_IMPORTED_SESSIONS} imported: the ${MAX_IMPORTED_SESSIONS} newest are listed, the 3 older left out`);
+  assert.equal(view.importNotice, `The recording many.json holds ${MAX_IMPORTED_SESSIONS + 3} sessions; the panel lists at most ${MAX_IMPORTED_SESSIONS} imported: the ${MAX_IMPORTED_SESSIONS} newest are listed, the 3 older left out`);
   // The next import, taken whole, clears it.
-  assert.equal(store.importRecording(JSON.stringify({ ...many, sessions: [entry('y', 99_000)] }), 'one.json'), true);
-  assert.equal(store.importNotice, null);
+  assert.equal(view.importRecording(JSON.stringify({ ...many, sessions: [entry('y', 99_000)] }), 'one.json'), true);
+  assert.equal(view.importNotice, null);
 });
 
 test('export all writes every listed session; importing it lists each apart again with the same counts', () => {
-  const store = liveStore();
+  const view = liveStore();
+  const store = view.store;
   store.receive(relay(hello('s2', 'http://app.test/', { time: 5_000 })));
   store.receive(relay(batch('s2', 1, [['attached', 1, 'Store'], ['attached', 2, 'Store']])));
   // An imported copy of s1 has the same agent session id as the live s1.
-  assert.equal(store.importRecording(JSON.stringify(store.exportSession('s1')), 's1.json'), true);
+  assert.equal(view.importRecording(JSON.stringify(view.exportSession('s1')), 's1.json'), true);
   const listed = store.sessions;
   assert.equal(listed.length, 3);
 
@@ -217,10 +228,11 @@ test('export all writes every listed session; importing it lists each apart agai
     ],
   );
   const importedEntries = all.sessions.filter((entry) => entry.panelSession?.startsWith('import-'));
-  assert.deepEqual(importedEntries.map((entry) => entry.messages), store.exportSession('s1')!.sessions.map((entry) => entry.messages));
+  assert.deepEqual(importedEntries.map((entry) => entry.messages), view.exportSession('s1')!.sessions.map((entry) => entry.messages));
 
-  const viewer = makeStore(NO_TAB);
-  assert.equal(viewer.importRecording(JSON.stringify(all), 'all.json'), true);
+  const viewerView = makeStore(NO_TAB);
+  const viewer = viewerView.store;
+  assert.equal(viewerView.importRecording(JSON.stringify(all), 'all.json'), true);
   const back = viewer.sessions;
   assert.equal(back.length, 3);
   assert.deepEqual(
@@ -228,10 +240,10 @@ test('export all writes every listed session; importing it lists each apart agai
     listed.map((session) => [session.agentSession, session.startTime, session.events, counts(session)]),
   );
   assert.ok(back.every((session) => session.imported?.file === 'all.json'));
-  assert.equal(viewer.selected, back[0], 'the newest session is shown');
+  assert.equal(viewerView.selected, back[0], 'the newest session is shown');
 });
 
 test('export all of a store with no session is null; a shown-session export carries no panelSession', () => {
-  assert.equal(makeStore().exportAll(), null);
+  assert.equal(makeStore().store.exportAll(), null);
   assert.ok(liveStore().exportSession()!.sessions.every((entry) => !('panelSession' in entry)));
 });

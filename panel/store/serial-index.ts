@@ -5,7 +5,7 @@ const NONE = -1;
 const INITIAL_CAPACITY = 256;
 
 /**
- * One frame's serial → row id index, for rows added with increasing ids and removed oldest
+ * One stream's serial → row id index, for rows added with increasing ids and removed oldest
  * first. The agent numbers its instances in increasing order, so a new row's serial is almost
  * always above every serial before: those are appended to two typed arrays and found by binary
  * search, and removing the oldest moves a head. No Map operation and no allocation per event,
@@ -24,7 +24,7 @@ export class SerialIndex {
   #end = 0;
   /** The highest serial ever appended, kept after it is removed, so the arrays only ever rise. */
   #last = -Infinity;
-  /** Made on the first serial out of order: most frames never have one. */
+  /** Made on the first serial out of order: most streams never have one. */
   #late: Map<number, number> | undefined;
 
   /** `maxRows`: most rows indexed at once. */
@@ -63,7 +63,7 @@ export class SerialIndex {
     const serials = this.#serials;
     let low = this.#head;
     let high = this.#end - 1;
-    // Serials within a frame are usually consecutive: first try where it sits if there is no gap.
+    // Serials within a stream are usually consecutive: first try where it sits if there is no gap.
     const guess = high - (this.#last - serial);
     if (guess >= low && serials[guess] === serial) return this.#ids[guess]!;
     while (low <= high) {

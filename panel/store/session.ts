@@ -19,9 +19,9 @@ export interface TypeStats extends TypeCounts {
  * One agent stream within a session: a window (realm) running the agent, or one of several
  * copies of the agent running in the same window (they share the window's session).
  */
-export interface FrameInfo {
-  /** The agent's frame (stream) id. */
-  readonly frame: string;
+export interface StreamInfo {
+  /** The agent's stream id (the `frame` field of its messages). */
+  readonly stream: string;
   /** Chrome's frame id: 0 for the top frame. */
   readonly frameId: number;
   url: string | undefined;
@@ -66,7 +66,8 @@ export class Session {
   readonly id: string;
   /** Epoch ms: the agent's start, or until its hello is seen, its first batch. */
   startTime: number;
-  readonly frames = new Map<string, FrameInfo>();
+  /** By stream id. */
+  readonly streams = new Map<string, StreamInfo>();
   readonly types = new Map<string, TypeStats>();
   readonly series = new LiveSeries();
   /** Live counts right after each garbage collection the events reveal, for leak suspects. */
@@ -95,26 +96,26 @@ export class Session {
   }
 
   get hasTopFrame(): boolean {
-    for (const frame of this.frames.values()) if (frame.frameId === 0) return true;
+    for (const stream of this.streams.values()) if (stream.frameId === 0) return true;
     return false;
   }
 
-  /** The top frame's URL, else any frame's. */
+  /** The top frame's URL, else any stream's. */
   get url(): string | undefined {
     let url: string | undefined;
-    for (const frame of this.frames.values()) {
-      if (frame.frameId === 0 && frame.url !== undefined) return frame.url;
-      url ??= frame.url;
+    for (const stream of this.streams.values()) {
+      if (stream.frameId === 0 && stream.url !== undefined) return stream.url;
+      url ??= stream.url;
     }
     return url;
   }
 
-  /** The frame a message came from, added on first sight. */
-  frame(frame: string, origin: Origin): FrameInfo {
-    let info = this.frames.get(frame);
+  /** The stream a message came from, added on first sight. */
+  stream(id: string, origin: Origin): StreamInfo {
+    let info = this.streams.get(id);
     if (info === undefined) {
       info = {
-        frame,
+        stream: id,
         frameId: origin.frameId,
         url: undefined,
         lastSeq: 0,
@@ -123,15 +124,15 @@ export class Session {
         receivedEvents: 0,
         baseline: null,
       };
-      this.frames.set(frame, info);
+      this.streams.set(id, info);
     }
     return info;
   }
 
-  hello(frame: FrameInfo, hello: AgentHello): void {
+  hello(stream: StreamInfo, hello: AgentHello): void {
     // The agent repeats its hello on every relay handshake with the same content: one is kept.
-    if (frame.url === undefined) frame.kept.push(hello);
-    frame.url = hello.url;
+    if (stream.url === undefined) stream.kept.push(hello);
+    stream.url = hello.url;
     this.startTime = Math.min(this.startTime, hello.time);
   }
 
@@ -141,28 +142,28 @@ export class Session {
    * DevTools listened, history the worker evicted. Stale totals (older than a batch already
    * applied) change nothing. Returns whether they were taken.
    */
-  applyTotals(frame: FrameInfo, totals: AgentTotals): boolean {
-    if (totals.seq < frame.lastSeq) return false;
+  applyTotals(stream: StreamInfo, totals: AgentTotals): boolean {
+    if (totals.seq < stream.lastSeq) return false;
     const taken = new Set<number>();
     for (const { type, live, created, retired } of totals.types) {
       const index = this.lifelines.typeIndex(type);
       taken.add(index);
-      this.#setShare(frame, index, live, created, retired);
+      this.#setShare(stream, index, live, created, retired);
     }
-    frame.counts.forEach((_, index) => {
-      if (!taken.has(index)) this.#setShare(frame, index, 0, 0, 0);
+    stream.counts.forEach((_, index) => {
+      if (!taken.has(index)) this.#setShare(stream, index, 0, 0, 0);
     });
-    frame.lastSeq = totals.seq;
-    frame.baseline = { totals, received: frame.receivedEvents };
+    stream.lastSeq = totals.seq;
+    stream.baseline = { totals, received: stream.receivedEvents };
     // Exported with the batches, so an import whose start was evicted still counts right.
-    frame.kept.push(totals);
+    stream.kept.push(totals);
     this.startTime = Math.min(this.startTime, totals.time);
     this.series.sample(totals.time, this.types);
     return true;
   }
 
-  #setShare(frame: FrameInfo, index: number, live: number, created: number, retired: number): void {
-    const share = (frame.counts[index] ??= zeroCounts());
+  #setShare(stream: StreamInfo, index: number, live: number, created: number, retired: number): void {
+    const share = (stream.counts[index] ??= zeroCounts());
     const row = (this.#byTypeIndex[index] ??= this.#row(this.lifelines.typeNames[index]!));
     row.live += live - share.live;
     row.created += created - share.created;
@@ -180,7 +181,7 @@ export class Session {
   partialDetail(): PartialDetail | null {
     let missedEvents = 0;
     let droppedByAgent = 0;
-    for (const { baseline } of this.frames.values()) {
+    for (const { baseline } of this.streams.values()) {
       if (baseline === null) continue;
       const missed = Math.max(0, baseline.totals.events - baseline.received);
       missedEvents += missed;
@@ -189,11 +190,16 @@ export class Session {
     return missedEvents === 0 ? null : { missedEvents, droppedByAgent };
   }
 
-  /** Applies a batch already known to be new (dedupe is the caller's job). */
-  applyBatch(frame: FrameInfo, batch: AgentBatch): void {
+  /**
+   * Applies a batch already known to be new (dedupe is the caller's job). Its events were walked
+   * by the worker (or a recording's check); should one still break (no type name at its index, no
+   * time, a serial below 1), this throws before that event changes anything, for the caller to
+   * count the batch invalid.
+   */
+  applyBatch(stream: StreamInfo, batch: AgentBatch): void {
     const lifelines = this.lifelines;
-    const lane = lifelines.frameIndex(frame.frame);
-    const shares = frame.counts;
+    const streamIndex = lifelines.streamIndex(stream.stream);
+    const shares = stream.counts;
     let typeIndex = 0;
     let row: TypeStats | undefined;
     let share: TypeCounts | undefined;
@@ -202,8 +208,10 @@ export class Session {
     let attaches = 0;
     let collectedAt: number | undefined;
     forEachEvent(batch, (op, serial, type, time, bundle) => {
+      if (!(serial >= 1) || time !== time) throw new Error(`batch ${batch.seq}: event with serial ${serial} at time ${time}`);
       // Events often come in runs of one type: skip the lookup for the rest of a run.
       if (type !== lastType || row === undefined) {
+        if (type === undefined) throw new Error(`batch ${batch.seq}: an event's type name is not in its strings`);
         typeIndex = lifelines.typeIndex(type);
         row = this.#byTypeIndex[typeIndex] ??= this.#row(type);
         share = shares[typeIndex] ??= zeroCounts();
@@ -216,33 +224,33 @@ export class Session {
         case Op.attached:
           attaches++;
           if (row.live > row.peak) row.peak = row.live;
-          lifelines.attached(lane, serial, typeIndex, time, bundle);
+          lifelines.attached(streamIndex, serial, typeIndex, time, bundle);
           break;
         case Op.detached:
-          lifelines.detached(lane, serial, time);
+          lifelines.detached(streamIndex, serial, time);
           break;
         case Op.updated:
-          if (isRelease(op, bundle)) lifelines.released(lane, serial, time);
-          else lifelines.updated(lane, serial, time, bundle);
+          if (isRelease(op, bundle)) lifelines.released(streamIndex, serial, time);
+          else lifelines.updated(streamIndex, serial, time, bundle);
           break;
         case Op.destroyed:
           collectedAt ??= time;
-          lifelines.destroyed(lane, serial, time);
+          lifelines.destroyed(streamIndex, serial, time);
           break;
       }
     });
     this.attaches += attaches;
-    frame.lastSeq = batch.seq;
-    frame.kept.push(batch);
-    frame.receivedEvents += batch.events;
+    stream.lastSeq = batch.seq;
+    stream.kept.push(batch);
+    stream.receivedEvents += batch.events;
     this.events += batch.events;
     this.series.sample(lastTime, this.types);
     if (collectedAt !== undefined) this.collections.collected(collectedAt, this.attaches, this.types);
   }
 
-  /** The kept instance `serial` of `frame`, if any. */
-  instance(frame: string, serial: number): InstanceRecord | undefined {
-    return this.lifelines.record(frame, serial);
+  /** The kept instance `serial` of stream `stream`, if any. */
+  instance(stream: string, serial: number): InstanceRecord | undefined {
+    return this.lifelines.record(stream, serial);
   }
 
   /** Kept instances of `type` still attached and not destroyed, oldest first, as `lifelines` row ids. */
@@ -255,7 +263,7 @@ export class Session {
     for (let i = 0; i < rows.length; i++) {
       const id = rows[i]!;
       if (!Number.isNaN(lifelines.detachedAt(id)) || !Number.isNaN(lifelines.destroyedAt(id))) continue;
-      // Rows are listed by serial; ids, in arrival order, differ only where frames interleave.
+      // Rows are listed by serial; ids, in arrival order, differ only where streams interleave.
       if (live.length > 0 && id < live[live.length - 1]!) ordered = false;
       live.push(id);
     }

@@ -1,7 +1,7 @@
 // Shell and shared styles first: each feature's stylesheet, imported by its view, overrides them.
 import './panel.css';
 import { useLayoutEffect, useState, type KeyboardEvent } from 'react';
-import { NO_TAB, type PanelStore } from '../store/panel-store.js';
+import { countsOf, NO_TAB, type PanelStore } from '../store/panel-store.js';
 import type { Session } from '../store/session.js';
 import { BundleInspector } from './inspector/bundle-inspector.js';
 import { CollectGarbage } from './shared/collect-garbage.js';
@@ -17,9 +17,10 @@ import { SessionPicker } from './shared/session-picker.js';
 import { StatusBar } from './shared/status-bar.js';
 import { useTheme } from './shared/theme.js';
 import { Timeline } from './timeline/timeline.js';
-import { DEFAULT_SORT, type Sort } from './types/type-rows.js';
+import { DEFAULT_SORT, type TypeSort } from './types/type-rows.js';
 import { TypeTable } from './types/type-table.js';
-import { useStore } from './shared/use-store.js';
+import { useTopics } from './shared/use-topics.js';
+import type { ViewState } from './shared/view-state.js';
 import type { Theme } from './shared/theme.js';
 
 const VIEWS = [
@@ -28,16 +29,21 @@ const VIEWS = [
   { id: 'leaks', label: 'Leak suspects' },
   { id: 'compare', label: 'Compare' },
 ] as const;
-type View = (typeof VIEWS)[number]['id'];
+type Tab = (typeof VIEWS)[number]['id'];
 
-/** The panel (and the viewer): session picker and tools, views, status bar; recording files can be dropped anywhere. */
-export function App({ store }: { store: PanelStore }) {
-  useStore(store);
+/**
+ * The panel (and the viewer): session picker and tools, views, status bar; recording files can be
+ * dropped anywhere. Renders again only when the shown session changes: each part below
+ * subscribes to what it reads.
+ */
+export function App({ view }: { view: ViewState }) {
+  useTopics(view, ['selection']);
+  const store = view.store;
   const theme = useTheme();
   const [capabilities, askAgain] = useCapabilities();
   const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
-  const [view, setView] = useState<View>('types');
+  const [sort, setSort] = useState<TypeSort>(DEFAULT_SORT);
+  const [tab, setTab] = useState<Tab>('types');
   const [selectedType, setSelectedType] = useState<string | null>(null);
   const [compare, setCompare] = useState(INITIAL_COMPARE_STATE);
   // A layout effect runs before the chart's effect, which reads the theme's colours.
@@ -45,13 +51,13 @@ export function App({ store }: { store: PanelStore }) {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  const session = store.selected;
+  const session = view.selected;
   return (
-    <div className="app" {...fileDropTarget(store)}>
+    <div className="app" {...fileDropTarget(view)}>
       <header className="toolbar">
         {session !== undefined && (
           <>
-            <SessionPicker store={store} />
+            <SessionPicker view={view} />
             <input
               type="search"
               className="filter"
@@ -60,69 +66,79 @@ export function App({ store }: { store: PanelStore }) {
               value={filter}
               onChange={(event) => setFilter(event.target.value)}
             />
-            <button type="button" onClick={() => store.mark()} title="Make the current live counts the baseline of the Δ column">
-              Mark
-            </button>
-            {session.mark !== null && <span className="muted">Marked at {new Date(session.mark.time).toLocaleTimeString()}</span>}
+            <MarkButton store={store} session={session} />
             {store.tabId !== NO_TAB && session.imported === null && <CollectGarbage tabId={store.tabId} debuggerPermission={capabilities?.debuggerPermission ?? true} />}
           </>
         )}
-        <RecordingControls store={store} />
+        <RecordingControls view={view} />
       </header>
-      <ImportError store={store} />
+      <ImportError view={view} />
       {store.tabId !== NO_TAB && capabilities?.allSites === false && <HostAccessBanner onGranted={askAgain} />}
       {session === undefined ? (
-        <EmptyState viewer={store.connection === 'offline'} />
+        <EmptyState viewer={store.tabId === NO_TAB} />
       ) : (
         <main className="content">
-          <ViewTabs view={view} onView={setView} />
-          {view === 'types' ? (
+          <ViewTabs tab={tab} onTab={setTab} />
+          {tab === 'types' ? (
             <div className="view" role="tabpanel" id="view-types" aria-labelledby="tab-types">
               <LiveChart store={store} session={session} theme={theme} />
               <div className="split">
-                <TypeTable session={session} filter={filter} sort={sort} onSort={setSort} selectedType={selectedType} onSelectType={setSelectedType} />
-                {selectedType !== null && <Details store={store} session={session} type={selectedType} theme={theme} />}
+                <TypeTable store={store} session={session} filter={filter} sort={sort} onSort={setSort} selectedType={selectedType} onSelectType={setSelectedType} />
+                {selectedType !== null && <Details view={view} session={session} type={selectedType} theme={theme} />}
               </div>
             </div>
-          ) : view === 'timeline' ? (
+          ) : tab === 'timeline' ? (
             <div className="view split" role="tabpanel" id="view-timeline" aria-labelledby="tab-timeline">
-              <Timeline store={store} session={session} filter={filter} theme={theme} />
+              <Timeline view={view} session={session} filter={filter} theme={theme} />
               <aside className="details">
-                <BundleInspector store={store} theme={theme} />
+                <BundleInspector view={view} theme={theme} />
               </aside>
             </div>
-          ) : view === 'leaks' ? (
+          ) : tab === 'leaks' ? (
             <div className="view split" role="tabpanel" id="view-leaks" aria-labelledby="tab-leaks">
-              <LeakSuspects store={store} session={session} />
+              <LeakSuspects view={view} session={session} />
               <aside className="details">
-                <BundleInspector store={store} theme={theme} />
+                <BundleInspector view={view} theme={theme} />
               </aside>
             </div>
           ) : (
             <div className="view" role="tabpanel" id="view-compare" aria-labelledby="tab-compare">
-              <CompareView store={store} filter={filter} theme={theme} state={compare} onState={setCompare} />
+              <CompareView view={view} filter={filter} theme={theme} state={compare} onState={setCompare} />
             </div>
           )}
         </main>
       )}
-      <StatusBar store={store} />
+      <StatusBar view={view} />
     </div>
   );
 }
 
-function Details({ store, session, type, theme }: { store: PanelStore; session: Session; type: string; theme: Theme }) {
+/** "Mark", and when the shown session was marked. */
+function MarkButton({ store, session }: { store: PanelStore; session: Session }) {
+  useTopics(store, [countsOf(session.id)]);
+  return (
+    <>
+      <button type="button" onClick={() => store.mark(session.id)} title="Make the current live counts the baseline of the Δ column">
+        Mark
+      </button>
+      {session.mark !== null && <span className="muted">Marked at {new Date(session.mark.time).toLocaleTimeString()}</span>}
+    </>
+  );
+}
+
+function Details({ view, session, type, theme }: { view: ViewState; session: Session; type: string; theme: Theme }) {
   return (
     <aside className="details">
-      <InstanceList store={store} session={session} type={type} />
-      <BundleInspector store={store} theme={theme} />
+      <InstanceList view={view} session={session} type={type} />
+      <BundleInspector view={view} theme={theme} />
     </aside>
   );
 }
 
 /** WAI-ARIA tabs: arrow keys, Home and End move between tabs and show the one reached. */
-function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }) {
+function ViewTabs({ tab, onTab }: { tab: Tab; onTab: (tab: Tab) => void }) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const index = VIEWS.findIndex((entry) => entry.id === view);
+    const index = VIEWS.findIndex((entry) => entry.id === tab);
     const next =
       event.key === 'ArrowRight' ? (index + 1) % VIEWS.length
       : event.key === 'ArrowLeft' ? (index - 1 + VIEWS.length) % VIEWS.length
@@ -131,7 +147,7 @@ function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }
       : null;
     if (next === null) return;
     event.preventDefault();
-    onView(VIEWS[next]!.id);
+    onTab(VIEWS[next]!.id);
     document.getElementById(`tab-${VIEWS[next]!.id}`)?.focus();
   };
   return (
@@ -142,10 +158,10 @@ function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }
           type="button"
           role="tab"
           id={`tab-${entry.id}`}
-          aria-selected={entry.id === view}
+          aria-selected={entry.id === tab}
           aria-controls={`view-${entry.id}`}
-          tabIndex={entry.id === view ? 0 : -1}
-          onClick={() => onView(entry.id)}
+          tabIndex={entry.id === tab ? 0 : -1}
+          onClick={() => onTab(entry.id)}
         >
           {entry.label}
         </button>

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { PanelStore } from '../../store/panel-store.js';
+import { countsOf, type PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { cssColor, stepped, themedAxis } from '../shared/chart-style.js';
 import { followStore } from '../shared/follow-store.js';
@@ -29,7 +29,7 @@ interface Props {
 /**
  * The live count of one type in both compared sessions, overlaid from each session's start (uPlot),
  * so the same moment after a page load lines up. Built once per pair, type and theme; store
- * flushes only set new data.
+ * flushes that change either session's counts only set new data.
  */
 export function CompareChart({ store, baseline, target, type, theme }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
@@ -54,7 +54,7 @@ export function CompareChart({ store, baseline, target, type, theme }: Props) {
       plot,
     );
     const sync = (): void => chart.setData(uPlot.join([fromStart(baseline, type), fromStart(target, type)]));
-    return followStore(chart, plot, store, sync);
+    return followStore(chart, plot, store, [countsOf(baseline.id), countsOf(target.id)], sync);
   }, [store, baseline, target, type, theme]);
 
   return (

@@ -1,11 +1,14 @@
 import { COMPARE_COLUMNS, compareSessions, type CompareColumn, type CompareRow } from '../../store/compare.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { countsOf, type PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { CompareChart } from './compare-chart.js';
 import { describeSession } from '../shared/session-picker.js';
 import type { Theme } from '../shared/theme.js';
 import { SortHeader } from '../shared/sort-header.js';
-import { matchesFilter, sortRows, type Sort } from '../types/type-rows.js';
+import { sortRows, type Sort } from '../shared/sort.js';
+import { matchesFilter } from '../shared/type-filter.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import './compare.css';
 
 type CompareKey = 'type' | CompareColumn;
@@ -42,7 +45,7 @@ const HEADERS: Record<CompareColumn, [text: string, name: string]> = {
 };
 
 interface Props {
-  store: PanelStore;
+  view: ViewState;
   filter: string;
   theme: Theme;
   state: CompareState;
@@ -56,11 +59,14 @@ interface Props {
  * `data-col` (a CompareColumn) and the plain integer as its text, or "—" for a side the type is
  * not in (the + of a positive Δ is CSS).
  */
-export function CompareView({ store, filter, theme, state, onState }: Props) {
+export function CompareView({ view, filter, theme, state, onState }: Props) {
+  useTopics(view, ['selection', 'compare']);
+  const store = view.store;
   const { sort, selectedType } = state;
   const setSort = (next: Sort<CompareKey>) => onState({ ...state, sort: next });
   const setSelectedType = (type: string) => onState({ ...state, selectedType: type });
-  const { baseline, target } = store.compared;
+  const { baseline, target } = view.compared;
+  useTopics(store, [baseline, target].flatMap((session) => (session === undefined ? [] : [countsOf(session.id)])));
   if (baseline === undefined || target === undefined) {
     return (
       <p className="muted table-note" data-testid="compare-note">
@@ -80,7 +86,7 @@ export function CompareView({ store, filter, theme, state, onState }: Props) {
   );
   return (
     <div className="compare">
-      <ComparePickers store={store} baseline={baseline} target={target} />
+      <ComparePickers view={view} baseline={baseline} target={target} />
       <div className="table-scroll">
         <table aria-label="Comparison by type" className="types compare-table">
           <colgroup>
@@ -137,10 +143,10 @@ export function CompareView({ store, filter, theme, state, onState }: Props) {
   );
 }
 
-function ComparePickers({ store, baseline, target }: { store: PanelStore; baseline: Session; target: Session }) {
-  const sessions = store.sessions;
+function ComparePickers({ view, baseline, target }: { view: ViewState; baseline: Session; target: Session }) {
+  const sessions = view.store.sessions;
   // Both sides are picked at once: the side not changed stays as shown rather than following the default.
-  const pick = (side: 'baseline' | 'target', id: string): void => store.pickCompared({ baseline: baseline.id, target: target.id, [side]: id });
+  const pick = (side: 'baseline' | 'target', id: string): void => view.pickCompared({ baseline: baseline.id, target: target.id, [side]: id });
   const picker = (side: 'baseline' | 'target', session: Session) => (
     <label className="session-picker">
       {side === 'baseline' ? 'Baseline' : 'Target'}
@@ -156,7 +162,7 @@ function ComparePickers({ store, baseline, target }: { store: PanelStore; baseli
   return (
     <div className="compare-pickers">
       {picker('baseline', baseline)}
-      <button type="button" onClick={() => store.pickCompared({ baseline: target.id, target: baseline.id })} aria-label="Swap baseline and target" title="Swap baseline and target">
+      <button type="button" onClick={() => view.pickCompared({ baseline: target.id, target: baseline.id })} aria-label="Swap baseline and target" title="Swap baseline and target">
         Swap
       </button>
       {picker('target', target)}

@@ -1,12 +1,14 @@
 import { ObjectInspector, ObjectLabel, ObjectName, ObjectRootLabel } from 'react-inspector';
 import { parseBundle, type Preview } from '../../../agent/protocol/bundle-preview.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { lifelinesOf } from '../../store/panel-store.js';
 import type { BundleEntry } from '../../store/bundle-histories.js';
 import { bundleHistory } from '../../store/session.js';
 import { bundleChange, describeChange, PlaceholderValue, toDisplay } from '../shared/bundle-display.js';
 import { HeldBy } from './held-by.js';
 import { RevealInConsole } from './reveal-in-console.js';
 import type { Theme } from '../shared/theme.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import './inspector.css';
 
 interface NodeProps {
@@ -44,8 +46,12 @@ const parse = (bundle: string | undefined): Preview | undefined => (bundle === u
  * history, each entry with what changed from the one before. Test contract: `[aria-label="Bundle inspector"]`
  * holds the tree and `ol[aria-label="Bundle history"]`, one `li` per entry.
  */
-export function BundleInspector({ store, theme }: { store: PanelStore; theme: Theme }) {
-  const selected = store.selectedInstance();
+export function BundleInspector({ view, theme }: { view: ViewState; theme: Theme }) {
+  useTopics(view, ['selection']);
+  const picked = view.selectedInstance()?.session;
+  // A picked instance is detached, updated, collected or evicted as its session's lifelines change.
+  useTopics(view.store, picked === undefined ? [] : [lifelinesOf(picked)]);
+  const selected = view.selectedInstance();
   if (selected === undefined) {
     return (
       <section className="inspector" aria-label="Bundle inspector">
@@ -63,7 +69,7 @@ export function BundleInspector({ store, theme }: { store: PanelStore; theme: Th
         {record.released !== undefined && <span className="muted" data-state="released"> released {new Date(record.released).toLocaleTimeString()}</span>}
         {record.detached !== undefined && <span className="muted"> detached {new Date(record.detached).toLocaleTimeString()}</span>}
       </h2>
-      <RevealInConsole key={`${selected.session}\n${selected.frame}\n${serial}`} store={store} selected={selected} />
+      <RevealInConsole key={`${selected.session}\n${selected.stream}\n${serial}`} store={view.store} selected={selected} />
       <div className="bundle-tree" data-testid="bundle-tree">
         {record.bundle === undefined ? (
           <p className="muted">No bundle set.</p>
@@ -71,7 +77,7 @@ export function BundleInspector({ store, theme }: { store: PanelStore; theme: Th
           <ObjectInspector data={toDisplay(parseBundle(record.bundle))} expandLevel={2} theme={theme === 'dark' ? 'chromeDark' : 'chromeLight'} nodeRenderer={renderNode} />
         )}
       </div>
-      <HeldBy store={store} selection={selected} />
+      <HeldBy store={view.store} selection={selected} />
       <h3>Bundle history</h3>
       <ol className="bundle-history" aria-label="Bundle history">
         {history.map((entry, index) => (

@@ -1,5 +1,5 @@
 import type { RecordedRetainer } from '../../../agent/protocol/recorded-retainers.js';
-import type { InstanceSelection, PanelStore } from '../../store/panel-store.js';
+import type { InstanceKey, PanelStore } from '../../store/panel-store.js';
 import './held-by.css';
 
 /**
@@ -8,10 +8,10 @@ import './held-by.css';
  * extensions the HeapProfiler domain, so the section says so and how to get the path instead.
  * Test contract: `section[aria-label="Held by"]`, the path's lines as `li`s of `ol.held-by`.
  */
-export function HeldBy({ store, selection }: { store: PanelStore; selection: InstanceSelection }) {
+export function HeldBy({ store, selection }: { store: PanelStore; selection: InstanceKey }) {
   const retainer = store.heldBy(selection);
   const session = store.sessions.find((candidate) => candidate.id === selection.session);
-  const url = session?.frames.get(selection.frame)?.url ?? '<url>';
+  const url = session?.streams.get(selection.stream)?.url ?? '<url>';
   return (
     <section className="held-by" aria-label="Held by">
       <h3>Held by</h3>
@@ -48,12 +48,4 @@ function RetainerLines({ retainer }: { retainer: RecordedRetainer }) {
       </ol>
     </>
   );
-}
-
-/** The first line of a recorded path, for a list entry (Leak suspects); nothing when there is none. */
-export function HeldByLine({ store, selection }: { store: PanelStore; selection: InstanceSelection }) {
-  const retainer = store.heldBy(selection);
-  if (retainer === undefined || retainer === null) return null;
-  const text = retainer.harness !== undefined ? 'the test harness' : (retainer.lines[0] ?? '');
-  return <span className="held-by-line">held by {text}{retainer.lines.length > 1 ? ' …' : ''}</span>;
 }

@@ -1,15 +1,18 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { lifelinesOf } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
+import { formatAge } from '../shared/format-age.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import './inspector.css';
 
 const ROW_HEIGHT = 22;
 
 interface Props {
-  store: PanelStore;
+  view: ViewState;
   session: Session;
   type: string;
 }
@@ -18,7 +21,9 @@ interface Props {
  * The live instances of one type, oldest first. Virtualized: a session keeps up to MAX_LIFELINES.
  * Test contract: each row is a button `[data-serial]` inside `[aria-label="Live instances of {type}"]`.
  */
-export function InstanceList({ store, session, type }: Props) {
+export function InstanceList({ view, session, type }: Props) {
+  useTopics(view.store, [lifelinesOf(session.id)]);
+  useTopics(view, ['selection']);
   const instances = session.liveInstances(type);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -27,22 +32,22 @@ export function InstanceList({ store, session, type }: Props) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
   });
-  const selected = store.selectedInstance();
+  const selected = view.selectedInstance();
   const now = Date.now();
   const lifelines = session.lifelines;
   const row = (id: number) => {
-    const frame = lifelines.frame(id);
+    const stream = lifelines.stream(id);
     const serial = lifelines.serial(id);
     const created = lifelines.created(id);
     const bundle = lifelines.bundle(id);
-    const isSelected = selected?.session === session.id && selected.frame === frame && selected.serial === serial;
+    const isSelected = selected?.session === session.id && selected.stream === stream && selected.serial === serial;
     return (
       <button
         type="button"
         className={isSelected ? 'instance selected' : 'instance'}
         aria-pressed={isSelected}
         data-serial={serial}
-        onClick={() => store.selectInstance(session.id, frame, serial)}
+        onClick={() => view.selectInstance(session.id, stream, serial)}
       >
         <span className="serial">#{serial}</span>
         <span className="muted">{new Date(created).toLocaleTimeString()}</span>
@@ -71,12 +76,4 @@ export function InstanceList({ store, session, type }: Props) {
       )}
     </section>
   );
-}
-
-/** "4 s", "3 min", "2 h": how long an instance has lived, for a glance. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
 }

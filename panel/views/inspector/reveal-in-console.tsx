@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { PanelStore, SelectedInstance } from '../../store/panel-store.js';
+import type { PanelStore } from '../../store/panel-store.js';
+import type { SelectedInstance } from '../shared/view-state.js';
 import type { InstanceRecord } from '../../store/lifelines.js';
 import type { Session } from '../../store/session.js';
 import { DEVTOOLS_HOOK } from '../../../agent/protocol/messages.js';
@@ -26,10 +27,10 @@ export function RevealInConsole({ store, selected }: { store: PanelStore; select
     // Known to be collected: there is nothing to ask the page.
     if (record.destroyed !== undefined) return setState({ kind: 'done', outcome: { kind: 'collected' } });
     const request: RevealRequest = { session: session.agentSession, serial, type: record.type };
-    const frame = session.frames.get(selected.frame);
-    if (frame !== undefined && frame.frameId !== 0) {
-      if (frame.url === undefined) return setState({ kind: 'done', outcome: { kind: 'failed', message: 'the frame has not said its URL yet' } });
-      request.frameUrl = frame.url;
+    const stream = session.streams.get(selected.stream);
+    if (stream !== undefined && stream.frameId !== 0) {
+      if (stream.url === undefined) return setState({ kind: 'done', outcome: { kind: 'failed', message: 'the frame has not said its URL yet' } });
+      request.frameUrl = stream.url;
     }
     setState({ kind: 'working' });
     setState({ kind: 'done', outcome: await reveal(window, request) });

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
 import { leakSuspects, SUSPECT_WINDOW } from '../../store/collections.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { countsOf, lifelinesOf } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
-import { formatAge } from '../inspector/instance-list.js';
+import { formatAge } from '../shared/format-age.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
+import { HeldByLine } from './held-by-line.js';
 import './leaks.css';
-import { HeldByLine } from '../inspector/held-by.js';
 
 /** Detached or released this long (ms) with no collection reported is worth a look. */
 export const DETACHED_ALIVE_MS = 30_000;
@@ -29,7 +31,8 @@ function useNow(every: number): number {
  * detached or released long ago that no collection has reported. Test contract: `table[aria-label="Leak
  * suspects"]` has one `tr[data-type]` per type in rank order, `td[data-col="rises"]` holding an integer.
  */
-export function LeakSuspects({ store, session }: { store: PanelStore; session: Session }) {
+export function LeakSuspects({ view, session }: { view: ViewState; session: Session }) {
+  useTopics(view.store, [countsOf(session.id), lifelinesOf(session.id)]);
   const now = useNow(REFRESH_MS);
   const suspects = leakSuspects(session.collections);
   const collections = session.collections.times.length;
@@ -69,33 +72,33 @@ export function LeakSuspects({ store, session }: { store: PanelStore; session: S
       <section aria-label="Released but alive">
         <h2>Released over {DETACHED_ALIVE_MS / 1000} s ago, not collected</h2>
         <p className="muted table-note">Their owner let go of them (a component unmounted, a view disposed), yet they are still alive.</p>
-        <AgedInstances store={store} session={session} ids={released} now={now} what="released" />
+        <AgedInstances view={view} session={session} ids={released} now={now} what="released" />
       </section>
       <section aria-label="Detached but alive">
         <h2>Detached over {DETACHED_ALIVE_MS / 1000} s ago, not reported collected</h2>
-        <AgedInstances store={store} session={session} ids={detached} now={now} what="detached" />
+        <AgedInstances view={view} session={session} ids={detached} now={now} what="detached" />
       </section>
     </div>
   );
 }
 
 /** Instances (lifeline row ids, oldest first), each with how long ago it was `what`. */
-function AgedInstances({ store, session, ids, now, what }: { store: PanelStore; session: Session; ids: number[]; now: number; what: 'detached' | 'released' }) {
+function AgedInstances({ view, session, ids, now, what }: { view: ViewState; session: Session; ids: number[]; now: number; what: 'detached' | 'released' }) {
   const lifelines = session.lifelines;
   if (ids.length === 0) return <p className="muted table-note">None.</p>;
   return (
     <>
       <ul className="detached">
         {ids.slice(0, MAX_LISTED).map((id) => {
-          const [frame, serial, bundle] = [lifelines.frame(id), lifelines.serial(id), lifelines.bundle(id)];
+          const [stream, serial, bundle] = [lifelines.stream(id), lifelines.serial(id), lifelines.bundle(id)];
           const at = what === 'released' ? lifelines.releasedAt(id) : lifelines.detachedAt(id);
           return (
-            <li key={`${frame}/${serial}`}>
-              <button type="button" className="instance" onClick={() => store.selectInstance(session.id, frame, serial)}>
+            <li key={`${stream}/${serial}`}>
+              <button type="button" className="instance" onClick={() => view.selectInstance(session.id, stream, serial)}>
                 <span className="serial">{lifelines.type(id)} #{serial}</span>
                 <span className="muted">{what} {formatAge(now - at)} ago</span>
                 <span className="preview">{bundle === undefined ? '' : previewLine(parseBundle(bundle))}</span>
-                <HeldByLine store={store} selection={{ session: session.id, frame, serial }} />
+                <HeldByLine store={view.store} selection={{ session: session.id, stream, serial }} />
               </button>
             </li>
           );

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
-import type { ExportedRecording, PanelStore } from '../../store/panel-store.js';
+import type { ExportedRecording } from '../../store/export-recording.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import { exportFileName } from './export-name.js';
 
 /** How long a downloaded file's object URL lives: the download reads the blob after click() returns. */
@@ -26,11 +28,13 @@ interface Item {
  * The Export menu button (WAI-ARIA menu button): the shown session, or every listed session in
  * one file. Arrow keys, Home and End move between items; Escape closes and gives focus back.
  */
-export function ExportMenu({ store }: { store: PanelStore }) {
+export function ExportMenu({ view }: { view: ViewState }) {
+  useTopics(view, ['selection']);
+  const store = view.store;
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
-  const shown = store.selected;
+  const shown = view.selected;
   const count = store.sessions.length;
 
   useEffect(() => {

@@ -1,24 +1,25 @@
 import { useRef, type DragEvent } from 'react';
-import type { PanelStore } from '../../store/panel-store.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import { ExportMenu } from './export-menu.js';
 import './recordings.css';
 
-/** Loads each file as a recording, in order; failures end up in the store's import error. */
-export async function importFiles(store: PanelStore, files: Iterable<File>): Promise<void> {
+/** Loads each file as a recording, in order; failures end up in the view's import error. */
+export async function importFiles(view: ViewState, files: Iterable<File>): Promise<void> {
   for (const file of files) {
     let text: string;
     try {
       text = await file.text();
     } catch (error) {
-      store.setImportError(`Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+      view.setImportError(`Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    store.importRecording(text, file.name);
+    view.importRecording(text, file.name);
   }
 }
 
 /** Props that make an element accept recording files dropped on it. */
-export function fileDropTarget(store: PanelStore) {
+export function fileDropTarget(view: ViewState) {
   const carriesFiles = (event: DragEvent): boolean => event.dataTransfer.types.includes('Files');
   return {
     onDragOver(event: DragEvent) {
@@ -30,18 +31,18 @@ export function fileDropTarget(store: PanelStore) {
     onDrop(event: DragEvent) {
       if (!carriesFiles(event)) return;
       event.preventDefault();
-      void importFiles(store, event.dataTransfer.files);
+      void importFiles(view, event.dataTransfer.files);
     },
   };
 }
 
 /** Export of sessions as a recording file, and import of recording files. */
-export function RecordingControls({ store }: { store: PanelStore }) {
+export function RecordingControls({ view }: { view: ViewState }) {
   const input = useRef<HTMLInputElement>(null);
 
   return (
     <div className="recording-controls">
-      <ExportMenu store={store} />
+      <ExportMenu view={view} />
       <button type="button" onClick={() => input.current?.click()} title="Open a recording file (or drop one on the panel)">
         Import
       </button>
@@ -55,7 +56,7 @@ export function RecordingControls({ store }: { store: PanelStore }) {
           const files = [...(event.target.files ?? [])];
           // Cleared so that picking the same file again still fires a change.
           event.target.value = '';
-          void importFiles(store, files);
+          void importFiles(view, files);
         }}
       />
     </div>
@@ -66,11 +67,12 @@ export function RecordingControls({ store }: { store: PanelStore }) {
  * Why the latest import failed, or what it left out although it succeeded, until dismissed or
  * the next import.
  */
-export function ImportError({ store }: { store: PanelStore }) {
-  const error = store.importError;
-  if (error !== null) return <ImportBanner kind="error" text={error} dismiss={() => store.setImportError(null)} />;
-  const notice = store.importNotice;
-  if (notice !== null) return <ImportBanner kind="notice" text={notice} dismiss={() => store.dismissImportNotice()} />;
+export function ImportError({ view }: { view: ViewState }) {
+  useTopics(view, ['banners']);
+  const error = view.importError;
+  if (error !== null) return <ImportBanner kind="error" text={error} dismiss={() => view.setImportError(null)} />;
+  const notice = view.importNotice;
+  if (notice !== null) return <ImportBanner kind="notice" text={notice} dismiss={() => view.dismissImportNotice()} />;
   return null;
 }
 

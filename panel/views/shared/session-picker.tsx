@@ -1,5 +1,6 @@
-import type { PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
+import { useTopics } from './use-topics.js';
+import type { ViewState } from './view-state.js';
 
 /** How pickers name a session: when it started, its URL, and where it came from. */
 export function describeSession(session: Session): string {
@@ -8,7 +9,7 @@ export function describeSession(session: Session): string {
   }
   const time = new Date(session.startTime).toLocaleTimeString();
   // A session's streams are its agents: one per copy of the agent running in the window.
-  const streams = [...session.frames.values()];
+  const streams = [...session.streams.values()];
   const frameIds = new Set(streams.map((stream) => stream.frameId));
   const where = session.hasTopFrame ? 'top frame' : `iframe${frameIds.size === 1 ? ` #${streams[0]!.frameId}` : ''}`;
   const frames = frameIds.size > 1 ? `, ${frameIds.size} frames` : '';
@@ -17,16 +18,17 @@ export function describeSession(session: Session): string {
 }
 
 /** Chooses the shown session; new page loads are selected automatically unless one is pinned. */
-export function SessionPicker({ store }: { store: PanelStore }) {
-  const sessions = store.sessions;
+export function SessionPicker({ view }: { view: ViewState }) {
+  useTopics(view, ['selection']);
+  const sessions = view.store.sessions;
   return (
     <div className="session-picker">
       <label htmlFor="session-select">Session</label>
       <select
         id="session-select"
         data-testid="session-picker"
-        value={store.selected?.id ?? ''}
-        onChange={(event) => store.select(event.target.value)}
+        value={view.selected?.id ?? ''}
+        onChange={(event) => view.select(event.target.value)}
       >
         {sessions.map((session) => (
           <option key={session.id} value={session.id}>

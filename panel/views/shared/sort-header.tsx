@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { nextSort, type Sort } from '../types/type-rows.js';
+import { nextSort, type Sort } from './sort.js';
 
 interface Props<K extends string> {
   column: K;

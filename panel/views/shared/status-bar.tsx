@@ -1,6 +1,8 @@
 import { DROP_KEYS } from '../../store/drop-tally.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { countsOf } from '../../store/panel-store.js';
 import type { PartialDetail } from '../../store/session.js';
+import { useTopics } from './use-topics.js';
+import type { ViewState } from './view-state.js';
 
 const DROP_LABELS: Record<(typeof DROP_KEYS)[number], string> = {
   agentEvents: 'Events dropped by agent',
@@ -30,9 +32,15 @@ function partialNote(detail: PartialDetail): string {
 }
 
 /** Connection, event total, and every drop counter: losses are never silent. */
-export function StatusBar({ store }: { store: PanelStore }) {
-  const drops = store.drops;
-  const partial = store.selected?.partialDetail() ?? null;
+export function StatusBar({ view }: { view: ViewState }) {
+  const store = view.store;
+  // What is shown decides whose losses and events are counted: the live tab's or an import's.
+  useTopics(view, ['selection']);
+  const shown = view.selected;
+  // The shown session's totals (its counts) tell what its detail misses.
+  useTopics(store, shown === undefined ? ['connection', 'drops'] : ['connection', 'drops', countsOf(shown.id)]);
+  const drops = view.drops;
+  const partial = shown?.partialDetail() ?? null;
   return (
     <footer className="status" data-testid="status">
       <span className="connection" data-connection={store.connection}>
@@ -40,7 +48,7 @@ export function StatusBar({ store }: { store: PanelStore }) {
       </span>
       {store.tab.closed && <span className="warning">Tab closed</span>}
       <span>
-        Events <strong data-testid="total-events">{store.totalEvents}</strong>
+        Events <strong data-testid="total-events">{view.totalEvents}</strong>
       </span>
       {DROP_KEYS.map((key) => (
         <span

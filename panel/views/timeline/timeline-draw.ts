@@ -53,7 +53,7 @@ export function readPalette(element: Element): Palette {
   return Object.fromEntries(Object.entries(VARIABLES).map(([key, name]) => [key, style.getPropertyValue(name).trim()])) as unknown as Palette;
 }
 
-/** What one frame shows. */
+/** What one drawing (one animation frame) shows. */
 export interface TimelineScene {
   /** CSS px. */
   width: number;
@@ -147,7 +147,7 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
     if (!Number.isNaN(releasedAt)) bar(releases, x(releasedAt) - 1, x(releasedAt) + 1, barY, BAR_HEIGHT);
     if (!Number.isNaN(detachedAt)) bar(detached, x(detachedAt), x(end), y + (LINE_PITCH - DETACHED_HEIGHT) / 2, DETACHED_HEIGHT);
     if (gone) bar(destroyed, x(destroyedAt) - 1, x(destroyedAt) + 1, barY, BAR_HEIGHT);
-    lifelines.forEachMark(id, (time) => {
+    lifelines.forEachTick(id, (time) => {
       const at = x(time);
       if (at >= GUTTER && at <= width) updates.rect(Math.floor(at), barY, 1, BAR_HEIGHT);
     });

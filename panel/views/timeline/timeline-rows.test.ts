@@ -5,7 +5,7 @@ import { lineAt, timelineRows } from './timeline-rows.js';
 
 test('lines: a header per type, then its instances unless collapsed; filtered by name', () => {
   const lifelines = new Lifelines();
-  const f = lifelines.frameIndex('f');
+  const f = lifelines.streamIndex('f');
   const [w, s] = [lifelines.typeIndex('Widget'), lifelines.typeIndex('Store')];
   lifelines.typeIndex('Empty');
   for (let serial = 1; serial <= 5; serial++) lifelines.attached(f, serial, serial <= 3 ? w : s, serial, undefined);

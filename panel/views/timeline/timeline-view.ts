@@ -57,7 +57,8 @@ export class TimelineView {
   /** Follows the session as it grows until the user zooms or pans; 0 goes back to it. */
   #follow = true;
   #focusLine: number | null = null;
-  #frame = 0;
+  /** The pending requestAnimationFrame, 0 when none. */
+  #drawRequest = 0;
   #width = 0;
   #height = 0;
   #visible = { first: 0, last: -1 };
@@ -97,12 +98,12 @@ export class TimelineView {
   }
 
   destroy(): void {
-    cancelAnimationFrame(this.#frame);
+    cancelAnimationFrame(this.#drawRequest);
     for (const undo of this.#cleanup) undo();
   }
 
   requestDraw(): void {
-    if (this.#frame === 0) this.#frame = requestAnimationFrame(this.#draw);
+    if (this.#drawRequest === 0) this.#drawRequest = requestAnimationFrame(this.#draw);
   }
 
   /** Zooms by `factor` (< 1 in) around an epoch-free time in ms from the start, or the centre. */
@@ -133,7 +134,7 @@ export class TimelineView {
   }
 
   readonly #draw = (): void => {
-    this.#frame = 0;
+    this.#drawRequest = 0;
     const model = this.#model;
     if (model === null) return;
     const width = this.#scroller.clientWidth;

@@ -1,10 +1,12 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { parseBundle } from '../../../agent/protocol/bundle-preview.js';
 import { MAX_LIFELINES, type Lifelines } from '../../store/lifelines.js';
-import type { PanelStore } from '../../store/panel-store.js';
+import { lifelinesOf } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { previewLine } from '../shared/bundle-display.js';
 import type { Theme } from '../shared/theme.js';
+import { useTopics } from '../shared/use-topics.js';
+import type { ViewState } from '../shared/view-state.js';
 import { readPalette } from './timeline-draw.js';
 import { lineAt, timelineRows, type TimelineRows } from './timeline-rows.js';
 import { formatOffset } from './timeline-scale.js';
@@ -12,7 +14,7 @@ import { TimelineView, type TimelineHover, type TimelineModel } from './timeline
 import './timeline.css';
 
 interface Props {
-  store: PanelStore;
+  view: ViewState;
   session: Session;
   /** The toolbar's type filter. */
   filter: string;
@@ -31,7 +33,9 @@ const TOOLTIP_WIDTH = 320;
  * `table[aria-label="Visible lifelines"]` has a `tr[data-serial][data-type][data-line]` per
  * instance line in view, `td[data-col]` cells; the tooltip is `[role="tooltip"]`.
  */
-export function Timeline({ store, session, filter, theme }: Props) {
+export function Timeline({ view, session, filter, theme }: Props) {
+  useTopics(view.store, [lifelinesOf(session.id)]);
+  useTopics(view, ['selection']);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [visible, setVisible] = useState({ first: 0, last: -1 });
   const [hover, setHover] = useState<TimelineHover | null>(null);
@@ -43,8 +47,8 @@ export function Timeline({ store, session, filter, theme }: Props) {
 
   const lifelines = session.lifelines;
   const rows = timelineRows(lifelines, filter, collapsed);
-  const picked = store.selectedInstance();
-  const selected = picked?.session === session.id ? lifelines.find(picked.frame, picked.serial) : undefined;
+  const picked = view.selectedInstance();
+  const selected = picked?.session === session.id ? lifelines.find(picked.stream, picked.serial) : undefined;
   const model: TimelineModel = { rows, lifelines, origin: session.startTime, live: session.imported === null, selected };
   // The view and its callbacks outlive renders: they read the latest through this.
   const latest = useRef(model);
@@ -62,7 +66,7 @@ export function Timeline({ store, session, filter, theme }: Props) {
       if (entry.id === null) return `${entry.group.name}: ${entry.group.rows.length} instances, ${entry.group.collapsed ? 'collapsed' : 'expanded'}`;
       return summary(lifelines, entry.id, session.startTime);
     };
-    const view = new TimelineView(canvas, scroller, spacer, readPalette(canvas), {
+    const drawn = new TimelineView(canvas, scroller, spacer, readPalette(canvas), {
       visible: (first, last) => setVisible({ first, last }),
       hover: setHover,
       focus: (line) => setAnnouncement(line === null ? '' : describeLine(line)),
@@ -79,17 +83,17 @@ export function Timeline({ store, session, filter, theme }: Props) {
           });
           return;
         }
-        store.selectInstance(session.id, lifelines.frame(entry.id), lifelines.serial(entry.id));
+        view.selectInstance(session.id, lifelines.stream(entry.id), lifelines.serial(entry.id));
         setAnnouncement(`Selected ${lifelines.type(entry.id)} #${lifelines.serial(entry.id)}`);
       },
     });
-    viewRef.current = view;
-    view.update(latest.current);
+    viewRef.current = drawn;
+    drawn.update(latest.current);
     return () => {
-      view.destroy();
+      drawn.destroy();
       viewRef.current = null;
     };
-  }, [store, session, theme]);
+  }, [view, session, theme]);
 
   useLayoutEffect(() => {
     viewRef.current?.update(model);
@@ -108,7 +112,7 @@ export function Timeline({ store, session, filter, theme }: Props) {
             {lifelines.evictedRows.toLocaleString('en')} oldest lifelines dropped (at most {MAX_LIFELINES.toLocaleString('en')} kept)
           </span>
         )}
-        {lifelines.evictedMarks > 0 && <span className="warning">{lifelines.evictedMarks.toLocaleString('en')} oldest update marks dropped</span>}
+        {lifelines.evictedTicks > 0 && <span className="warning">{lifelines.evictedTicks.toLocaleString('en')} oldest bundle-update ticks dropped</span>}
         <Legend />
         <span className="timeline-zoom">
           <button type="button" onClick={() => viewRef.current?.zoom(0.5)} aria-label="Zoom in" title="Zoom in (+, Ctrl+wheel, wheel over the axis)">+</button>
@@ -199,7 +203,7 @@ function summary(lifelines: Lifelines, id: number, origin: number): string {
 function Tooltip({ lifelines, id, origin, left, top }: { lifelines: Lifelines; id: number; origin: number; left: number; top: number }) {
   const { created, released, detached, destroyed } = times(lifelines, id, origin);
   let updates = 0;
-  lifelines.forEachMark(id, () => updates++);
+  lifelines.forEachTick(id, () => updates++);
   const bundle = preview(lifelines, id);
   return (
     <div className="timeline-tooltip" role="tooltip" style={{ left, top, width: TOOLTIP_WIDTH }}>

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { PanelStore } from '../../store/panel-store.js';
+import { countsOf, type PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { stepped, themedAxis } from '../shared/chart-style.js';
 import { followStore } from '../shared/follow-store.js';
@@ -25,8 +25,9 @@ interface Props {
 }
 
 /**
- * Live count per type over time (uPlot). The chart is built once per session and theme; store
- * flushes (at most one per animation frame) only add new types' series and call setData.
+ * Live count per type over time (uPlot). The chart is built once per session and theme; changes
+ * of the session's counts (told at most once per animation frame) only add new types' series and
+ * call setData, without a React render.
  */
 export function LiveChart({ store, session, theme }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
@@ -63,7 +64,7 @@ export function LiveChart({ store, session, theme }: Props) {
       // uPlot only reads the arrays; handing over the store's own saves a copy per frame.
       chart.setData([times, ...shown.map((type) => values.get(type) as number[])]);
     };
-    return followStore(chart, plot, store, sync);
+    return followStore(chart, plot, store, [countsOf(session.id)], sync);
   }, [store, session, theme]);
 
   return (

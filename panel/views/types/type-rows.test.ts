@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Session } from '../../store/session.js';
-import { DEFAULT_SORT, matchesFilter, nextSort, sortRows, typeRows } from './type-rows.js';
+import { matchesFilter } from '../shared/type-filter.js';
+import { nextSort, sortRows } from '../shared/sort.js';
+import { DEFAULT_SORT, typeRows } from './type-rows.js';
 
 function session(live: Record<string, number>): Session {
   const s = new Session('s', 0);

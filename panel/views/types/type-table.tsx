@@ -1,6 +1,8 @@
+import { countsOf, type PanelStore } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
+import { useTopics } from '../shared/use-topics.js';
 import { SortHeader } from '../shared/sort-header.js';
-import { NUMBER_COLUMNS, typeRows, type Sort, type SortKey } from './type-rows.js';
+import { NUMBER_COLUMNS, typeRows, type SortKey, type TypeSort } from './type-rows.js';
 
 const HEADERS: Record<SortKey, string> = {
   type: 'Type',
@@ -21,10 +23,11 @@ const HINTS: Record<SortKey, string> = {
 };
 
 interface Props {
+  store: PanelStore;
   session: Session;
   filter: string;
-  sort: Sort;
-  onSort: (sort: Sort) => void;
+  sort: TypeSort;
+  onSort: (sort: TypeSort) => void;
   /** The type whose instances are listed, if any. */
   selectedType: string | null;
   onSelectType: (type: string) => void;
@@ -35,7 +38,8 @@ interface Props {
  * cell has `data-col` and the plain integer as its text (the + of a positive Δ is CSS).
  * Clicking a row lists its instances; the type name is a button so the keyboard (Enter) can too.
  */
-export function TypeTable({ session, filter, sort, onSort, selectedType, onSelectType }: Props) {
+export function TypeTable({ store, session, filter, sort, onSort, selectedType, onSelectType }: Props) {
+  useTopics(store, [countsOf(session.id)]);
   const rows = typeRows(session, filter, sort);
   const header = (key: SortKey) => (
     <SortHeader key={key} column={key} sort={sort} onSort={onSort} className={key === 'type' ? 'name' : 'number'} title={HINTS[key]}>
