@@ -4,18 +4,9 @@
 import { expect, type Page } from '@playwright/test';
 import { attachTrackables, expectNoLeaks, type TrackablesAttachment, type WhyAliveAnswer } from '../agent/playwright/index.js';
 import { revealExpression } from '../panel/reveal.js';
-import { startFixtureServer } from './harness.js';
-import { plainBrowserTest } from './plain-browser.js';
+import { fixturePagesTest } from './plain-browser.js';
 
-const test = plainBrowserTest.extend<{ app: { page: Page; trackables: TrackablesAttachment } }, { fixtureOrigin: string }>({
-  fixtureOrigin: [
-    async ({}, use) => {
-      const server = await startFixtureServer();
-      await use(server.url);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
+const test = fixturePagesTest.extend<{ app: { page: Page; trackables: TrackablesAttachment } }>({
   app: async ({ plainBrowser, fixtureOrigin }, use) => {
     const context = await plainBrowser.newContext();
     const page = await context.newPage();
