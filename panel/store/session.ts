@@ -29,7 +29,10 @@ export interface StreamInfo {
   lastSeq: number;
   /** The hello and batches applied, for export. */
   readonly kept: KeptMessages;
-  /** This stream's share of the session's counts, by the lifelines' type index. */
+  /**
+   * This stream's share of the session's counts, by the lifelines' type index: kept only while the
+   * session has several streams (with one, the session's rows are its share).
+   */
   readonly counts: TypeCounts[];
   /** Events applied from this stream's batches. */
   receivedEvents: number;
@@ -124,6 +127,11 @@ export class Session {
         receivedEvents: 0,
         baseline: null,
       };
+      // From the second stream on, each counts its own share; the first's is what the rows hold now.
+      if (this.streams.size === 1) {
+        const [first] = this.streams.values();
+        this.#byTypeIndex.forEach(({ live, created, retired }, index) => (first!.counts[index] = { live, created, retired }));
+      }
       this.streams.set(id, info);
     }
     return info;
@@ -150,7 +158,7 @@ export class Session {
       taken.add(index);
       this.#setShare(stream, index, live, created, retired);
     }
-    stream.counts.forEach((_, index) => {
+    (this.streams.size > 1 ? stream.counts : this.#byTypeIndex).forEach((_, index) => {
       if (!taken.has(index)) this.#setShare(stream, index, 0, 0, 0);
     });
     stream.lastSeq = totals.seq;
@@ -163,15 +171,15 @@ export class Session {
   }
 
   #setShare(stream: StreamInfo, index: number, live: number, created: number, retired: number): void {
-    const share = (stream.counts[index] ??= zeroCounts());
     const row = (this.#byTypeIndex[index] ??= this.#row(this.lifelines.typeNames[index]!));
-    row.live += live - share.live;
-    row.created += created - share.created;
-    row.retired += retired - share.retired;
+    const share = this.streams.size > 1 ? (stream.counts[index] ??= zeroCounts()) : null;
+    const was = share ?? row;
+    const [dLive, dCreated, dRetired] = [live - was.live, created - was.created, retired - was.retired];
+    row.live += dLive;
+    row.created += dCreated;
+    row.retired += dRetired;
     if (row.live > row.peak) row.peak = row.live;
-    share.live = live;
-    share.created = created;
-    share.retired = retired;
+    if (share !== null) Object.assign(share, { live, created, retired });
   }
 
   /**
@@ -199,7 +207,8 @@ export class Session {
   applyBatch(stream: StreamInfo, batch: AgentBatch): void {
     const lifelines = this.lifelines;
     const streamIndex = lifelines.streamIndex(stream.stream);
-    const shares = stream.counts;
+    // One countEvent per event, not two, for the usual session of one stream (see StreamInfo.counts).
+    const shares = this.streams.size > 1 ? stream.counts : null;
     let typeIndex = 0;
     let row: TypeStats | undefined;
     let share: TypeCounts | undefined;
@@ -214,12 +223,12 @@ export class Session {
         if (type === undefined) throw new Error(`batch ${batch.seq}: an event's type name is not in its strings`);
         typeIndex = lifelines.typeIndex(type);
         row = this.#byTypeIndex[typeIndex] ??= this.#row(type);
-        share = shares[typeIndex] ??= zeroCounts();
+        if (shares !== null) share = shares[typeIndex] ??= zeroCounts();
         lastType = type;
       }
       lastTime = time;
       countEvent(row, op);
-      countEvent(share!, op);
+      if (share !== undefined) countEvent(share, op);
       switch (op) {
         case Op.attached:
           attaches++;
