@@ -2,6 +2,7 @@ import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
 import { AGENT_SOURCE, ANNOUNCE_SCRIPT, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
 import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
+import { missedDetail } from '../protocol/type-counts.js';
 import { SessionState, sumCounts, type TypeCounts } from './counts.js';
 import { whyAliveInFrame, type WhyAliveAnswer } from './heap/why-alive.js';
 import { armSentinel, installRelay, pageScript, postMarker, sentinelFired, stopRelay, type RelayCall, type RelayConfig } from './relay.js';
@@ -337,8 +338,9 @@ function partialDetail(streams: readonly SessionState[]): Snapshot['partial'] {
       missed += state.droppedEvents;
       dropped += state.droppedEvents;
     } else {
-      missed += state.missedEvents;
-      dropped += Math.min(state.baseline.totals.dropped, state.missedEvents);
+      const detail = missedDetail(state.baseline);
+      missed += detail.missed;
+      dropped += detail.droppedByAgent;
     }
     missingBatches += state.missingBatches;
   }

@@ -1,7 +1,7 @@
 import { parseBundle, type Preview } from '../protocol/bundle-preview.js';
 import { forEachEvent, isRelease } from '../protocol/decode.js';
 import { Op, type AgentMessage, type AgentTotals } from '../protocol/messages.js';
-import { countEvent, zeroCounts, type TypeCounts as Counts } from '../protocol/type-counts.js';
+import { countEvent, missedDetail, staleTotals, zeroCounts, type TakenTotals, type TypeCounts as Counts } from '../protocol/type-counts.js';
 
 /** Counts of one type, as decoded from the agent's events (the protocol's counting rule). */
 export interface TypeCounts extends Counts {
@@ -39,7 +39,7 @@ export class SessionState {
   /** Events received in batches. */
   receivedEvents = 0;
   /** The agent's latest totals taken as counts, and `receivedEvents` then; null before any. */
-  baseline: { totals: AgentTotals; received: number } | null = null;
+  baseline: TakenTotals | null = null;
   readonly #types = new Map<string, Counter>();
   /** Serials no longer live: their type and how they went (for whyAlive's answers). */
   readonly #ended = new Map<number, { type: string; how: 'detached' | 'destroyed' }>();
@@ -105,7 +105,7 @@ export class SessionState {
    * are stale then: the next ones will do).
    */
   #takeTotals(totals: AgentTotals): void {
-    if (totals.seq < this.#lastSeq) return;
+    if (staleTotals(totals.seq, this.#lastSeq)) return;
     if (this.startedAt === 0) this.startedAt = totals.time;
     for (const counter of this.#types.values()) Object.assign(counter, zeroCounts());
     for (const { type, live, created, retired } of totals.types) {
@@ -132,7 +132,7 @@ export class SessionState {
    * them), as of its latest totals; 0 without totals.
    */
   get missedEvents(): number {
-    return this.baseline === null ? 0 : Math.max(0, this.baseline.totals.events - this.baseline.received);
+    return this.baseline === null ? 0 : missedDetail(this.baseline).missed;
   }
 
   /** Per-type counts, by type name in name order; with `serials`, the live instances too. */

@@ -1,3 +1,4 @@
+import type { AgentTotals } from './messages.js';
 import { Op } from './wire.js';
 
 /**
@@ -36,4 +37,27 @@ export function countEvent(counts: TypeCounts, op: Op): void {
       counts.retired++;
       break;
   }
+}
+
+/** An agent's totals as a reader took them as its counts, with how many events it had received then. */
+export interface TakenTotals {
+  readonly totals: AgentTotals;
+  readonly received: number;
+}
+
+/**
+ * Whether totals taken after batch `totalsSeq` are stale for a reader that already applied batch
+ * `lastSeq`: they would undo what it counted since, so it ignores them (docs/protocol.md, "Totals").
+ */
+export function staleTotals(totalsSeq: number, lastSeq: number): boolean {
+  return totalsSeq < lastSeq;
+}
+
+/**
+ * What a reader's per-instance detail misses as of the totals it took: events the stream produced
+ * that never reached it, and how many of those the agent dropped itself (its buffer was full).
+ */
+export function missedDetail({ totals, received }: TakenTotals): { missed: number; droppedByAgent: number } {
+  const missed = Math.max(0, totals.events - received);
+  return { missed, droppedByAgent: Math.min(missed, totals.dropped) };
 }

@@ -1,6 +1,6 @@
 import { forEachEvent, isRelease } from '../../agent/protocol/decode.js';
 import { Op, type AgentBatch, type AgentHello, type AgentTotals, type Origin } from '../../agent/protocol/messages.js';
-import { countEvent, zeroCounts, type TypeCounts } from '../../agent/protocol/type-counts.js';
+import { countEvent, missedDetail, staleTotals, zeroCounts, type TakenTotals, type TypeCounts } from '../../agent/protocol/type-counts.js';
 import type { BundleEntry } from './bundle-histories.js';
 import type { DropTally } from './drop-tally.js';
 import { KeptMessages } from './kept-messages.js';
@@ -37,7 +37,7 @@ export interface StreamInfo {
   /** Events applied from this stream's batches. */
   receivedEvents: number;
   /** The agent's latest totals taken in, and `receivedEvents` then; null before any. */
-  baseline: { totals: AgentTotals; received: number } | null;
+  baseline: TakenTotals | null;
 }
 
 /** What a session's per-instance detail (timeline, instance lists, bundles) misses, and why. */
@@ -151,7 +151,7 @@ export class Session {
    * applied) change nothing. Returns whether they were taken.
    */
   applyTotals(stream: StreamInfo, totals: AgentTotals): boolean {
-    if (totals.seq < stream.lastSeq) return false;
+    if (staleTotals(totals.seq, stream.lastSeq)) return false;
     const taken = new Set<number>();
     for (const { type, live, created, retired } of totals.types) {
       const index = this.lifelines.typeIndex(type);
@@ -191,9 +191,9 @@ export class Session {
     let droppedByAgent = 0;
     for (const { baseline } of this.streams.values()) {
       if (baseline === null) continue;
-      const missed = Math.max(0, baseline.totals.events - baseline.received);
+      const { missed, droppedByAgent: dropped } = missedDetail(baseline);
       missedEvents += missed;
-      droppedByAgent += Math.min(missed, baseline.totals.dropped);
+      droppedByAgent += dropped;
     }
     return missedEvents === 0 ? null : { missedEvents, droppedByAgent };
   }
