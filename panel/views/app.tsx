@@ -20,6 +20,7 @@ import { Timeline } from './timeline/timeline.js';
 import { DEFAULT_SORT, type TypeSort } from './types/type-rows.js';
 import { TypeTable } from './types/type-table.js';
 import { useTopics } from './shared/use-topics.js';
+import { rovingIndex } from './shared/roving-index.js';
 import type { ViewState } from './shared/view-state.js';
 import type { Theme } from './shared/theme.js';
 
@@ -139,12 +140,7 @@ function Details({ view, session, type, theme }: { view: ViewState; session: Ses
 function ViewTabs({ tab, onTab }: { tab: Tab; onTab: (tab: Tab) => void }) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const index = VIEWS.findIndex((entry) => entry.id === tab);
-    const next =
-      event.key === 'ArrowRight' ? (index + 1) % VIEWS.length
-      : event.key === 'ArrowLeft' ? (index - 1 + VIEWS.length) % VIEWS.length
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? VIEWS.length - 1
-      : null;
+    const next = rovingIndex(event.key, index, VIEWS.length, 'horizontal');
     if (next === null) return;
     event.preventDefault();
     onTab(VIEWS[next]!.id);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { ExportedRecording } from '../../store/export-recording.js';
 import { useTopics } from '../shared/use-topics.js';
+import { rovingIndex } from '../shared/roving-index.js';
 import type { ViewState } from '../shared/view-state.js';
 import { exportFileName } from './export-name.js';
 
@@ -68,12 +69,7 @@ export function ExportMenu({ view }: { view: ViewState }) {
   const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const elements = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
     const index = elements.indexOf(document.activeElement as HTMLElement);
-    const next =
-      event.key === 'ArrowDown' ? (index + 1) % elements.length
-      : event.key === 'ArrowUp' ? (index - 1 + elements.length) % elements.length
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? elements.length - 1
-      : null;
+    const next = rovingIndex(event.key, index, elements.length, 'vertical');
     if (event.key === 'Escape') close(true);
     else if (event.key === 'Tab') close(false);
     if (next === null) return;
