@@ -41,12 +41,13 @@ class CloningWindow implements PostMessageTarget {
     if (this.keep && copy.kind === 'batch') this.batches.push(copy);
   }
 
-  addEventListener(_type: 'message', listener: MessageListener): void {
-    this.#listener = listener;
+  // Only `message`: the tracker also listens for ANNOUNCE_EVENT, which must not take the relay's place.
+  addEventListener(type: string, listener: MessageListener): void {
+    if (type === 'message') this.#listener = listener;
   }
 
-  removeEventListener(): void {
-    this.#listener = null;
+  removeEventListener(type: string, listener: MessageListener): void {
+    if (type === 'message' && this.#listener === listener) this.#listener = null;
   }
 
   ready(): void {
