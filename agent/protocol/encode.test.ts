@@ -214,3 +214,28 @@ test('chars counts the open batch\'s strings once each', () => {
   take(encoder);
   assert.equal(encoder.chars, 0);
 });
+
+test('long runs of one type, large values among them and the buffer growing mid-batch decode exactly, batch after batch', () => {
+  const encoder = new BatchEncoder(fakeClock(0, 0.001).now, 7);
+  const expected: [string, number, string, string | undefined][] = [];
+  const batches: AgentBatch[] = [];
+  let serial = 1;
+  for (let i = 0; i < 12_000; i++) {
+    // Mostly one-digit events; now and then a serial far away (several digits) and back.
+    serial = i % 997 === 0 ? serial + 2 ** 33 : i % 997 === 1 ? serial - 2 ** 33 + 1 : serial + 1;
+    const type = i < 6_000 ? 'Run' : i % 3 === 0 ? 'Other' : 'Run';
+    const bundle = i % 1_999 === 0 ? `{"i":${i}}` : undefined;
+    const op = i % 4 === 3 ? Op.updated : Op.attached;
+    encoder.add(op, serial, type, bundle);
+    expected.push([OP_NAMES[op], serial, type, bundle]);
+    // A batch boundary inside a run: the next batch names its type again.
+    if (i === 4_999 || i === 9_999) batches.push(take(encoder));
+  }
+  batches.push(take(encoder));
+  for (const batch of batches) {
+    assert.ok(checkAgentMessage(batch).ok, 'each batch passes the full check');
+    assert.equal(batch.strings[0], 'Run');
+  }
+  const decoded = batches.flatMap((batch) => decodeBatch(batch));
+  assert.deepEqual(decoded.map(({ op, serial, type, bundle }) => [op, serial, type, bundle]), expected);
+});

@@ -4,6 +4,9 @@ import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE, PROTOCOL_V
 // FinalizationRegistry (which the core needs) has TextDecoder.
 const ascii = new (globalThis as unknown as { TextDecoder: new () => { decode(bytes: Uint8Array): string } }).TextDecoder();
 
+/** Bytes one event takes at most: OP_STRIDE numbers of up to 11 digits (any safe integer). */
+const EVENT_ROOM = OP_STRIDE * 11;
+
 /** Writes the digits of `AgentBatch.ops` into a reused byte buffer (see messages.ts). */
 class OpsWriter {
   #bytes = new Uint8Array(4096);
@@ -14,10 +17,36 @@ class OpsWriter {
     return this.#length;
   }
 
-  /** Appends a non-negative safe integer. */
+  /**
+   * One event as AgentBatch.ops carries it: type and op with the "serial went down" bit, the
+   * serial's step from `previousSerial`, the time step (µs), the bundle index + 1 (0: none).
+   */
+  event(typeIndex: number, op: number, previousSerial: number, serial: number, timeStep: number, bundle: number): void {
+    // Room for the largest event (four numbers of 11 digits) checked once, not per number.
+    if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
+    const back = serial < previousSerial;
+    const head = typeIndex * 8 + (back ? 4 : 0) + op;
+    const step = back ? previousSerial - serial : serial - previousSerial;
+    // Nearly every event is four one-digit numbers (a few types, consecutive serials, events of
+    // one task microseconds apart, no bundle or one of the batch's first): written in one go.
+    if (head < DIGIT_BASE && step < DIGIT_BASE && timeStep < DIGIT_BASE && bundle < DIGIT_BASE) {
+      const bytes = this.#bytes;
+      const at = this.#length;
+      bytes[at] = LAST_DIGIT + head;
+      bytes[at + 1] = LAST_DIGIT + step;
+      bytes[at + 2] = LAST_DIGIT + timeStep;
+      bytes[at + 3] = LAST_DIGIT + bundle;
+      this.#length = at + 4;
+      return;
+    }
+    this.#write(head);
+    this.#write(step);
+    this.#write(timeStep);
+    this.#write(bundle);
+  }
+
+  /** Appends a non-negative safe integer; the caller made room for it. */
   #write(value: number): void {
-    // 11 digits hold any safe integer.
-    if (this.#length + 11 > this.#bytes.length) this.#grow();
     const bytes = this.#bytes;
     if (value < DIGIT_BASE) {
       bytes[this.#length++] = LAST_DIGIT + value;
@@ -33,18 +62,6 @@ class OpsWriter {
       for (let i = digits.length - 1; i > 0; i--) bytes[this.#length++] = MORE_DIGIT + digits[i]!;
       bytes[this.#length++] = LAST_DIGIT + digits[0]!;
     }
-  }
-
-  /**
-   * One event as AgentBatch.ops carries it: type and op with the "serial went down" bit, the
-   * serial's step from `previousSerial`, the time step (µs), the bundle index + 1 (0: none).
-   */
-  event(typeIndex: number, op: number, previousSerial: number, serial: number, timeStep: number, bundle: number): void {
-    const back = serial < previousSerial;
-    this.#write(typeIndex * 8 + (back ? 4 : 0) + op);
-    this.#write(back ? previousSerial - serial : serial - previousSerial);
-    this.#write(timeStep);
-    this.#write(bundle);
   }
 
   /** The digits written so far as a string; the writer starts empty again. */
@@ -75,6 +92,9 @@ export class BatchEncoder {
   #events = 0;
   #strings: string[] = [];
   #index = new Map<string, number>();
+  /** The type name of the previous event and its index: runs of one type skip the map. */
+  #lastType: string | null = null;
+  #lastTypeIndex = 0;
   #chars = 0;
   #t0 = 0;
   #offset = 0;
@@ -115,7 +135,7 @@ export class BatchEncoder {
       this.#sinceRead = 0;
     }
     this.#events++;
-    const typeIndex = this.#intern(type);
+    const typeIndex = type === this.#lastType ? this.#lastTypeIndex : this.#intern(type);
     const bundle = bundleJson === undefined ? 0 : repeat && this.#lastBundle > 0 ? this.#lastBundle : this.#bundle(bundleJson);
     this.#ops.event(typeIndex, op, this.#lastSerial, serial, this.#offset - this.#lastOffset, bundle);
     this.#lastSerial = serial;
@@ -146,6 +166,7 @@ export class BatchEncoder {
     this.#events = 0;
     this.#strings = [];
     this.#index = new Map();
+    this.#lastType = null;
     this.#chars = 0;
     this.#lastSerial = 0;
     this.#lastOffset = 0;
@@ -170,6 +191,8 @@ export class BatchEncoder {
       this.#index.set(text, index);
       this.#chars += text.length;
     }
+    this.#lastType = text;
+    this.#lastTypeIndex = index;
     return index;
   }
 }
