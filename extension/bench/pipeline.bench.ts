@@ -9,7 +9,8 @@
  *     Tracker (whose cost, FinalizationRegistry registration included, is the agent core's
  *     and benchmarked in agent/bench), all measured in this run: with the panel open, with it
  *     closed (the worker still takes everything) and without the extension (the agent only
- *     buffers).
+ *     buffers). With the extension, also the transport alone (the same events encoded beforehand,
+ *     posted and relayed): the floor that ratio cannot go below whatever the agent's code does.
  * (c) Bytes of the agent's compact batches against the same events as plain objects.
  *
  * A plain Node script, not a Playwright test: it reports and exits 0 when a target is missed,
@@ -46,6 +47,7 @@ interface BenchApi {
   release(): void;
   accounted(): Promise<number>;
   mainThread(n: number, mode: Mode): Promise<{ loop: number; relayed: number }>;
+  transport(n: number): Promise<{ loop: number; relayed: number }>;
   batchBytes(n: number, withBundles: boolean): { compact: number; objects: number; events: number };
 }
 
@@ -154,17 +156,28 @@ interface LoopSample {
   thread: number;
 }
 
-/** Median ms per LOOP_EVENTS constructions, per mode. */
-type LoopResult = Record<Mode, LoopSample>;
+/**
+ * What the transport alone costs: the LOOP_EVENTS events of a streaming loop, encoded beforehand,
+ * posted and relayed (`transport`), and the same call posting nothing (`idle`).
+ */
+const TRANSPORT_MODES = ['transport', 'idle'] as const;
+type TransportMode = (typeof TRANSPORT_MODES)[number];
 
-async function mainThread(driven: Driven, panel?: Page): Promise<LoopResult> {
-  const samples: Record<Mode, LoopSample[]> = { none: [], counting: [], streaming: [] };
+/** Median ms per LOOP_EVENTS constructions, per mode; with the extension, the transport's too. */
+type LoopResult = Record<Mode, LoopSample> & Partial<Record<TransportMode, LoopSample>>;
+
+async function mainThread(driven: Driven, panel?: Page, withTransport = false): Promise<LoopResult> {
+  const modes: (Mode | TransportMode)[] = withTransport ? [...MODES, ...TRANSPORT_MODES] : [...MODES];
+  const samples: Record<Mode | TransportMode, LoopSample[]> = { none: [], counting: [], streaming: [], transport: [], idle: [] };
   for (let round = 0; round <= LOOP_ROUNDS; round++) {
-    for (const mode of MODES) {
+    for (const mode of modes) {
       const before = await driven.metrics();
-      const { loop, relayed } = await driven.page.evaluate(([n, m]) => window.bench.mainThread(n, m), [LOOP_EVENTS, mode] as const);
+      const { loop, relayed } =
+        mode === 'transport' || mode === 'idle'
+          ? await driven.page.evaluate((n) => window.bench.transport(n), mode === 'transport' ? LOOP_EVENTS : 0)
+          : await driven.page.evaluate(([n, m]) => window.bench.mainThread(n, m), [LOOP_EVENTS, mode] as const);
       const after = await driven.metrics();
-      const streamed = mode === 'streaming' ? LOOP_EVENTS : 0;
+      const streamed = mode === 'streaming' || mode === 'transport' ? LOOP_EVENTS : 0;
       driven.expected += streamed;
       await driven.settle(streamed, panel);
       // Round 0 warms up the page's code.
@@ -178,7 +191,9 @@ async function mainThread(driven: Driven, panel?: Page): Promise<LoopResult> {
     script: median(list.map((s) => s.script)),
     thread: median(list.map((s) => s.thread)),
   });
-  return { none: med(samples.none), counting: med(samples.counting), streaming: med(samples.streaming) };
+  const result: LoopResult = { none: med(samples.none), counting: med(samples.counting), streaming: med(samples.streaming) };
+  if (withTransport) [result.transport, result.idle] = [med(samples.transport), med(samples.idle)];
+  return result;
 }
 
 const fmt = (value: number, digits = 2) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -214,10 +229,31 @@ function loopRows(condition: string, result: LoopResult): Row[] {
       ratio: streaming.thread / counting.thread,
       target,
     },
+    ...transportRows(condition, result),
     {
       what: `${condition}: CDP TaskDuration (ScriptDuration), PostMessageTracker vs no tracker`,
       value: `${fmt(streaming.task)} (${fmt(streaming.script)}) ms vs ${fmt(none.task)} (${fmt(none.script)}) ms`,
       ratio: streaming.task / none.task,
+      target: '',
+    },
+  ];
+}
+
+/**
+ * The floor under "PostMessageTracker ÷ Tracker": the page's CPU time for the transport alone (the
+ * same events, encoded beforehand, posted and relayed, less the same call posting nothing) added
+ * to the Tracker loop. No agent code can bring the ratio below it with this wire format.
+ */
+function transportRows(condition: string, result: LoopResult): Row[] {
+  const { counting, streaming, transport, idle } = result;
+  if (transport === undefined || idle === undefined) return [];
+  const n = LOOP_EVENTS.toLocaleString('en');
+  const wire = transport.thread - idle.thread;
+  return [
+    {
+      what: `${condition}: the transport alone in the page main thread's CPU time (the ${n} events' batches encoded beforehand, posted and relayed, less the same call posting nothing), added to the Tracker loop: the floor of the ratio above`,
+      value: `+${fmt(wire)} ms (${fmt(transport.thread)} − ${fmt(idle.thread)} ms); the rest of PostMessageTracker − Tracker (the agent's code, and what its loop running alongside the worker and the panel adds): ${fmt(streaming.thread - counting.thread - wire)} ms`,
+      ratio: (counting.thread + wire) / counting.thread,
       target: '',
     },
   ];
@@ -252,9 +288,9 @@ async function withExtension(origin: string, userDataDir: string): Promise<{ pip
       });
     }
 
-    const loops = [...loopRows('panel open', await mainThread(driven, panel))];
+    const loops = [...loopRows('panel open', await mainThread(driven, panel, true))];
     await panel.close();
-    loops.push(...loopRows('panel closed', await mainThread(driven)));
+    loops.push(...loopRows('panel closed', await mainThread(driven, undefined, true)));
 
     const byteRows: Row[] = [];
     for (const withBundles of [false, true]) {
