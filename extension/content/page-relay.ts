@@ -1,5 +1,6 @@
 import { AGENT_MESSAGE_FIELDS, AGENT_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
 import { checkAgentMessageToRelay, checkWorkerToPage, isNewerAgentKind, isTaggedAs } from '../../agent/protocol/validate.js';
+import { foldBatch } from '../ops-runs.js';
 import type { PortLike } from '../port.js';
 import { RelayBuffer } from './relay-buffer.js';
 
@@ -87,8 +88,10 @@ export class PageRelay {
       // A newer agent's extra kinds of message are for newer readers: not relayed, not invalid.
       if (!isNewerAgentKind(data)) this.buffer.countInvalid();
     } else {
-      if (checked.message.kind === 'hello') this.answer(checked.message);
-      this.buffer.push(checked.message);
+      const message = checked.message;
+      if (message.kind === 'hello') this.answer(message);
+      // Chrome's JSON for the port costs the page's thread per character: runs go folded.
+      this.buffer.push(message.kind === 'batch' ? foldBatch(message) : message);
     }
     this.flush();
   }

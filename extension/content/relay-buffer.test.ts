@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PROTOCOL_VERSION, type PageToWorker } from '../../agent/protocol/messages.js';
+import { PROTOCOL_VERSION } from '../../agent/protocol/messages.js';
 import { checkPageToWorker } from '../../agent/protocol/validate.js';
 import { batch, hello } from '../test-support/messages.js';
-import { RelayBuffer } from './relay-buffer.js';
+import { RelayBuffer, type Relayed } from './relay-buffer.js';
 
-function sent(buffer: RelayBuffer): PageToWorker[] {
-  const messages: PageToWorker[] = [];
+function sent(buffer: RelayBuffer): Relayed[] {
+  const messages: Relayed[] = [];
   buffer.send((message) => messages.push(message));
   return messages;
 }
@@ -110,7 +110,7 @@ test('a send that throws leaves that message unsent, and the notice until it wen
   buffer.push(batch('s', 2));
   buffer.countInvalid();
   assert.throws(() => buffer.send(() => { throw new Error('port gone'); }));
-  const messages: PageToWorker[] = [];
+  const messages: Relayed[] = [];
   let calls = 0;
   assert.throws(() =>
     buffer.send((message) => {

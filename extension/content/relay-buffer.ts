@@ -1,4 +1,8 @@
 import { PROTOCOL_VERSION, RELAY_SOURCE, type AgentMessage, type PageToWorker } from '../../agent/protocol/messages.js';
+import type { FoldedBatch } from '../ops-runs.js';
+
+/** What the content script sends on its port: a PageToWorker, a batch maybe folded (ops-runs.ts). */
+export type Relayed = PageToWorker | FoldedBatch;
 
 /**
  * Bounds of the content script's buffer for messages the worker has not stored yet. Whichever is
@@ -13,12 +17,12 @@ export interface RelayBufferLimits {
   events: number;
 }
 
-function eventsIn(message: PageToWorker): number {
+function eventsIn(message: Relayed): number {
   return message.kind === 'batch' ? message.events : 0;
 }
 
 interface Held {
-  message: PageToWorker;
+  message: Relayed;
   events: number;
   /** Its index among the messages sent on the current port; null while not sent on it. */
   sent: number | null;
@@ -44,7 +48,7 @@ export class RelayBuffer {
 
   constructor(private readonly limits: RelayBufferLimits = { messages: RELAY_BUFFER_MESSAGES, events: RELAY_BUFFER_EVENTS }) {}
 
-  push(message: AgentMessage): void {
+  push(message: AgentMessage | FoldedBatch): void {
     const events = eventsIn(message);
     this.queue.push({ message, events, sent: null });
     this.events += events;
@@ -69,7 +73,7 @@ export class RelayBuffer {
    * Hands `send` what the current port has not carried yet, in order, a drop notice first. If
    * `send` throws, the message it was given counts as not sent (and the error propagates).
    */
-  send(send: (message: PageToWorker) => void): void {
+  send(send: (message: Relayed) => void): void {
     if (this.hasNotice()) {
       const { messages, events, invalid } = this.dropped;
       // Ahead of the unsent messages, so the worker learns of the loss before what follows it.

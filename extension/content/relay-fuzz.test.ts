@@ -12,6 +12,7 @@ import {
 } from '../../agent/protocol/messages.js';
 import { encodeOps } from '../../agent/protocol/encode.js';
 import { checkAgentMessage, checkPageToWorker } from '../../agent/protocol/validate.js';
+import { foldOps, unfoldMessage } from '../ops-runs.js';
 import type { PortLike } from '../port.js';
 import { PageRelay } from './page-relay.js';
 
@@ -157,6 +158,8 @@ const HUGE_STRING = 'x'.repeat(200_000);
 const OPS_OVER_LIMIT = '#'.repeat(MAX_OPS_LENGTH + 1);
 // At the event limit, well-formed but for its very last character: the validator must walk all of it.
 const OPS_AT_LIMIT = encodeOps(Array.from({ length: MAX_EVENTS_PER_BATCH * 4 }, (_, i) => (i % 4 === 1 ? (i - 1) / 4 + 1 : i % 4 === 3 ? -1 : 0))).ops;
+// 5,000 events of a loop: one type, serials 70, 71, … and every 100th event later in time.
+const LOOP_OPS = encodeOps(Array.from({ length: 5_000 }, (_, i) => [0, 70 + i, Math.floor(i / 100) * 40, -1]).flat()).ops;
 const OPS_BAD_AT_END = `${OPS_AT_LIMIT.slice(0, -1)}"`;
 const SPARSE_HUGE: unknown[] = new Array(10_000_000);
 const STRINGS_OVER_LIMIT: string[] = new Array<string>(MAX_STRINGS_PER_BATCH + 1).fill('T');
@@ -392,7 +395,7 @@ const INVALID_NOTICE = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'relay
 
 test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through the validator and the relay`, (t) => {
   const self = { name: 'window' };
-  const seen = { delivered: 0, workerDropped: 0, invalid: 0, ignored: 0, newerKind: 0 };
+  const seen = { delivered: 0, workerDropped: 0, invalid: 0, ignored: 0, newerKind: 0, folded: 0 };
   fc.assert(
     fc.property(envelopeInput, (input) => {
       const message = built(input);
@@ -430,15 +433,20 @@ test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through th
         assert.equal(ports.length, 0);
         assert.deepEqual(toPage, []);
       } else if (expected.relayable && expected.serializable) {
-        // Delivered unchanged: the very object, once; the worker accepts exactly the valid ones
+        // Delivered unchanged: the very object, once, or a batch whose ops repeat, folded for the
+        // port and unfolded by the worker to the same; the worker accepts exactly the valid ones
         // (it drops and counts the rest, as the content script would have).
         if (expected.valid) seen.delivered++;
         else seen.workerDropped++;
         assert.equal(ports.length, 1);
         assert.equal(raw.length, 1);
-        assert.equal(raw[0], message);
-        assert.deepEqual(received[0], JSON.parse(JSON.stringify(message)));
-        assert.equal(checkPageToWorker(received[0]).ok, expected.valid, 'the worker accepts exactly the valid messages the relay delivered');
+        if (raw[0] !== message) {
+          seen.folded++;
+          assert.equal(foldOps((message as { ops: string }).ops) === null, false, 'only a batch with a run is sent other than as it came');
+        }
+        const atWorker = unfoldMessage(received[0]);
+        assert.deepEqual(atWorker, JSON.parse(JSON.stringify(message)));
+        assert.equal(checkPageToWorker(atWorker).ok, expected.valid, 'the worker accepts exactly the valid messages the relay delivered');
         assert.deepEqual(toPage, (message as { kind: string }).kind === 'hello' ? [READY] : []);
       } else if (expected.newerKind) {
         // A kind only a newer minor version of the agent sends: not relayed, not counted.
@@ -459,6 +467,9 @@ test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through th
       // structured-clone-able values a page can put in an extra field that JSON cannot carry.
       examples: [
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: MAX_EVENTS_PER_BATCH, strings: ['T'], ops: OPS_AT_LIMIT }],
+        // A loop's batch, sent folded (ops-runs.ts); the same with a wrong count, folded and refused by the worker.
+        [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 5_000, strings: ['T'], ops: LOOP_OPS }],
+        [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 4_999, strings: ['T'], ops: LOOP_OPS }],
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session: 's', frame: 'f', agent: '1', url: '', time: 0, extra: 1n }],
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 0, strings: [], ops: '', extra: cyclic() }],
         [{ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'heap-summary', session: 's', frame: 'f', counts: { Widget: 3 } }],
@@ -466,12 +477,12 @@ test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through th
     },
   );
   t.diagnostic(
-    `delivered ${seen.delivered}, delivered and dropped by the worker ${seen.workerDropped}, dropped and counted ${seen.invalid}, ignored (not tagged) ${seen.ignored}, ignored (newer kind) ${seen.newerKind}`,
+    `delivered ${seen.delivered}, delivered and dropped by the worker ${seen.workerDropped}, dropped and counted ${seen.invalid}, ignored (not tagged) ${seen.ignored}, ignored (newer kind) ${seen.newerKind}; sent folded ${seen.folded}`,
   );
   // Each branch was taken often enough to mean something; digits that read as no event are rarer.
   for (const [branch, count] of Object.entries(seen)) {
     // Random envelopes rarely come out valid but for an unknown kind (~1 in 5,000).
-    const least = branch === 'newerKind' ? RUNS / 10_000 : branch === 'workerDropped' ? RUNS / 500 : RUNS / 20;
+    const least = branch === 'folded' ? 2 : branch === 'newerKind' ? RUNS / 10_000 : branch === 'workerDropped' ? RUNS / 500 : RUNS / 20;
     assert.ok(count > least, `${branch}: only ${count} of ${RUNS} runs`);
   }
 });

@@ -8,6 +8,7 @@ import { FakePort, FakeSessionArea, ManualTimer, PortPair } from '../test-suppor
 import { batch, hello, totals } from '../test-support/messages.js';
 import { History } from './history.js';
 import { Persister } from './persist.js';
+import { foldBatch } from '../ops-runs.js';
 import { PortRouter } from './port-router.js';
 
 const EXTENSION = 'chrome-extension://abcdefgh/';
@@ -359,4 +360,22 @@ test('totals from a page reach the panels and are kept in the history', async ()
   port.deliver(totals('s', 1, { Widget: [1, 1, 0] }));
   assert.deepEqual(seqs(received(watching)), ['hello', 's#1', 'totals']);
   assert.deepEqual(seqs(received(panel(router, 1))), ['hello', 's#1', 'totals']);
+});
+
+test('a batch the content script folded (ops-runs.ts) reaches panels and history as the agent posted it; a broken fold is counted', async () => {
+  const { router } = await worker();
+  const watcher = panel(router, 1);
+  received(watcher);
+  const tab = page(router, 1);
+  const loop = { ...batch('a', 1), events: 1_000, ops: '#$##'.repeat(1_000) };
+  const folded = foldBatch(loop);
+  assert.ok('opsRuns' in folded, 'a loop folds');
+  tab.deliver(JSON.parse(JSON.stringify(folded)));
+  tab.deliver(JSON.parse(JSON.stringify({ ...folded, seq: 2, opsRuns: ['', '#$##', 999, ''] })));
+  tab.deliver(JSON.parse(JSON.stringify({ ...folded, seq: 3, opsRuns: ['', '#$##', 2 ** 50, ''] })));
+  assert.deepEqual(received(watcher), [{ kind: 'relay', origin: { tabId: 1, frameId: 0 }, message: loop }]);
+  const [history, ...entries] = received(panel(router, 1));
+  assert.equal(history?.kind === 'history' && history.drops.invalidMessages, 2, 'a count off by one, and a fold past any batch');
+  assert.deepEqual(history?.kind === 'history' && history.entries.map((entry) => entry.message), [loop]);
+  assert.deepEqual(entries, []);
 });

@@ -1,5 +1,6 @@
 import { PAGE_PORT, PANEL_PORT, type Origin, type WorkerToPage, type WorkerToPanel } from '../../agent/protocol/messages.js';
 import { checkPageToWorker, checkPanelToWorker } from '../../agent/protocol/validate.js';
+import { unfoldMessage } from '../ops-runs.js';
 import type { PortLike } from '../port.js';
 import type { History } from './history.js';
 import type { WriteObserver } from './persist.js';
@@ -98,7 +99,9 @@ export class PortRouter {
   }
 
   private fromPage(origin: Origin, data: unknown): void {
-    const checked = checkPageToWorker(data);
+    // The content script folds runs of a batch's ops for its port (ops-runs.ts): the check and
+    // everything after it see the agent's batch.
+    const checked = checkPageToWorker(unfoldMessage(data));
     if (!checked.ok) {
       this.history.countInvalid(origin.tabId);
       return;
