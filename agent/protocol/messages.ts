@@ -173,7 +173,7 @@ const relayDroppedSchema = v.looseObject({
 });
 export type RelayDropped = v.InferOutput<typeof relayDroppedSchema>;
 
-/** What travels on a page port (content script → worker). */
+/** What travels on a page port (content script → worker), once the worker unfolded a batch's runs (extension/ops-runs.ts). */
 export const pageToWorkerSchema = v.union([agentMessageSchema, relayDroppedSchema]);
 export type PageToWorker = AgentMessage | RelayDropped;
 
