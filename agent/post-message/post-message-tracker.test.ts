@@ -188,6 +188,18 @@ describe('PostMessageTracker batching', () => {
     assert.deepEqual(serials(window), range(1, 7));
   });
 
+  it('posts at once when the batch\'s strings pass 1,000,000 characters, so big bundles make no huge message', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, bundleLimits: { maxStringLength: 300_000, maxChars: 300_000 } });
+    window.ready();
+    for (let serial = 1; serial <= 10; serial++) tracker.notifyAttached(serial, Session, String(serial % 10).repeat(250_000));
+    // Each bundle text is 250,002 characters (JSON quotes); the type name adds 7.
+    assert.deepEqual(window.batches().map((batch) => batch.events), [4, 4]);
+    await microtasks();
+    assert.deepEqual(window.batches().map((batch) => batch.events), [4, 4, 2]);
+    assert.deepEqual(serials(window), range(1, 10));
+  });
+
   it('with flush set to a number of milliseconds, posts on a timer', (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const window = new FakeWindow();
