@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { collectUntil } from '../test-support/collect.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { AGENT_SOURCE, DEVTOOLS_HOOK, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
-import { parseBundle } from '../protocol/bundle-preview.js';
+import { parseBundle, shapeText } from '../protocol/bundle-preview.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
 import { Tracker } from '../tracker.js';
 import type { TrackerProtocol } from '../tracker-protocol.js';
@@ -396,8 +396,14 @@ describe('PostMessageTracker bundles', () => {
     tracker.notifyUpdated(51, Session, shared);
     await microtasks();
     const [first, second] = window.batches();
-    assert.deepEqual(first!.strings, ['Session', '{"n":1}']);
-    assert.deepEqual(second!.strings, ['Session', '{"n":2}']);
+    // Sent as values: the shape once per batch, the values once per event.
+    assert.deepEqual(first!.strings, ['Session', shapeText(['n'])]);
+    assert.deepEqual(first!.values, Array(50).fill(1));
+    assert.deepEqual(second!.values, [2]);
+    assert.deepEqual(
+      window.events().map((event) => event.bundle),
+      [...Array(50).fill('{"n":1}'), '{"n":2}'],
+    );
     assert.equal(reads, 2);
   });
 

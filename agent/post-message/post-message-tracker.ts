@@ -41,7 +41,7 @@ import {
   type MessageEventLike,
   type PostMessageTarget,
 } from './host.js';
-import { toBundleJson, type BundleLimits } from './sanitize.js';
+import { toBundleJson, toBundleValues, type BundleLimits } from './sanitize.js';
 import { windowSession } from './window-session.js';
 
 /** What #add is given for a release: no page value is this object. */
@@ -177,7 +177,10 @@ export class PostMessageTracker implements TrackerProtocol {
    * identity: hashing every new bundle object cost more than the preview of a small one.
    */
   #lastBundle: unknown = NO_BUNDLE;
+  /** Its preview: JSON text, or a shape text whose values are `#lastValues` in the open batch's values. */
   #lastPreview = '';
+  #lastShaped = false;
+  #lastValuesFrom = 0;
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
   /** Takes this session off the DevTools hook; null without one. */
   readonly #unhook: (() => void) | null;
@@ -366,13 +369,24 @@ export class PostMessageTracker implements TrackerProtocol {
       } else if (bundle === RELEASED) {
         encoder.add(op, serial, this.#lastName, RELEASED_BUNDLE);
       } else if (bundle === this.#lastBundle) {
-        encoder.add(op, serial, this.#lastName, this.#lastPreview, true);
+        if (this.#lastShaped) this.#repeatShaped(op, serial);
+        else encoder.add(op, serial, this.#lastName, this.#lastPreview, true);
       } else {
-        // The preview of anything but undefined is a string.
-        const preview = toBundleJson(bundle, this.#bundleLimits)!;
+        const values = encoder.values;
+        const from = values.length;
+        const shape = toBundleValues(bundle, values, this.#bundleLimits);
         this.#lastBundle = bundle;
-        this.#lastPreview = preview;
-        encoder.add(op, serial, this.#lastName, preview);
+        if (shape !== undefined) {
+          this.#lastPreview = shape;
+          this.#lastShaped = true;
+          this.#lastValuesFrom = from;
+          encoder.addShaped(op, serial, this.#lastName, shape, from);
+        } else {
+          // The preview of anything but undefined is a string.
+          this.#lastPreview = toBundleJson(bundle, this.#bundleLimits)!;
+          this.#lastShaped = false;
+          encoder.add(op, serial, this.#lastName, this.#lastPreview);
+        }
       }
       if (!this.#connected) this.#bound();
       else if (encoder.size >= this.#maxBatchEvents) this.flush();
@@ -380,6 +394,15 @@ export class PostMessageTracker implements TrackerProtocol {
     } catch (error) {
       reportTrackerError(error);
     }
+  }
+
+  /** The bundle sent as values just before, once more: every event takes values of its own. */
+  #repeatShaped(op: Op, serial: number): void {
+    const values = this.#encoder.values;
+    const from = values.length;
+    for (let i = this.#lastValuesFrom; i < from; i++) values.push(values[i]!);
+    this.#lastValuesFrom = from;
+    this.#encoder.addShaped(op, serial, this.#lastName, this.#lastPreview, from);
   }
 
   /**
@@ -398,6 +421,7 @@ export class PostMessageTracker implements TrackerProtocol {
         // The open batch alone is past a bound (one huge bundle, or bounds of 0).
         this.#dropped(encoder.size);
         encoder.take(this.session, this.frame, 1, 0);
+        this.#lastBundle = NO_BUNDLE;
         break;
       }
     }

@@ -29,7 +29,8 @@ export type PlaceholderKind =
   | 'typed-array' // `text`: "Uint8Array(1024)"; `value`: the first elements
   | 'opaque' // WeakMap, WeakSet, WeakRef, Promise, ArrayBuffer…: nothing to show but the kind
   | 'trackable' // another Trackable: `text`: "Type #serial"
-  | 'unreadable'; // a getter or Proxy trap threw, or a revoked Proxy: `text` says what happened
+  | 'unreadable' // a getter or Proxy trap threw, or a revoked Proxy: `text` says what happened
+  | 'shape'; // not a bundle: the keys of bundles sent as values (see shapeText); shown only by readers that predate it
 
 /**
  * The bundle text of an `updated` event that says "released" (docs/protocol.md, "Released"): the
@@ -38,6 +39,128 @@ export type PlaceholderKind =
  * (escapeKey); readers that predate it show an unreadable bundle and count nothing.
  */
 export const RELEASED_BUNDLE = JSON.stringify({ [PLACEHOLDER_KEY]: 'released' });
+
+/**
+ * A bundle sent as values (docs/protocol.md, "Bundles as values"): a plain object's keys travel
+ * once per batch, as this placeholder's `keys` (escaped), in `strings` where a bundle text would
+ * be; each event whose bundle index points at it takes its values, one per key, from the batch's
+ * `values`. A reader that predates it shows this placeholder, which says what it is.
+ */
+export function shapeText(escapedKeys: readonly string[]): string {
+  return JSON.stringify({ [PLACEHOLDER_KEY]: 'shape', text: SHAPE_NOTE, keys: escapedKeys });
+}
+
+const SHAPE_NOTE = 'a bundle in a newer format: update the Trackables extension to see it';
+const SHAPE_PREFIX = JSON.stringify({ [PLACEHOLDER_KEY]: 'shape' }).slice(0, -1);
+
+/**
+ * One value of `AgentBatch.values`:
+ * - a JSON primitive as it is (finite numbers only);
+ * - VALUE_TEXT followed by a preview's JSON text, for what needs a preview (nested objects, cut
+ *   strings, placeholders);
+ * - VALUE_ARRAY followed by a count n (decimal): an array, whose elements are the next n values
+ *   (primitives or texts, never arrays).
+ *
+ * A page string that starts with either mark is sent as a text, its JSON text after VALUE_TEXT,
+ * so no page string is ever read as a mark.
+ */
+export type BundleValue = null | boolean | number | string;
+
+export const VALUE_TEXT = PLACEHOLDER_KEY;
+export const VALUE_ARRAY = '\u0001';
+
+/** Whether a page string must travel as a text: it starts with a mark. */
+export function isMarked(text: string): boolean {
+  return text.charCodeAt(0) <= 1;
+}
+
+const arrayMarks: string[] = [];
+
+/** The value that opens an array of `length` elements. */
+export function arrayMark(length: number): string {
+  return (arrayMarks[length] ??= VALUE_ARRAY + length);
+}
+
+/** The keys of a shape's text (escaped, as sent), or undefined when `text` is not one. */
+export function shapeKeys(text: string): string[] | undefined {
+  if (!text.startsWith(SHAPE_PREFIX)) return undefined;
+  try {
+    const keys: unknown = (JSON.parse(text) as { keys?: unknown }).keys;
+    return Array.isArray(keys) && keys.length > 0 && keys.every((key) => typeof key === 'string') ? (keys as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * For each of a batch's strings, how many values (arrays counting as one) an event whose bundle
+ * is that string takes: its keys, for a shape; 0 for anything else.
+ */
+export function shapeWidths(strings: readonly string[]): number[] {
+  return strings.map((text) => shapeKeys(text)?.length ?? 0);
+}
+
+/**
+ * Where the `count` values that start at `at` end (arrays taking their elements with them), or
+ * -1 when `values` ends before, or an array mark is not one (a bad count, an array in an array).
+ */
+export function skipValues(values: readonly unknown[], at: number, count: number): number {
+  for (let taken = 0; taken < count; taken++) {
+    const value = values[at++];
+    if (at > values.length) return -1;
+    if (typeof value !== 'string' || value.charCodeAt(0) !== 1) continue;
+    const length = arrayLength(value);
+    if (length < 0 || at + length > values.length) return -1;
+    for (const end = at + length; at < end; at++) {
+      const element = values[at];
+      if (typeof element === 'string' && element.charCodeAt(0) === 1) return -1;
+    }
+  }
+  return at;
+}
+
+/** An array mark's count, or -1 when it is not a plain decimal. */
+function arrayLength(mark: string): number {
+  return /^\u0001(0|[1-9]\d{0,8})$/.test(mark) ? Number(mark.slice(1)) : -1;
+}
+
+/** What is wrong with the elements of `AgentBatch.values`, or null: each must be a BundleValue. */
+export function valuesProblem(values: readonly unknown[]): string | null {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const type = typeof value;
+    if (type === 'string' || type === 'boolean' || value === null || (type === 'number' && Number.isFinite(value))) continue;
+    return `value ${i} is not a string, a finite number, a boolean or null`;
+  }
+  return null;
+}
+
+/** Reads the values of a batch's bundles sent as values, in order (decode.ts). */
+export class BundleValueReader {
+  readonly #values: readonly BundleValue[];
+  #next = 0;
+
+  constructor(values: readonly BundleValue[]) {
+    this.#values = values;
+  }
+
+  /** The JSON text of the next value, as it stands in its bundle's text; an array's elements with it. */
+  text(): string {
+    const value = this.#values[this.#next++];
+    if (typeof value !== 'string' || value.charCodeAt(0) !== 1) return this.#text(value);
+    const length = arrayLength(value);
+    let text = '[';
+    for (let i = 0; i < length; i++) text += (i === 0 ? '' : ',') + this.#text(this.#values[this.#next++]);
+    return `${text}]`;
+  }
+
+  #text(value: BundleValue | undefined): string {
+    if (value === undefined) return 'null';
+    if (typeof value === 'string' && value.charCodeAt(0) === 0) return value.slice(1);
+    // JSON.stringify of a finite number is its String (a non-finite one, never sent, is `null`).
+    return JSON.stringify(value);
+  }
+}
 
 export interface Placeholder {
   [PLACEHOLDER_KEY]: PlaceholderKind;

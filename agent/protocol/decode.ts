@@ -1,4 +1,4 @@
-import { RELEASED_BUNDLE } from './bundle-preview.js';
+import { BundleValueReader, RELEASED_BUNDLE, shapeKeys, type BundleValue } from './bundle-preview.js';
 import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, Op, OP_NAMES, type AgentBatch, type OpName } from './messages.js';
 
 /** One decoded lifecycle event. */
@@ -21,7 +21,8 @@ export function forEachEvent(
   batch: AgentBatch,
   visit: (op: Op, serial: number, type: string, time: number, bundle: string | undefined) => void,
 ): void {
-  const { ops, strings, t0 } = batch;
+  const { ops, strings, t0, values } = batch;
+  const shaped = values === undefined ? undefined : new ShapedBundles(strings, values);
   const length = ops.length;
   let at = 0;
   let serial = 0;
@@ -44,7 +45,37 @@ export function forEachEvent(
     for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) bundle = bundle * DIGIT_BASE + (c - MORE_DIGIT);
     bundle = bundle * DIGIT_BASE + (c - LAST_DIGIT);
     // head < 8 × MAX_STRINGS_PER_BATCH (validated), so bit operators are exact.
-    visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, bundle === 0 ? undefined : strings[bundle - 1]);
+    const text = bundle === 0 ? undefined : shaped === undefined ? strings[bundle - 1] : shaped.text(bundle - 1);
+    visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, text);
+  }
+}
+
+/**
+ * The bundle texts of a batch with bundles sent as values: an event whose bundle string is a
+ * shape gets the JSON text its values make, taken in order; other strings are texts already.
+ */
+class ShapedBundles {
+  readonly #strings: readonly string[];
+  readonly #values: BundleValueReader;
+  /** Per string index: a shape's key texts (`{"a":`, `,"b":`…), or null when it is no shape. */
+  readonly #keyTexts = new Map<number, string[] | null>();
+
+  constructor(strings: readonly string[], values: readonly BundleValue[]) {
+    this.#strings = strings;
+    this.#values = new BundleValueReader(values);
+  }
+
+  text(index: number): string {
+    let keyTexts = this.#keyTexts.get(index);
+    if (keyTexts === undefined) {
+      const keys = shapeKeys(this.#strings[index]!);
+      keyTexts = keys === undefined ? null : keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+      this.#keyTexts.set(index, keyTexts);
+    }
+    if (keyTexts === null) return this.#strings[index]!;
+    let text = '';
+    for (const keyText of keyTexts) text += keyText + this.#values.text();
+    return `${text}}`;
   }
 }
 

@@ -20,7 +20,17 @@
 
 import * as v from 'valibot';
 import { opsProblem } from './ops-check.js';
-import { AGENT_SOURCE, MAX_EVENTS_PER_BATCH, MAX_ID_LENGTH, MAX_OPS_LENGTH, MAX_STRINGS_PER_BATCH, PROTOCOL_VERSION, RELAY_SOURCE } from './wire.js';
+import { shapeWidths, valuesProblem, type BundleValue } from './bundle-preview.js';
+import {
+  AGENT_SOURCE,
+  MAX_EVENTS_PER_BATCH,
+  MAX_ID_LENGTH,
+  MAX_OPS_LENGTH,
+  MAX_STRINGS_PER_BATCH,
+  MAX_VALUES_PER_BATCH,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+} from './wire.js';
 
 export * from './wire.js';
 
@@ -98,6 +108,17 @@ export const batchShape = v.looseObject({
   ),
   // Only digit characters: what the content script checks of `ops` (see checkAgentMessageToRelay).
   ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[#-B\]-|]*$/, 'expected only the digit characters of docs/protocol.md')),
+  /**
+   * The values of bundles sent as values (bundle-preview.ts, shapeText), in event order: absent
+   * when there are none. Here only an array of bounded length, as the content script checks it;
+   * its elements and how many the events take are checked with the events (batchSchema).
+   */
+  values: v.optional(
+    v.custom<BundleValue[]>(
+      (values) => Array.isArray(values) && values.length <= MAX_VALUES_PER_BATCH,
+      `expected an array of at most ${MAX_VALUES_PER_BATCH} values`,
+    ),
+  ),
 });
 export type AgentBatch = v.InferOutput<typeof batchShape>;
 
@@ -106,9 +127,11 @@ const batchSchema = v.pipe(
   batchShape,
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const { ops, events, strings } = dataset.value;
-    const problem = opsProblem(ops, events, strings.length);
+    const { ops, events, strings, values } = dataset.value;
+    const problem = opsProblem(ops, events, strings.length, values === undefined ? undefined : { widths: shapeWidths(strings), values });
     if (problem !== null) addIssue({ message: `ops: ${problem}`, path: undefined });
+    const valueProblem = values === undefined ? null : valuesProblem(values);
+    if (valueProblem !== null) addIssue({ message: `values: ${valueProblem}`, path: undefined });
   }),
 );
 

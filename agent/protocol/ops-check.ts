@@ -1,3 +1,4 @@
+import { skipValues } from './bundle-preview.js';
 import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE } from './wire.js';
 
 // Local copies: the hot loop below reads them on every character, and an imported binding is
@@ -13,7 +14,14 @@ const MORE_END = MORE_DIGIT + DIGITS;
  * the characters, comparisons inlined, since a batch may hold 100,000 events and the content
  * script runs this on the page's main thread.
  */
-export function opsProblem(ops: string, events: number, strings: number): string | null {
+export function opsProblem(
+  ops: string,
+  events: number,
+  strings: number,
+  shapes?: { widths: readonly number[]; values: readonly unknown[] },
+): string | null {
+  const widths = shapes?.widths;
+  let taken = 0;
   const length = ops.length;
   let at = 0;
   let field = 0;
@@ -41,6 +49,9 @@ export function opsProblem(ops: string, events: number, strings: number): string
       if (!Number.isSafeInteger(offset)) return `event ${seen}: time out of range`;
     } else if (value > strings) {
       return `event ${seen}: no bundle text at that index`;
+    } else if (widths !== undefined && value > 0 && widths[value - 1]! > 0) {
+      taken = skipValues(shapes!.values, taken, widths[value - 1]!);
+      if (taken < 0) return `event ${seen}: its bundle's values run past the batch's values, or hold a malformed array`;
     }
     if (++field === OP_STRIDE) {
       field = 0;
@@ -48,5 +59,7 @@ export function opsProblem(ops: string, events: number, strings: number): string
     }
   }
   if (field !== 0) return 'ends inside an event';
-  return seen === events ? null : `${seen} events where ${events} were announced`;
+  if (seen !== events) return `${seen} events where ${events} were announced`;
+  if (shapes !== undefined && taken !== shapes.values.length) return `the bundles take ${taken} values where ${shapes.values.length} were sent`;
+  return null;
 }
