@@ -170,11 +170,13 @@ describe('bundles sent as values', () => {
     assert.ok(checkAgentMessage(structuredClone(batch)).ok);
   });
 
-  it('are bounded where the content script checks them', () => {
+  it('are checked where the content script checks: bounded, and only what a port can carry', () => {
     const { batch } = batchOf([{ a: 1 }]);
     const huge: BundleValue[] = [];
     huge.length = MAX_VALUES_PER_BATCH + 1;
     assert.equal(checkAgentMessageToRelay({ ...batch, values: huge }).ok, false);
+    // eslint-disable-next-line no-sparse-arrays
+    for (const values of [[1n], [{}], [Infinity], [undefined], [, 1]]) assert.equal(checkAgentMessageToRelay({ ...batch, values }).ok, false, String(values));
     assert.ok(checkAgentMessageToRelay(batch).ok);
   });
 

@@ -110,13 +110,18 @@ export const batchShape = v.looseObject({
   ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[#-B\]-|]*$/, 'expected only the digit characters of docs/protocol.md')),
   /**
    * The values of bundles sent as values (bundle-preview.ts, shapeText), in event order: absent
-   * when there are none. Here only an array of bounded length, as the content script checks it;
-   * its elements and how many the events take are checked with the events (batchSchema).
+   * when there are none. Checked here to be JSON primitives (a port could not carry anything
+   * else); how many the events take, and their array marks, are checked with the events
+   * (batchSchema), as `ops` is.
    */
   values: v.optional(
-    v.custom<BundleValue[]>(
-      (values) => Array.isArray(values) && values.length <= MAX_VALUES_PER_BATCH,
-      `expected an array of at most ${MAX_VALUES_PER_BATCH} values`,
+    v.pipe(
+      v.custom<unknown[]>(
+        (values) => Array.isArray(values) && values.length <= MAX_VALUES_PER_BATCH,
+        `expected an array of at most ${MAX_VALUES_PER_BATCH} values`,
+      ),
+      v.check((values) => valuesProblem(values) === null, 'expected only strings, finite numbers, booleans and null'),
+      v.transform((values) => values as BundleValue[]),
     ),
   ),
 });
@@ -130,8 +135,6 @@ const batchSchema = v.pipe(
     const { ops, events, strings, values } = dataset.value;
     const problem = opsProblem(ops, events, strings.length, values === undefined ? undefined : { widths: shapeWidths(strings), values });
     if (problem !== null) addIssue({ message: `ops: ${problem}`, path: undefined });
-    const valueProblem = values === undefined ? null : valuesProblem(values);
-    if (valueProblem !== null) addIssue({ message: `values: ${valueProblem}`, path: undefined });
   }),
 );
 
