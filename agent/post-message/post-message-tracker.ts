@@ -129,9 +129,10 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * Bundles are captured when notified: each is turned into its safe JSON preview (see
  * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. One
  * object notified for several events in a row within a task (instances sharing a bundle) is
- * previewed once: changes made to it in between show from its next preview on. The preview of a
- * small plain object costs about what `JSON.stringify` of it does (docs/BENCHMARKS.md); events
- * without a bundle cost only their encoding.
+ * previewed once: changes made to it in between show from its next preview on. A plain object is
+ * sent as values (its primitives as they are, its keys once per batch; docs/protocol.md), so a
+ * small one costs about what `JSON.stringify` of it does (docs/BENCHMARKS.md); events without a
+ * bundle cost only their encoding.
  *
  * The posted messages hold only numbers, type names and the previews: nothing the page's own
  * scripts could not read anyway. They are posted with the page's origin as target origin.

@@ -75,7 +75,9 @@ export type AgentHello = v.InferOutput<typeof helloSchema>;
  *   bundleIndex + 1, or 0 for no bundle
  *
  * (the first event's "previous" serial and time are 0 and t0). `typeIndex` and `bundleIndex`
- * index `strings`; a bundle string is the JSON text of the bundle made safe (bundle-preview.ts).
+ * index `strings`; a bundle string is the JSON text of the bundle made safe (bundle-preview.ts),
+ * or a shape: then the event's bundle is made of the next values of `values` (docs/protocol.md,
+ * "Bundles as values").
  *
  * `ops` is one string, not an array: the page's structured clone, the content script's read and
  * Chrome's JSON for the port then copy one flat string instead of handling 400,000 numbers, which
