@@ -1,4 +1,4 @@
-import { arrayMark, escapeKey, isMarked, VALUE_TEXT, shapeText, type BundleValue, type PlaceholderKind } from '../protocol/bundle-preview.js';
+import { arrayMark, escapeKey, isMarked, jsonString, VALUE_TEXT, shapeText, type BundleValue, type PlaceholderKind } from '../protocol/bundle-preview.js';
 import { MAX_SHAPE_KEYS } from '../protocol/wire.js';
 import { trackingNameOf, type TrackedClass } from '../tracker-protocol.js';
 
@@ -212,23 +212,6 @@ const P = '{"\\u0000":';
 
 function placeholder(kind: PlaceholderKind, text: string, extra = ''): string {
   return `${P}"${kind}","text":${stringify(text)}${extra}}`;
-}
-
-/** Strings this short are checked here for characters JSON escapes; longer ones go to JSON.stringify. */
-const SHORT_STRING = 32;
-
-/**
- * `JSON.stringify(text)`. A bundle's strings are mostly short and plain (names, ids, states), and
- * for those JSON.stringify's own setup costs more than the check: a short string without a
- * character JSON escapes (controls, quote, backslash, any surrogate) is quoted as it is.
- */
-function quote(text: string): string {
-  if (text.length > SHORT_STRING) return stringify(text);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return stringify(text);
-  }
-  return `"${text}"`;
 }
 
 /** What the prototype chain of a non-plain object says about it. */
@@ -468,7 +451,7 @@ class Walk {
       case 'string': {
         if (value.length <= this.#limits.maxStringLength) {
           this.#chars += value.length;
-          return quote(value);
+          return jsonString(value);
         }
         return placeholder('string', this.#cut(value), `,"length":${value.length}`);
       }

@@ -155,10 +155,17 @@ export class BundleValueReader {
   }
 
   #text(value: BundleValue | undefined): string {
-    if (value === undefined) return 'null';
-    if (typeof value === 'string' && value.charCodeAt(0) === 0) return value.slice(1);
-    // JSON.stringify of a finite number is its String (a non-finite one, never sent, is `null`).
-    return JSON.stringify(value);
+    switch (typeof value) {
+      case 'string':
+        return value.charCodeAt(0) === 0 ? value.slice(1) : jsonString(value);
+      case 'number':
+        // As JSON.stringify writes it (a non-finite number, never sent, is `null`).
+        return Number.isFinite(value) ? String(value) : 'null';
+      case 'boolean':
+        return value ? 'true' : 'false';
+      default:
+        return 'null';
+    }
   }
 }
 
@@ -185,6 +192,23 @@ export function escapeKey(key: string): string {
 /** Inverse of escapeKey, for keys of non-placeholder objects. */
 export function unescapeKey(key: string): string {
   return key.startsWith(PLACEHOLDER_KEY) ? key.slice(1) : key;
+}
+
+/** Strings this short are checked here for characters JSON escapes; longer ones go to JSON.stringify. */
+const SHORT_STRING = 32;
+
+/**
+ * `JSON.stringify(text)`. A bundle's strings are mostly short and plain (names, ids, states), and
+ * for those JSON.stringify's own setup costs more than the check: a short string without a
+ * character JSON escapes (controls, quote, backslash, any surrogate) is quoted as it is.
+ */
+export function jsonString(text: string): string {
+  if (text.length > SHORT_STRING) return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /** Parses a bundle's JSON text from a batch; a broken text becomes an 'unreadable' placeholder. */

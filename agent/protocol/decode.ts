@@ -59,6 +59,8 @@ class ShapedBundles {
   readonly #values: BundleValueReader;
   /** Per string index: a shape's key texts (`{"a":`, `,"b":`…), or null when it is no shape. */
   readonly #keyTexts = new Map<number, string[] | null>();
+  #lastIndex = -1;
+  #lastKeyTexts: string[] | null | undefined = undefined;
 
   constructor(strings: readonly string[], values: readonly BundleValue[]) {
     this.#strings = strings;
@@ -66,16 +68,23 @@ class ShapedBundles {
   }
 
   text(index: number): string {
-    let keyTexts = this.#keyTexts.get(index);
+    // Runs of one shape are the usual case: the last one needs no lookup.
+    let keyTexts = index === this.#lastIndex ? this.#lastKeyTexts : this.#keyTexts.get(index);
     if (keyTexts === undefined) {
       const keys = shapeKeys(this.#strings[index]!);
       keyTexts = keys === undefined ? null : keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`);
       this.#keyTexts.set(index, keyTexts);
     }
+    this.#lastIndex = index;
+    this.#lastKeyTexts = keyTexts;
     if (keyTexts === null) return this.#strings[index]!;
     let text = '';
     for (const keyText of keyTexts) text += keyText + this.#values.text();
-    return `${text}}`;
+    text += '}';
+    // Readers keep bundle texts (an instance's latest, its history): one flat string each, not
+    // the tree of pieces concatenation leaves in V8.
+    text.charCodeAt(0);
+    return text;
   }
 }
 
