@@ -218,7 +218,7 @@ const rows: Row[] = [
   timeRow('JSON.stringify, encoded and posted', 'same loop, each JSON.stringify text encoded into a batch and posted (the floor of bundles as text)', ''),
   bundleRow('a small bundle {id, name, active} captured and posted (sent as values), × JSON.stringify of it (bundles row − no-bundles row) / (yardstick − baseline)', 'small bundles', '≤ 1.5×'),
   bundleRow(
-    'a small bundle with a short array {id, name, tags: [a, b]} captured and posted (the array as preview text), × JSON.stringify of it',
+    'a small bundle with a short array {id, name, tags: [a, b]} captured and posted (the array as its preview text), × JSON.stringify of it',
     'small bundles with a short array',
     '≤ 1.5×',
     'JSON.stringify, with a short array',

@@ -1,4 +1,4 @@
-import { arrayMark, escapeKey, isMarked, jsonString, VALUE_TEXT, shapeText, type BundleValue, type PlaceholderKind } from '../protocol/bundle-preview.js';
+import { escapeKey, isMarked, jsonString, VALUE_TEXT, shapeText, type BundleValue, type PlaceholderKind } from '../protocol/bundle-preview.js';
 import { MAX_SHAPE_KEYS } from '../protocol/wire.js';
 import { trackingNameOf, type TrackedClass } from '../tracker-protocol.js';
 
@@ -123,7 +123,11 @@ function call(fn: Function, self: unknown, ...args: unknown[]): any {
   return apply(fn, self, args);
 }
 
-const lookupGetter = (Object.prototype as unknown as { __lookupGetter__: Function }).__lookupGetter__;
+/** `Object.prototype.__lookupGetter__` called on a value, bound now: the generic `call` costs an arguments array per element. */
+const lookUpGetter = Function.prototype.call.bind((Object.prototype as unknown as { __lookupGetter__: Function }).__lookupGetter__) as (
+  target: object,
+  key: PropertyKey,
+) => Function | undefined;
 
 /**
  * Whether a value travels in AgentBatch.values as it is: a JSON primitive its preview keeps
@@ -154,7 +158,7 @@ const DESCRIBE = Symbol('describe');
  * traps may run, as they do for its descriptors).
  */
 function elementOf(array: unknown[], i: number): unknown {
-  if (!hasOwn(array, i) || call(lookupGetter, array, i) !== undefined) return DESCRIBE;
+  if (!hasOwn(array, i) || lookUpGetter(array, i) !== undefined) return DESCRIBE;
   const value = array[i];
   return value === undefined ? DESCRIBE : value;
 }
@@ -392,10 +396,6 @@ class Walk {
             out.push(field);
             continue;
           }
-          if (isArray(field) && limits.maxDepth > 1 && field.length <= limits.maxEntries) {
-            if (!this.#arrayValues(field, out)) return undefined;
-            continue;
-          }
         }
         out.push(flat(VALUE_TEXT + this.#property(descriptor, 1)));
       }
@@ -404,45 +404,6 @@ class Walk {
       this.#depth = 0;
     }
     return (shape.text ??= shapeText(keys.map(escapeKey)));
-  }
-
-  /**
-   * An array one level below the root, as values: its mark, then its elements, read and counted
-   * as #array does. False where #array would cut it (the budget ran out): the whole bundle then
-   * goes as text.
-   */
-  #arrayValues(array: unknown[], out: BundleValue[]): boolean {
-    this.#nodes++;
-    const length = array.length;
-    out.push(arrayMark(length));
-    this.#path[1] = array;
-    this.#depth = 2;
-    try {
-      for (let i = 0; i < length; i++) {
-        if (this.#exhausted()) return false;
-        const element = elementOf(array, i);
-        if (element !== DESCRIBE) {
-          if (asIs(element, this.#limits.maxStringLength)) {
-            this.#nodes++;
-            if (typeof element === 'string') this.#chars += element.length;
-            out.push(element);
-          } else {
-            out.push(flat(VALUE_TEXT + this.preview(element, 2)));
-          }
-          continue;
-        }
-        const descriptor = getOwnPropertyDescriptor(array, i);
-        if (descriptor === undefined) {
-          out.push(VALUE_TEXT + placeholder('undefined', 'empty'));
-          continue;
-        }
-        out.push(flat(VALUE_TEXT + this.#property(descriptor, 2)));
-      }
-      return true;
-    } finally {
-      this.#path[1] = null;
-      this.#depth = 1;
-    }
   }
 
   preview(value: unknown, depth: number): string {

@@ -54,31 +54,18 @@ const SHAPE_NOTE = 'a bundle in a newer format: update the Trackables extension 
 const SHAPE_PREFIX = JSON.stringify({ [PLACEHOLDER_KEY]: 'shape' }).slice(0, -1);
 
 /**
- * One value of `AgentBatch.values`:
- * - a JSON primitive as it is (finite numbers only);
- * - VALUE_TEXT followed by a preview's JSON text, for what needs a preview (nested objects, cut
- *   strings, placeholders);
- * - VALUE_ARRAY followed by a count n (decimal): an array, whose elements are the next n values
- *   (primitives or texts, never arrays).
- *
- * A page string that starts with either mark is sent as a text, its JSON text after VALUE_TEXT,
- * so no page string is ever read as a mark.
+ * One value of `AgentBatch.values`: a JSON primitive as it is (finite numbers only), or, for what
+ * needs a preview (nested objects and arrays, cut strings, placeholders), VALUE_TEXT followed by
+ * that preview's JSON text. A page string that starts with VALUE_TEXT is sent as a text too (its
+ * JSON text after the mark), so no page string is ever read as a preview.
  */
 export type BundleValue = null | boolean | number | string;
 
 export const VALUE_TEXT = PLACEHOLDER_KEY;
-export const VALUE_ARRAY = '\u0001';
 
-/** Whether a page string must travel as a text: it starts with a mark. */
+/** Whether a page string must travel as a text: it starts with the mark. */
 export function isMarked(text: string): boolean {
-  return text.charCodeAt(0) <= 1;
-}
-
-const arrayMarks: string[] = [];
-
-/** The value that opens an array of `length` elements. */
-export function arrayMark(length: number): string {
-  return (arrayMarks[length] ??= VALUE_ARRAY + length);
+  return text.startsWith(VALUE_TEXT);
 }
 
 /** The keys of a shape's text (escaped, as sent), or undefined when `text` is not one. */
@@ -93,35 +80,11 @@ export function shapeKeys(text: string): string[] | undefined {
 }
 
 /**
- * For each of a batch's strings, how many values (arrays counting as one) an event whose bundle
- * is that string takes: its keys, for a shape; 0 for anything else.
+ * For each of a batch's strings, how many values an event whose bundle is that string takes: its
+ * keys, for a shape; 0 for anything else.
  */
 export function shapeWidths(strings: readonly string[]): number[] {
   return strings.map((text) => shapeKeys(text)?.length ?? 0);
-}
-
-/**
- * Where the `count` values that start at `at` end (arrays taking their elements with them), or
- * -1 when `values` ends before, or an array mark is not one (a bad count, an array in an array).
- */
-export function skipValues(values: readonly unknown[], at: number, count: number): number {
-  for (let taken = 0; taken < count; taken++) {
-    const value = values[at++];
-    if (at > values.length) return -1;
-    if (typeof value !== 'string' || value.charCodeAt(0) !== 1) continue;
-    const length = arrayLength(value);
-    if (length < 0 || at + length > values.length) return -1;
-    for (const end = at + length; at < end; at++) {
-      const element = values[at];
-      if (typeof element === 'string' && element.charCodeAt(0) === 1) return -1;
-    }
-  }
-  return at;
-}
-
-/** An array mark's count, or -1 when it is not a plain decimal. */
-function arrayLength(mark: string): number {
-  return /^\u0001(0|[1-9]\d{0,8})$/.test(mark) ? Number(mark.slice(1)) : -1;
 }
 
 /** What is wrong with the elements of `AgentBatch.values`, or null: each must be a BundleValue. */
@@ -144,14 +107,9 @@ export class BundleValueReader {
     this.#values = values;
   }
 
-  /** The JSON text of the next value, as it stands in its bundle's text; an array's elements with it. */
+  /** The JSON text of the next value, as it stands in its bundle's text. */
   text(): string {
-    const value = this.#values[this.#next++];
-    if (typeof value !== 'string' || value.charCodeAt(0) !== 1) return this.#text(value);
-    const length = arrayLength(value);
-    let text = '[';
-    for (let i = 0; i < length; i++) text += (i === 0 ? '' : ',') + this.#text(this.#values[this.#next++]);
-    return `${text}]`;
+    return this.#text(this.#values[this.#next++]);
   }
 
   #text(value: BundleValue | undefined): string {

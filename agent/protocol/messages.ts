@@ -113,8 +113,7 @@ export const batchShape = v.looseObject({
   /**
    * The values of bundles sent as values (bundle-preview.ts, shapeText), in event order: absent
    * when there are none. Checked here to be JSON primitives (a port could not carry anything
-   * else); how many the events take, and their array marks, are checked with the events
-   * (batchSchema), as `ops` is.
+   * else); how many the events take is checked with the events (batchSchema), as `ops` is.
    */
   values: v.optional(
     v.pipe(
@@ -135,7 +134,7 @@ const batchSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const { ops, events, strings, values } = dataset.value;
-    const problem = opsProblem(ops, events, strings.length, values === undefined ? undefined : { widths: shapeWidths(strings), values });
+    const problem = opsProblem(ops, events, strings.length, values === undefined ? undefined : { widths: shapeWidths(strings), values: values.length });
     if (problem !== null) addIssue({ message: `ops: ${problem}`, path: undefined });
   }),
 );

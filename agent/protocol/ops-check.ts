@@ -1,4 +1,3 @@
-import { skipValues } from './bundle-preview.js';
 import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE } from './wire.js';
 
 // Local copies: the hot loop below reads them on every character, and an imported binding is
@@ -18,9 +17,10 @@ export function opsProblem(
   ops: string,
   events: number,
   strings: number,
-  shapes?: { widths: readonly number[]; values: readonly unknown[] },
+  shapes?: { widths: readonly number[]; values: number },
 ): string | null {
   const widths = shapes?.widths;
+  const values = shapes?.values ?? 0;
   let taken = 0;
   const length = ops.length;
   let at = 0;
@@ -49,9 +49,9 @@ export function opsProblem(
       if (!Number.isSafeInteger(offset)) return `event ${seen}: time out of range`;
     } else if (value > strings) {
       return `event ${seen}: no bundle text at that index`;
-    } else if (widths !== undefined && value > 0 && widths[value - 1]! > 0) {
-      taken = skipValues(shapes!.values, taken, widths[value - 1]!);
-      if (taken < 0) return `event ${seen}: its bundle's values run past the batch's values, or hold a malformed array`;
+    } else if (widths !== undefined && value > 0) {
+      taken += widths[value - 1]!;
+      if (taken > values) return `event ${seen}: its bundle takes values past the ${values} sent`;
     }
     if (++field === OP_STRIDE) {
       field = 0;
@@ -60,6 +60,6 @@ export function opsProblem(
   }
   if (field !== 0) return 'ends inside an event';
   if (seen !== events) return `${seen} events where ${events} were announced`;
-  if (shapes !== undefined && taken !== shapes.values.length) return `the bundles take ${taken} values where ${shapes.values.length} were sent`;
+  if (shapes !== undefined && taken !== values) return `the bundles take ${taken} values where ${values} were sent`;
   return null;
 }
