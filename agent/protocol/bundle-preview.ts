@@ -98,32 +98,18 @@ export function valuesProblem(values: readonly unknown[]): string | null {
   return null;
 }
 
-/** Reads the values of a batch's bundles sent as values, in order (decode.ts). */
-export class BundleValueReader {
-  readonly #values: readonly BundleValue[];
-  #next = 0;
-
-  constructor(values: readonly BundleValue[]) {
-    this.#values = values;
-  }
-
-  /** The JSON text of the next value, as it stands in its bundle's text. */
-  text(): string {
-    return this.#text(this.#values[this.#next++]);
-  }
-
-  #text(value: BundleValue | undefined): string {
-    switch (typeof value) {
-      case 'string':
-        return value.charCodeAt(0) === 0 ? value.slice(1) : jsonString(value);
-      case 'number':
-        // As JSON.stringify writes it (a non-finite number, never sent, is `null`).
-        return Number.isFinite(value) ? String(value) : 'null';
-      case 'boolean':
-        return value ? 'true' : 'false';
-      default:
-        return 'null';
-    }
+/** The JSON text of one value of `AgentBatch.values`, as it stands in its bundle's text. */
+export function bundleValueText(value: BundleValue | undefined): string {
+  switch (typeof value) {
+    case 'string':
+      return value.startsWith(VALUE_TEXT) ? value.slice(1) : jsonString(value);
+    case 'number':
+      // As JSON.stringify writes it (a non-finite number, never sent, is `null`).
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return 'null';
   }
 }
 
