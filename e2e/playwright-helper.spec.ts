@@ -4,6 +4,8 @@ import { expect, test } from './demo-fixtures.js';
 import { SessionState } from '../agent/playwright/counts.js';
 import { attachTrackables } from '../agent/playwright/index.js';
 import { checkRecording } from '../agent/protocol/recording.js';
+import { decodeBatch } from '../agent/protocol/decode.js';
+import { isPlaceholder } from '../agent/protocol/bundle-preview.js';
 
 /** What examples/demo/app.ts puts on window. */
 interface Demo {
@@ -109,6 +111,12 @@ test('record() returns a valid recording that decodes to the same counts', async
   for (const message of session!.messages) decoded.apply(message);
   expect(decoded.counts()).toEqual(AFTER_ADD_AND_ABOUT);
   expect(decoded.counts()).toEqual((await trackables.snapshot()).types);
+  // The demo's plain-object bundles travel as values (docs/protocol.md), and read back as JSON texts.
+  const batches = session!.messages.filter((message) => message.kind === 'batch');
+  expect(batches.some((batch) => (batch.values?.length ?? 0) > 0)).toBe(true);
+  const bundles = batches.flatMap(decodeBatch).flatMap((event) => (event.bundle === undefined ? [] : [JSON.parse(event.bundle) as unknown]));
+  expect(bundles.length).toBeGreaterThan(0);
+  expect(bundles.filter((bundle) => isPlaceholder(bundle))).toEqual([]);
   await trackables.detach();
 });
 

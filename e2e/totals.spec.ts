@@ -72,3 +72,27 @@ test('a second attachTrackables after expectNoLeaks counts the live instances it
   expect((await localCounts(page))['Widget']?.live).toBe(0);
   await trackables.detach();
 });
+
+test('attached after the page loaded, an iframe’s agent is heard, and its snapshots are exact', async ({ page, fixtureOrigin }) => {
+  await page.goto(`${fixtureOrigin}/frames.html`);
+  const child = page.frame({ name: 'child' })!;
+  await child.waitForFunction(() => typeof (window as unknown as { create?: unknown }).create === 'function');
+  const childCounts = () =>
+    child.evaluate(() => (window as unknown as { localCounts(): Record<string, { live: number; retired: number }> }).localCounts());
+  const create = (name: string, n: number) => child.evaluate(([name, n]) => (window as unknown as { create(name: string, n: number): number }).create(name, n), [name, n] as const);
+  await create('Widget', 3);
+
+  const trackables = await attachTrackables(page);
+  await trackables.settle();
+  const session = trackables.sessions().find((info) => !info.mainFrame)?.session;
+  expect(session, 'the iframe that loaded before attaching is heard').toBeDefined();
+  const snapshotCounts = async () =>
+    Object.fromEntries(Object.entries((await trackables.snapshot({ session })).types).map(([type, { live, retired }]) => [type, { live, retired }]));
+  expect(await snapshotCounts()).toEqual(await childCounts());
+  // Each round's events are posted just before the snapshot, which waits for every frame's messages.
+  for (let round = 1; round <= 5; round++) {
+    await create('Store', 500);
+    expect(await snapshotCounts()).toEqual(await childCounts());
+  }
+  await trackables.detach();
+});

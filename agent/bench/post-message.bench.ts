@@ -74,13 +74,21 @@ async function plain(): Promise<number> {
   return elapsed;
 }
 
+/** The small bundles measured: a new object per event, as a page keeping a bundle current makes. */
+const BUNDLES = {
+  flat: (i: number) => ({ id: i, name: 'user', active: true }),
+  'with a short array': (i: number) => ({ id: i, name: 'user', tags: ['a', 'b'] }),
+};
+type BundleKind = keyof typeof BUNDLES;
+
 /** Half attached, half destroyed events, as a page creating and dropping objects sends. */
-async function events(tracker: PostMessageTracker, withBundles: boolean): Promise<number> {
+async function events(tracker: PostMessageTracker, bundles: BundleKind | null): Promise<number> {
+  const make = bundles === null ? null : BUNDLES[bundles];
   const kept = new Array<object>(N);
   const start = performance.now();
   for (let i = 0; i < N; i++) {
     kept[i] = new Plain(i);
-    const bundle = withBundles ? { id: i, name: 'user', active: true } : undefined;
+    const bundle = make === null ? undefined : make(i);
     if ((i & 1) === 0) tracker.notifyAttached(i + 1, Plain, bundle);
     else tracker.notifyDestroyed(i, Plain, bundle);
   }
@@ -91,13 +99,14 @@ async function events(tracker: PostMessageTracker, withBundles: boolean): Promis
 }
 
 /** The loop of `events` with bundles, each bundle turned into JSON by JSON.stringify instead: the bundle path's yardstick. */
-async function stringified(): Promise<number> {
+async function stringified(bundles: BundleKind): Promise<number> {
+  const make = BUNDLES[bundles];
   const kept = new Array<object>(N);
   let chars = 0;
   const start = performance.now();
   for (let i = 0; i < N; i++) {
     kept[i] = new Plain(i);
-    chars += JSON.stringify({ id: i, name: 'user', active: true }).length;
+    chars += JSON.stringify(make(i)).length;
   }
   await flushed();
   const elapsed = performance.now() - start;
@@ -106,10 +115,9 @@ async function stringified(): Promise<number> {
 }
 
 /**
- * The floor of the bundle path as the protocol has it: each bundle's JSON.stringify text encoded
- * into a batch (one string per bundle) and posted with its clone, as PostMessageTracker does
- * with its preview. No preview can make a bundle cheaper than this; the tracker's preview is
- * what it adds to make any value safe.
+ * Each bundle's JSON.stringify text encoded into a batch (one string per bundle) and posted with
+ * its clone: the floor of bundles sent as text, the only form before bundles sent as values. No
+ * text preview could make a bundle cheaper than this; values can.
  */
 async function stringifiedAndPosted(): Promise<number> {
   const window = new CloningWindow();
@@ -144,11 +152,13 @@ async function trackables(): Promise<number> {
 
 const variants: Record<string, () => Promise<number>> = {
   plain,
-  'no bundles': () => events(connected().tracker, false),
-  'small bundles': () => events(connected().tracker, true),
-  'JSON.stringify': stringified,
+  'no bundles': () => events(connected().tracker, null),
+  'small bundles': () => events(connected().tracker, 'flat'),
+  'JSON.stringify': () => stringified('flat'),
+  'small bundles with a short array': () => events(connected().tracker, 'with a short array'),
+  'JSON.stringify, with a short array': () => stringified('with a short array'),
   'JSON.stringify, encoded and posted': stringifiedAndPosted,
-  'no bundles, no relay (buffered)': () => events(new PostMessageTracker({ target: null }), false),
+  'no bundles, no relay (buffered)': () => events(new PostMessageTracker({ target: null }), null),
   'Trackable construction': trackables,
 };
 
@@ -172,10 +182,10 @@ for (let round = 0; round <= ROUNDS; round++) {
 }
 
 /** Bytes on the wire (JSON text, as Chrome serializes extension messages) for N events. */
-async function wireSizes(withBundles: boolean): Promise<{ compact: number; objects: number }> {
+async function wireSizes(bundles: BundleKind | null): Promise<{ compact: number; objects: number }> {
   const { tracker, window } = connected();
   window.keep = true;
-  await events(tracker, withBundles);
+  await events(tracker, bundles);
   const compact = window.batches.reduce((sum, batch) => sum + JSON.stringify(batch).length, 0);
   const objects = JSON.stringify(window.batches.flatMap(decodeBatch)).length;
   return { compact, objects };
@@ -191,11 +201,11 @@ const timeRow = (name: string, what: string, target = '≤ 10 ms (1 ms per 10,00
 });
 const cpu = (name: string) => median(cpuSamples.get(name)!);
 /** A bundle's own cost over JSON.stringify's, by process CPU time (wall clock in brackets). */
-function bundleRow(what: string, name: string, target: string): Row {
+function bundleRow(what: string, name: string, target: string, yardstick = 'JSON.stringify'): Row {
   const perEvent = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns`;
   const ownCpu = cpu(name) - cpu('no bundles');
-  const jsonCpu = cpu('JSON.stringify') - cpu('plain');
-  const wallRatio = (ms(name) - ms('no bundles')) / (ms('JSON.stringify') - base);
+  const jsonCpu = cpu(yardstick) - cpu('plain');
+  const wallRatio = (ms(name) - ms('no bundles')) / (ms(yardstick) - base);
   return { what, value: `CPU ${perEvent(ownCpu)} vs ${perEvent(jsonCpu)} (wall clock: ${wallRatio.toFixed(2)}×)`, ratio: ownCpu / jsonCpu, target };
 }
 const rows: Row[] = [
@@ -203,16 +213,24 @@ const rows: Row[] = [
   timeRow('no bundles', 'same + 100,000 events, no bundles, posted (structured clone)'),
   timeRow('small bundles', 'same + 100,000 events, each with a new small object bundle, posted', ''),
   timeRow('JSON.stringify', 'same loop, each new small bundle JSON.stringify-ed instead of notified (yardstick)', ''),
-  timeRow('JSON.stringify, encoded and posted', 'same loop, each JSON.stringify text encoded into a batch and posted (the floor: no preview)', ''),
-  bundleRow('a small bundle captured and posted, × JSON.stringify of it (bundles row − no-bundles row) / (yardstick − baseline)', 'small bundles', '≤ 1.5×'),
-  bundleRow('the floor: a JSON.stringify text encoded and posted, × JSON.stringify of it (floor row − no-bundles row) / (yardstick − baseline)', 'JSON.stringify, encoded and posted', ''),
+  timeRow('small bundles with a short array', 'same + 100,000 events, each with a new small bundle holding a short array, posted', ''),
+  timeRow('JSON.stringify, with a short array', 'same loop, each such bundle JSON.stringify-ed instead (its yardstick)', ''),
+  timeRow('JSON.stringify, encoded and posted', 'same loop, each JSON.stringify text encoded into a batch and posted (the floor of bundles as text)', ''),
+  bundleRow('a small bundle {id, name, active} captured and posted (sent as values), × JSON.stringify of it (bundles row − no-bundles row) / (yardstick − baseline)', 'small bundles', '≤ 1.5×'),
+  bundleRow(
+    'a small bundle with a short array {id, name, tags: [a, b]} captured and posted (the array as its preview text), × JSON.stringify of it',
+    'small bundles with a short array',
+    '≤ 1.5×',
+    'JSON.stringify, with a short array',
+  ),
+  bundleRow('for comparison: a JSON.stringify text encoded and posted (one text per bundle, as bundles went before values), × JSON.stringify of it', 'JSON.stringify, encoded and posted', ''),
   timeRow('no bundles, no relay (buffered)', 'same + 100,000 events, no bundles, no relay: buffered'),
   timeRow('Trackable construction', '100,000 Trackable constructions, PostMessageTracker global', ''),
 ];
-for (const withBundles of [false, true]) {
-  const { compact, objects } = await wireSizes(withBundles);
+for (const bundles of [null, 'flat', 'with a short array'] as const) {
+  const { compact, objects } = await wireSizes(bundles);
   rows.push({
-    what: `batch bytes per event, ${withBundles ? 'small bundles' : 'no bundles'} (vs plain {op, serial, type, time, bundle} objects)`,
+    what: `batch bytes per event, ${bundles === null ? 'no bundles' : `small bundles, ${bundles}`} (vs plain {op, serial, type, time, bundle} objects)`,
     value: `${(compact / N).toFixed(1)} B (objects: ${(objects / N).toFixed(1)} B)`,
     ratio: compact / objects,
     target: '',

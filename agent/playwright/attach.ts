@@ -99,7 +99,7 @@ export interface TrackablesAttachment {
   whyAlive(serials: readonly number[], options?: { session?: string }): Promise<WhyAliveAnswer[]>;
   /** Starts recording every agent message from now on (all sessions and frames). */
   record(): RecordingHandle;
-  /** Waits until every message the page's main frame posted before the call has arrived. */
+  /** Waits until every message the page's frames posted before the call has arrived. */
   settle(): Promise<void>;
   /** The sessions heard from, in the order they were first heard from. */
   sessions(): SessionInfo[];
@@ -187,7 +187,8 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
   const disposables: Disposable[] = [];
   disposables.push(await page.exposeBinding(config.binding, (source, call: RelayCall) => receive(source, call)));
   disposables.push(await page.addInitScript({ content: pageScript(installRelay, config) }));
-  await page.evaluate(pageScript(installRelay, config));
+  // Documents already loaded, iframes too: the init script reaches only documents to come.
+  await Promise.allSettled(page.frames().map((frame) => frame.evaluate(pageScript(installRelay, config))));
 
   /**
    * Asks every agent in the page for its hello and totals: one that answered another reader
@@ -199,33 +200,41 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
   };
   await askForTotals();
 
-  const settle = async (): Promise<void> => {
-    if (detached || page.isClosed()) return;
+  /** Waits until what `frame` posted so far has arrived (or its document went away). */
+  const settleFrame = async (frame: Frame): Promise<void> => {
     const id = ++nextMarker;
     // A navigation or a closing page loses the marker: the old document has nothing more to say.
     let stopWaiting = (): void => undefined;
     const arrived = new Promise<void>((resolve) => {
       markers.set(id, resolve);
       const onClose = (): void => resolve();
-      const onNavigated = (frame: Frame): void => {
-        if (frame === page.mainFrame()) resolve();
+      const onFrameGone = (gone: Frame): void => {
+        if (gone === frame) resolve();
       };
       page.on('close', onClose);
-      page.on('framenavigated', onNavigated);
+      page.on('framenavigated', onFrameGone);
+      page.on('framedetached', onFrameGone);
       stopWaiting = () => {
         page.off('close', onClose);
-        page.off('framenavigated', onNavigated);
+        page.off('framenavigated', onFrameGone);
+        page.off('framedetached', onFrameGone);
       };
     });
     try {
-      await page.evaluate(pageScript(postMarker, { markerSource: MARKER_SOURCE, id }));
-      await arrived;
+      const posted = await frame.evaluate(pageScript(postMarker, { markerSource: MARKER_SOURCE, id, binding: config.binding }));
+      if (posted) await arrived;
     } catch {
       // The document went away while the marker was on its way.
     } finally {
       stopWaiting();
       markers.delete(id);
     }
+  };
+
+  /** Waits until what every frame of the page posted so far has arrived. */
+  const settle = async (): Promise<void> => {
+    if (detached || page.isClosed()) return;
+    await Promise.all(page.frames().map(settleFrame));
   };
 
   /** Every stream of the session (one per copy of the agent in the window), first heard first. */
@@ -318,7 +327,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
       recordings.clear();
       for (const resolve of markers.values()) resolve();
       await Promise.allSettled([
-        page.evaluate(pageScript(stopRelay, config.binding)),
+        ...page.frames().map((frame) => frame.evaluate(pageScript(stopRelay, config.binding))),
         ...disposables.map((disposable) => disposable.dispose()),
         cdp?.detach(),
       ]);

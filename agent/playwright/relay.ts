@@ -74,12 +74,18 @@ export function stopRelay(binding: string): void {
   if (state !== undefined) state.stopped = true;
 }
 
-/** Posts a flush marker behind everything already posted in the window, after two macrotask turns. */
-export async function postMarker(args: { markerSource: string; id: number }): Promise<void> {
-  const page = globalThis as unknown as RelayWindow & { setTimeout(callback: () => void, ms: number): unknown };
+/**
+ * Posts a flush marker behind everything already posted in the window, after two macrotask turns,
+ * when this document has a running relay for `binding` (else nothing would bring it back: false).
+ */
+export async function postMarker(args: { markerSource: string; id: number; binding: string }): Promise<boolean> {
+  const page = globalThis as unknown as RelayWindow & { setTimeout(callback: () => void, ms: number): unknown } & { [key: symbol]: Relays | undefined };
+  const relay = page[Symbol.for('trackables.playwright.relays')]?.[args.binding];
+  if (relay === undefined || relay.stopped) return false;
   // Finalization callbacks and the agent's microtask flush run in earlier tasks than these.
   for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => page.setTimeout(resolve, 0));
   page.postMessage({ source: args.markerSource, id: args.id }, '*');
+  return true;
 }
 
 type Sentinel = { fired: boolean; done: Promise<void>; registry: unknown };

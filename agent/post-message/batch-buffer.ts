@@ -24,7 +24,7 @@ export class BatchBuffer {
   push(batch: AgentBatch): void {
     this.#batches.push(batch);
     this.#events += batch.events;
-    this.#chars += textLength(batch.strings);
+    this.#chars += batchChars(batch);
   }
 
   /** Forgets the oldest batch; returns its events (0 when empty). */
@@ -33,7 +33,7 @@ export class BatchBuffer {
     if (oldest === undefined) return 0;
     this.#batches[this.#head++] = undefined as unknown as AgentBatch;
     this.#events -= oldest.events;
-    this.#chars -= textLength(oldest.strings);
+    this.#chars -= batchChars(oldest);
     if (this.#head > 32 && this.#head * 2 > this.#batches.length) {
       this.#batches = this.#batches.slice(this.#head);
       this.#head = 0;
@@ -52,8 +52,12 @@ export class BatchBuffer {
   }
 }
 
-function textLength(strings: readonly string[]): number {
+/** Characters of a batch's strings and of the texts among its values. */
+function batchChars(batch: AgentBatch): number {
   let chars = 0;
-  for (const text of strings) chars += text.length;
+  for (const text of batch.strings) chars += text.length;
+  for (const value of batch.values ?? []) {
+    if (typeof value === 'string') chars += value.length;
+  }
   return chars;
 }

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { collectUntil } from '../test-support/collect.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { AGENT_SOURCE, DEVTOOLS_HOOK, PROTOCOL_VERSION, RELAY_SOURCE } from '../protocol/messages.js';
-import { parseBundle } from '../protocol/bundle-preview.js';
+import { parseBundle, RELEASED_BUNDLE, shapeText } from '../protocol/bundle-preview.js';
+import { toBundleJson } from './sanitize.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
 import { Tracker } from '../tracker.js';
 import type { TrackerProtocol } from '../tracker-protocol.js';
@@ -408,9 +409,56 @@ describe('PostMessageTracker bundles', () => {
     tracker.notifyUpdated(51, Session, shared);
     await microtasks();
     const [first, second] = window.batches();
-    assert.deepEqual(first!.strings, ['Session', '{"n":1}']);
-    assert.deepEqual(second!.strings, ['Session', '{"n":2}']);
+    // Sent as values: the shape once per batch, the values once per event.
+    assert.deepEqual(first!.strings, ['Session', shapeText(['n'])]);
+    assert.deepEqual(first!.values, Array(50).fill(1));
+    assert.deepEqual(second!.values, [2]);
+    assert.deepEqual(
+      window.events().map((event) => event.bundle),
+      [...Array(50).fill('{"n":1}'), '{"n":2}'],
+    );
     assert.equal(reads, 2);
+  });
+
+  it('sends plain objects as values and anything else as text, and readers see each bundle as it was', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window });
+    window.ready();
+    const shared = { n: 1, tags: ['a'] };
+    const notified: unknown[] = [
+      { id: 1, name: 'first' },
+      shared,
+      shared,
+      'a string',
+      shared,
+      [1, 2],
+      { id: 2, name: 'second', nested: { deep: true } },
+      new Map([[1, 2]]),
+      { id: 3, name: 'third' },
+    ];
+    notified.forEach((bundle, i) => tracker.notifyUpdated(i + 1, Session, bundle));
+    tracker.notifyReleased(10, Session, shared);
+    tracker.notifyUpdated(11, Session, shared);
+    await microtasks();
+    const expected = [...notified.map((bundle) => toBundleJson(bundle)), RELEASED_BUNDLE, toBundleJson(shared)];
+    assert.deepEqual(
+      window.events().map((event) => event.bundle),
+      expected,
+    );
+    const [batch] = window.batches();
+    assert.ok(batch!.values!.length > 0, 'plain objects went as values');
+    assert.ok(batch!.strings.includes('"a string"'), 'a string went as text');
+  });
+
+  it('counts the texts among values against bufferChars', () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, bufferChars: 5_000, maxBatchEvents: 1 });
+    for (let serial = 1; serial <= 100; serial++) tracker.notifyAttached(serial, Session, { text: `${serial}`.padEnd(900, '.') });
+    window.ready();
+    const kept = window.events();
+    assert.ok(kept.length < 10, `${kept.length} events kept`);
+    assert.equal(kept.at(-1)!.bundle, JSON.stringify({ text: '100'.padEnd(900, '.') }));
+    assert.equal(window.batches()[0]!.dropped, 100 - kept.length);
   });
 
   it('applies bundleLimits', async () => {

@@ -41,7 +41,7 @@ import {
   type MessageEventLike,
   type PostMessageTarget,
 } from './host.js';
-import { toBundleJson, type BundleLimits } from './sanitize.js';
+import { toBundleJson, toBundleValues, type BundleLimits } from './sanitize.js';
 import { windowSession } from './window-session.js';
 
 /** What #add is given for a release: no page value is this object. */
@@ -137,9 +137,10 @@ function count(value: unknown, fallback: number, min: number, max: number): numb
  * Bundles are captured when notified: each is turned into its safe JSON preview (see
  * `toBundleJson`) right away, so every event shows the bundle as it was at that moment. One
  * object notified for several events in a row within a task (instances sharing a bundle) is
- * previewed once: changes made to it in between show from its next preview on. The preview of a
- * small plain object costs about what `JSON.stringify` of it does (docs/BENCHMARKS.md); events
- * without a bundle cost only their encoding.
+ * previewed once: changes made to it in between show from its next preview on. A plain object is
+ * sent as values (its primitives as they are, its keys once per batch; docs/protocol.md), so a
+ * small one costs about what `JSON.stringify` of it does (docs/BENCHMARKS.md); events without a
+ * bundle cost only their encoding.
  *
  * The posted messages hold only numbers, type names and the previews: nothing the page's own
  * scripts could not read anyway. They are posted with the page's origin as target origin.
@@ -185,7 +186,10 @@ export class PostMessageTracker implements TrackerProtocol {
    * identity: hashing every new bundle object cost more than the preview of a small one.
    */
   #lastBundle: unknown = NO_BUNDLE;
+  /** Its preview: JSON text, or a shape text whose values are `#lastValues` in the open batch's values. */
   #lastPreview = '';
+  #lastShaped = false;
+  #lastValuesFrom = 0;
   readonly #listener = (event: MessageEventLike): void => this.#onMessage(event);
   /** Takes this session off the DevTools hook; null without one. */
   readonly #unhook: (() => void) | null;
@@ -374,13 +378,24 @@ export class PostMessageTracker implements TrackerProtocol {
       } else if (bundle === RELEASED) {
         encoder.add(op, serial, this.#lastName, RELEASED_BUNDLE);
       } else if (bundle === this.#lastBundle) {
-        encoder.add(op, serial, this.#lastName, this.#lastPreview, true);
+        if (this.#lastShaped) this.#repeatShaped(op, serial);
+        else encoder.add(op, serial, this.#lastName, this.#lastPreview, true);
       } else {
-        // The preview of anything but undefined is a string.
-        const preview = toBundleJson(bundle, this.#bundleLimits)!;
+        const values = encoder.values;
+        const from = values.length;
+        const shape = toBundleValues(bundle, values, this.#bundleLimits);
         this.#lastBundle = bundle;
-        this.#lastPreview = preview;
-        encoder.add(op, serial, this.#lastName, preview);
+        if (shape !== undefined) {
+          this.#lastPreview = shape;
+          this.#lastShaped = true;
+          this.#lastValuesFrom = from;
+          encoder.addShaped(op, serial, this.#lastName, shape, from);
+        } else {
+          // The preview of anything but undefined is a string.
+          this.#lastPreview = toBundleJson(bundle, this.#bundleLimits)!;
+          this.#lastShaped = false;
+          encoder.add(op, serial, this.#lastName, this.#lastPreview);
+        }
       }
       if (!this.#connected) this.#bound();
       else if (encoder.size >= this.#maxBatchEvents || encoder.chars >= MAX_BATCH_CHARS) this.flush();
@@ -388,6 +403,15 @@ export class PostMessageTracker implements TrackerProtocol {
     } catch (error) {
       reportTrackerError(error);
     }
+  }
+
+  /** The bundle sent as values just before, once more: every event takes values of its own. */
+  #repeatShaped(op: Op, serial: number): void {
+    const values = this.#encoder.values;
+    const from = values.length;
+    for (let i = this.#lastValuesFrom; i < from; i++) values.push(values[i]!);
+    this.#lastValuesFrom = from;
+    this.#encoder.addShaped(op, serial, this.#lastName, this.#lastPreview, from);
   }
 
   /**
@@ -406,6 +430,7 @@ export class PostMessageTracker implements TrackerProtocol {
         // The open batch alone is past a bound (one huge bundle, or bounds of 0).
         this.#dropped(encoder.size);
         encoder.take(this.session, this.frame, 1, 0);
+        this.#lastBundle = NO_BUNDLE;
         break;
       }
     }

@@ -1,4 +1,5 @@
-import { escapeKey, type PlaceholderKind } from '../protocol/bundle-preview.js';
+import { escapeKey, isMarked, jsonString, VALUE_TEXT, shapeText, type BundleValue, type PlaceholderKind } from '../protocol/bundle-preview.js';
+import { MAX_SHAPE_KEYS } from '../protocol/wire.js';
 import { trackingNameOf, type TrackedClass } from '../tracker-protocol.js';
 
 /** Bounds on the preview of one bundle; every one keeps the work per bundle small and fixed. */
@@ -62,6 +63,35 @@ export function toBundleJson(value: unknown, limits?: BundleLimits): string | un
 }
 
 /**
+ * The preview of `value` as values (docs/protocol.md, "Bundles as values"): when `value` is a
+ * plain object whose preview `toBundleJson` would not cut at the top level, appends one
+ * BundleValue per key to `values` and returns the shape text an event carries for it; else
+ * appends nothing and returns undefined (the caller sends `toBundleJson`'s text).
+ *
+ * The preview is the same, read the same way, within the same limits: a reader rebuilds
+ * `toBundleJson(value)` exactly from the shape and the values. What it saves is on the page's
+ * thread: primitives travel as they are, with no JSON text built, flattened and cloned per bundle.
+ * Never throws.
+ */
+export function toBundleValues(value: unknown, values: BundleValue[], limits?: BundleLimits): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const from = values.length;
+  const reuse = limits === undefined && !sharedWalk.busy;
+  const walk = reuse ? sharedWalk : new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
+  walk.start();
+  try {
+    const shape = walk.values(value, values);
+    if (shape === undefined) values.length = from;
+    return shape;
+  } catch {
+    values.length = from;
+    return undefined;
+  } finally {
+    walk.end();
+  }
+}
+
+/**
  * `text` made one flat string. A preview is built by concatenation, which in V8 leaves a tree of
  * pieces; the batch keeps it until it is posted and postMessage's clone walks it. Flattening
  * once, while the pieces are young, leaves one string to keep and to copy: a small bundle's
@@ -84,13 +114,53 @@ function definedOnly(limits: BundleLimits): BundleLimits {
 
 // The page can replace globals and prototype methods after the agent loads, so the built-ins
 // used to look into values are taken once, now.
-const { getPrototypeOf, getOwnPropertyDescriptor, keys: objectKeys } = Object;
+const { getPrototypeOf, getOwnPropertyDescriptor, hasOwn, keys: objectKeys } = Object;
 const { isArray } = Array;
 const stringify = JSON.stringify;
 const apply = Reflect.apply;
 
 function call(fn: Function, self: unknown, ...args: unknown[]): any {
   return apply(fn, self, args);
+}
+
+/** `Object.prototype.__lookupGetter__` called on a value, bound now: the generic `call` costs an arguments array per element. */
+const lookUpGetter = Function.prototype.call.bind((Object.prototype as unknown as { __lookupGetter__: Function }).__lookupGetter__) as (
+  target: object,
+  key: PropertyKey,
+) => Function | undefined;
+
+/**
+ * Whether a value travels in AgentBatch.values as it is: a JSON primitive its preview keeps
+ * whole (a finite number but -0, a string within the limit that starts with no mark).
+ */
+function asIs(value: unknown, maxStringLength: number): value is BundleValue {
+  switch (typeof value) {
+    case 'string':
+      return value.length <= maxStringLength && !isMarked(value);
+    case 'number':
+      return numberText(value) === undefined;
+    case 'boolean':
+      return true;
+    default:
+      return value === null;
+  }
+}
+
+/** elementOf's answer when only the element's descriptor can tell what it is. */
+const DESCRIBE = Symbol('describe');
+
+/**
+ * Element `i` of an array, read without asking for its descriptor where that is safe: an own
+ * property with no getter, whose value is not undefined. V8 makes an element's descriptor in its
+ * runtime, at about three times the cost of these two checks and the read (docs/BENCHMARKS.md);
+ * named properties have a fast descriptor path and keep it. DESCRIBE for holes, accessors and
+ * undefined: the descriptor says which. As with descriptors, a getter is never invoked (a Proxy's
+ * traps may run, as they do for its descriptors).
+ */
+function elementOf(array: unknown[], i: number): unknown {
+  if (!hasOwn(array, i) || lookUpGetter(array, i) !== undefined) return DESCRIBE;
+  const value = array[i];
+  return value === undefined ? DESCRIBE : value;
 }
 
 function getterOf(target: object, key: PropertyKey): Function {
@@ -202,13 +272,45 @@ function numberText(value: number): string | undefined {
 }
 
 /**
- * JSON texts of object keys seen lately (escaped, not cut: keys longer than any string limit are
- * not kept). Bundles of one kind share their keys, so most keys cost one lookup; the cache is
- * emptied when full, so a page inventing keys costs it nothing lasting.
+ * The key texts of object shapes seen lately: for each key, `,"key":` (escaped, not cut). Bundles
+ * of one kind have the same keys in the same order, so an object's key texts usually cost one
+ * comparison of its key list with a cached one, not a lookup per key. A few shapes are kept, for
+ * a page that alternates kinds of bundles, and replaced in turn: a page inventing keys costs the
+ * cache nothing lasting. Shapes with a key longer than MAX_CACHED_KEY_LENGTH are not kept.
  */
-const keyTexts = new Map<string, string>();
-const MAX_KEY_TEXTS = 1_000;
+interface Shape {
+  keys: readonly string[];
+  texts: string[];
+  /** The first key's text opening an object: `{"key":`. */
+  first: string;
+  /** The shape's text (bundle-preview.ts, shapeText), made when first sent. */
+  text: string | undefined;
+}
+const shapes: (Shape | undefined)[] = [undefined, undefined, undefined, undefined];
+let nextShape = 0;
 const MAX_CACHED_KEY_LENGTH = 64;
+
+function shapeOf(keys: readonly string[]): Shape | undefined {
+  const n = keys.length;
+  if (n === 0 || n > MAX_SHAPE_KEYS) return undefined;
+  for (let s = 0; s < shapes.length; s++) {
+    const shape = shapes[s];
+    if (shape === undefined || shape.keys.length !== n) continue;
+    const cached = shape.keys;
+    let i = 0;
+    while (i < n && cached[i] === keys[i]) i++;
+    if (i === n) return shape;
+  }
+  const texts: string[] = [];
+  for (const key of keys) {
+    if (key.length > MAX_CACHED_KEY_LENGTH) return undefined;
+    texts.push(`,${stringify(escapeKey(key))}:`);
+  }
+  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined };
+  shapes[nextShape] = shape;
+  nextShape = (nextShape + 1) % shapes.length;
+  return shape;
+}
 
 /** One preview in progress: the limits and the budgets spent so far. */
 class Walk {
@@ -254,21 +356,54 @@ class Walk {
     return kept;
   }
 
-  #key(key: string): string {
-    const max = this.#limits.maxStringLength;
-    if (key.length > max || key.length > MAX_CACHED_KEY_LENGTH) return stringify(escapeKey(this.#cut(key)));
-    this.#chars += key.length;
-    let text = keyTexts.get(key);
-    if (text === undefined) {
-      if (keyTexts.size >= MAX_KEY_TEXTS) keyTexts.clear();
-      text = stringify(escapeKey(key));
-      keyTexts.set(key, text);
-    }
-    return text;
+  /** `,"key":` for a key that is not in a cached shape, or is cut to the string limit. */
+  #keyText(key: string): string {
+    return `,${stringify(escapeKey(this.#cut(key)))}:`;
   }
 
   #truncated(omitted: number, value = ''): string {
     return placeholder('truncated', `${omitted} more`, `,"omitted":${omitted}${value}`);
+  }
+
+  /** See toBundleValues: the shape text, or undefined (having maybe appended to `out`: the caller trims it). */
+  values(value: object, out: BundleValue[]): string | undefined {
+    if (isArray(value) || this.#limits.maxDepth < 1) return undefined;
+    const prototype = getPrototypeOf(value) as object | null;
+    if (prototype !== OBJECT_PROTOTYPE && prototype !== null) return undefined;
+    const keys = objectKeys(value);
+    const limits = this.#limits;
+    if (keys.length > limits.maxEntries) return undefined;
+    const shape = shapeOf(keys);
+    if (shape === undefined) return undefined;
+    // As preview() and #object count and guard the root object.
+    this.#nodes++;
+    this.#path[0] = value;
+    this.#depth = 1;
+    try {
+      for (let i = 0; i < keys.length; i++) {
+        // Where toBundleJson would cut the object (or skip a deleted key), it is sent as text.
+        if (this.#exhausted()) return undefined;
+        const key = keys[i]!;
+        if (key.length > limits.maxStringLength) return undefined;
+        const descriptor = getOwnPropertyDescriptor(value, key);
+        if (descriptor === undefined) return undefined;
+        this.#chars += key.length;
+        if ('value' in descriptor) {
+          const field: unknown = descriptor.value;
+          if (asIs(field, limits.maxStringLength)) {
+            this.#nodes++;
+            if (typeof field === 'string') this.#chars += field.length;
+            out.push(field);
+            continue;
+          }
+        }
+        out.push(flat(VALUE_TEXT + this.#property(descriptor, 1)));
+      }
+    } finally {
+      this.#path[0] = null;
+      this.#depth = 0;
+    }
+    return (shape.text ??= shapeText(keys.map(escapeKey)));
   }
 
   preview(value: unknown, depth: number): string {
@@ -277,7 +412,7 @@ class Walk {
       case 'string': {
         if (value.length <= this.#limits.maxStringLength) {
           this.#chars += value.length;
-          return stringify(value);
+          return jsonString(value);
         }
         return placeholder('string', this.#cut(value), `,"length":${value.length}`);
       }
@@ -436,6 +571,11 @@ class Walk {
     let i = 0;
     for (const n = Math.min(length, this.#limits.maxEntries); i < n && !this.#exhausted(); i++) {
       if (i !== 0) out += ',';
+      const element = elementOf(value, i);
+      if (element !== DESCRIBE) {
+        out += this.preview(element, depth + 1);
+        continue;
+      }
       const descriptor = getOwnPropertyDescriptor(value, i);
       out += descriptor === undefined ? placeholder('undefined', 'empty') : this.#property(descriptor, depth + 1);
     }
@@ -445,19 +585,26 @@ class Walk {
 
   #plain(value: object, depth: number): string {
     const keys = objectKeys(value);
-    let out = '{';
+    const shape = shapeOf(keys);
+    const maxKey = this.#limits.maxStringLength;
+    let out = '';
     let i = 0;
-    let first = true;
     for (const n = Math.min(keys.length, this.#limits.maxEntries); i < n && !this.#exhausted(); i++) {
       const key = keys[i]!;
       const descriptor = getOwnPropertyDescriptor(value, key);
       // Deleted since the keys were listed (a Proxy can also claim keys it does not have).
       if (descriptor === undefined) continue;
-      if (!first) out += ',';
-      first = false;
-      out += `${this.#key(key)}:${this.#property(descriptor, depth + 1)}`;
+      let text: string;
+      if (shape !== undefined && key.length <= maxKey) {
+        this.#chars += key.length;
+        text = out !== '' ? shape.texts[i]! : i === 0 ? shape.first : `{${shape.texts[i]!.slice(1)}`;
+      } else {
+        text = this.#keyText(key);
+        if (out === '') text = `{${text.slice(1)}`;
+      }
+      out += text + this.#property(descriptor, depth + 1);
     }
-    out += '}';
+    out = out === '' ? '{}' : `${out}}`;
     return i < keys.length ? this.#truncated(keys.length - i, `,"value":${out}`) : out;
   }
 

@@ -29,7 +29,8 @@ export type PlaceholderKind =
   | 'typed-array' // `text`: "Uint8Array(1024)"; `value`: the first elements
   | 'opaque' // WeakMap, WeakSet, WeakRef, Promise, ArrayBuffer…: nothing to show but the kind
   | 'trackable' // another Trackable: `text`: "Type #serial"
-  | 'unreadable'; // a getter or Proxy trap threw, or a revoked Proxy: `text` says what happened
+  | 'unreadable' // a getter or Proxy trap threw, or a revoked Proxy: `text` says what happened
+  | 'shape'; // not a bundle: the keys of bundles sent as values (see shapeText); shown only by readers that predate it
 
 /**
  * The bundle text of an `updated` event that says "released" (docs/protocol.md, "Released"): the
@@ -38,6 +39,79 @@ export type PlaceholderKind =
  * (escapeKey); readers that predate it show an unreadable bundle and count nothing.
  */
 export const RELEASED_BUNDLE = JSON.stringify({ [PLACEHOLDER_KEY]: 'released' });
+
+/**
+ * A bundle sent as values (docs/protocol.md, "Bundles as values"): a plain object's keys travel
+ * once per batch, as this placeholder's `keys` (escaped), in `strings` where a bundle text would
+ * be; each event whose bundle index points at it takes its values, one per key, from the batch's
+ * `values`. A reader that predates it shows this placeholder, which says what it is.
+ */
+export function shapeText(escapedKeys: readonly string[]): string {
+  return JSON.stringify({ [PLACEHOLDER_KEY]: 'shape', text: SHAPE_NOTE, keys: escapedKeys });
+}
+
+const SHAPE_NOTE = 'a bundle in a newer format: update the Trackables extension to see it';
+const SHAPE_PREFIX = JSON.stringify({ [PLACEHOLDER_KEY]: 'shape' }).slice(0, -1);
+
+/**
+ * One value of `AgentBatch.values`: a JSON primitive as it is (finite numbers only), or, for what
+ * needs a preview (nested objects and arrays, cut strings, placeholders), VALUE_TEXT followed by
+ * that preview's JSON text. A page string that starts with VALUE_TEXT is sent as a text too (its
+ * JSON text after the mark), so no page string is ever read as a preview.
+ */
+export type BundleValue = null | boolean | number | string;
+
+export const VALUE_TEXT = PLACEHOLDER_KEY;
+
+/** Whether a page string must travel as a text: it starts with the mark. */
+export function isMarked(text: string): boolean {
+  return text.startsWith(VALUE_TEXT);
+}
+
+/** The keys of a shape's text (escaped, as sent), or undefined when `text` is not one. */
+export function shapeKeys(text: string): string[] | undefined {
+  if (!text.startsWith(SHAPE_PREFIX)) return undefined;
+  try {
+    const keys: unknown = (JSON.parse(text) as { keys?: unknown }).keys;
+    return Array.isArray(keys) && keys.length > 0 && keys.every((key) => typeof key === 'string') ? (keys as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * For each of a batch's strings, how many values an event whose bundle is that string takes: its
+ * keys, for a shape; 0 for anything else.
+ */
+export function shapeWidths(strings: readonly string[]): number[] {
+  return strings.map((text) => shapeKeys(text)?.length ?? 0);
+}
+
+/** What is wrong with the elements of `AgentBatch.values`, or null: each must be a BundleValue. */
+export function valuesProblem(values: readonly unknown[]): string | null {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const type = typeof value;
+    if (type === 'string' || type === 'boolean' || value === null || (type === 'number' && Number.isFinite(value))) continue;
+    return `value ${i} is not a string, a finite number, a boolean or null`;
+  }
+  return null;
+}
+
+/** The JSON text of one value of `AgentBatch.values`, as it stands in its bundle's text. */
+export function bundleValueText(value: BundleValue | undefined): string {
+  switch (typeof value) {
+    case 'string':
+      return value.startsWith(VALUE_TEXT) ? value.slice(1) : jsonString(value);
+    case 'number':
+      // As JSON.stringify writes it (a non-finite number, never sent, is `null`).
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return 'null';
+  }
+}
 
 export interface Placeholder {
   [PLACEHOLDER_KEY]: PlaceholderKind;
@@ -62,6 +136,23 @@ export function escapeKey(key: string): string {
 /** Inverse of escapeKey, for keys of non-placeholder objects. */
 export function unescapeKey(key: string): string {
   return key.startsWith(PLACEHOLDER_KEY) ? key.slice(1) : key;
+}
+
+/** Strings this short are checked here for characters JSON escapes; longer ones go to JSON.stringify. */
+const SHORT_STRING = 32;
+
+/**
+ * `JSON.stringify(text)`. A bundle's strings are mostly short and plain (names, ids, states), and
+ * for those JSON.stringify's own setup costs more than the check: a short string without a
+ * character JSON escapes (controls, quote, backslash, any surrogate) is quoted as it is.
+ */
+export function jsonString(text: string): string {
+  if (text.length > SHORT_STRING) return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /** Parses a bundle's JSON text from a batch; a broken text becomes an 'unreadable' placeholder. */

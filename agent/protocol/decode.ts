@@ -1,4 +1,4 @@
-import { RELEASED_BUNDLE } from './bundle-preview.js';
+import { bundleValueText, RELEASED_BUNDLE, shapeKeys, type BundleValue } from './bundle-preview.js';
 import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, Op, OP_NAMES, type AgentBatch, type OpName } from './messages.js';
 
 /** One decoded lifecycle event. */
@@ -21,7 +21,23 @@ export function forEachEvent(
   batch: AgentBatch,
   visit: (op: Op, serial: number, type: string, time: number, bundle: string | undefined) => void,
 ): void {
-  const { ops, strings, t0 } = batch;
+  decode(batch, visit as EventVisitor, false);
+}
+
+/**
+ * forEachEvent for readers that keep many bundles and read few (the panel keeps every instance's
+ * latest bundle and shows a handful): a bundle sent as values comes as a ValuesBundle, whose
+ * text is built only when asked for (`bundleText`). The batch's values stay shared meanwhile.
+ */
+export function forEachEventLazily(batch: AgentBatch, visit: EventVisitor): void {
+  decode(batch, visit, true);
+}
+
+type EventVisitor = (op: Op, serial: number, type: string, time: number, bundle: BundleRef | undefined) => void;
+
+function decode(batch: AgentBatch, visit: EventVisitor, lazy: boolean): void {
+  const { ops, strings, t0, values } = batch;
+  const shaped = values === undefined ? undefined : new ShapedBundles(strings, values);
   const length = ops.length;
   let at = 0;
   let serial = 0;
@@ -44,7 +60,86 @@ export function forEachEvent(
     for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) bundle = bundle * DIGIT_BASE + (c - MORE_DIGIT);
     bundle = bundle * DIGIT_BASE + (c - LAST_DIGIT);
     // head < 8 × MAX_STRINGS_PER_BATCH (validated), so bit operators are exact.
-    visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, bundle === 0 ? undefined : strings[bundle - 1]);
+    const ref = bundle === 0 ? undefined : shaped === undefined ? strings[bundle - 1] : shaped.take(bundle - 1, lazy);
+    visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, ref);
+  }
+}
+
+/** A bundle as forEachEventLazily gives it: its JSON text, or a ValuesBundle to make it from. */
+export type BundleRef = string | ValuesBundle;
+
+/** A bundle sent as values (docs/protocol.md, "Bundles as values"), its text not built yet. */
+export class ValuesBundle {
+  readonly #keyTexts: readonly string[];
+  readonly #values: readonly BundleValue[];
+  readonly #at: number;
+
+  constructor(keyTexts: readonly string[], values: readonly BundleValue[], at: number) {
+    this.#keyTexts = keyTexts;
+    this.#values = values;
+    this.#at = at;
+  }
+
+  /** The bundle's JSON text: exactly the preview text the agent would have sent. */
+  text(): string {
+    const values = this.#values;
+    let at = this.#at;
+    let text = '';
+    for (const keyText of this.#keyTexts) text += keyText + bundleValueText(values[at++]);
+    text += '}';
+    // Readers keep bundle texts (an instance's latest, its history): one flat string each, not
+    // the tree of pieces concatenation leaves in V8.
+    text.charCodeAt(0);
+    return text;
+  }
+}
+
+/** A bundle's JSON text, whichever form it came in. */
+export function bundleText(bundle: BundleRef | undefined): string | undefined {
+  return typeof bundle === 'object' ? bundle.text() : bundle;
+}
+
+/** The text of `bundles[index]`, kept in its place once built: a bundle read once is likely read again. */
+export function textAt(bundles: (BundleRef | undefined)[], index: number): string | undefined {
+  const bundle = bundles[index];
+  if (typeof bundle !== 'object') return bundle;
+  return (bundles[index] = bundle.text());
+}
+
+/**
+ * The bundles of a batch with bundles sent as values: an event whose bundle string is a shape
+ * takes its values in order; other strings are texts already.
+ */
+class ShapedBundles {
+  readonly #strings: readonly string[];
+  readonly #values: readonly BundleValue[];
+  /** Per string index: a shape's key texts (`{"a":`, `,"b":`…), or null when it is no shape. */
+  readonly #keyTexts = new Map<number, string[] | null>();
+  #lastIndex = -1;
+  #lastKeyTexts: string[] | null | undefined = undefined;
+  /** The next event's first value. */
+  #next = 0;
+
+  constructor(strings: readonly string[], values: readonly BundleValue[]) {
+    this.#strings = strings;
+    this.#values = values;
+  }
+
+  /** The bundle of an event whose bundle string is `index`: its text, or (`lazy`) what makes it. */
+  take(index: number, lazy: boolean): BundleRef {
+    // Runs of one shape are the usual case: the last one needs no lookup.
+    let keyTexts = index === this.#lastIndex ? this.#lastKeyTexts : this.#keyTexts.get(index);
+    if (keyTexts === undefined) {
+      const keys = shapeKeys(this.#strings[index]!);
+      keyTexts = keys === undefined ? null : keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+      this.#keyTexts.set(index, keyTexts);
+    }
+    this.#lastIndex = index;
+    this.#lastKeyTexts = keyTexts;
+    if (keyTexts === null) return this.#strings[index]!;
+    const bundle = new ValuesBundle(keyTexts, this.#values, this.#next);
+    this.#next += keyTexts.length;
+    return lazy ? bundle : bundle.text();
   }
 }
 
@@ -59,6 +154,6 @@ export function decodeBatch(batch: AgentBatch): LifecycleEvent[] {
  * Whether an event says "released" (docs/protocol.md, "Released"): an update whose bundle is
  * exactly RELEASED_BUNDLE. Such an update leaves the instance's bundle as it was.
  */
-export function isRelease(op: Op, bundle: string | undefined): boolean {
+export function isRelease(op: Op, bundle: BundleRef | undefined): boolean {
   return op === Op.updated && bundle === RELEASED_BUNDLE;
 }

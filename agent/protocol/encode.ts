@@ -1,3 +1,4 @@
+import type { BundleValue } from './bundle-preview.js';
 import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, type AgentBatch, type Op } from './messages.js';
 
 // Typed by hand: the core is built without DOM or Node typings. Every runtime with
@@ -53,6 +54,11 @@ class OpsWriter {
     } else if (value < DIGIT_BASE * DIGIT_BASE) {
       bytes[this.#length++] = MORE_DIGIT + (value >> 5);
       bytes[this.#length++] = LAST_DIGIT + (value & 31);
+    } else if (value < DIGIT_BASE * DIGIT_BASE * DIGIT_BASE) {
+      // Bundle indexes of a full batch are here: no digit list for them.
+      bytes[this.#length++] = MORE_DIGIT + (value >> 10);
+      bytes[this.#length++] = MORE_DIGIT + ((value >> 5) & 31);
+      bytes[this.#length++] = LAST_DIGIT + (value & 31);
     } else {
       // Arithmetic, not bit operators: serials and offsets may pass 2^31.
       const digits = this.#digits;
@@ -103,6 +109,7 @@ export class BatchEncoder {
   #lastOffset = 0;
   /** The latest bundle text's index + 1 in this batch; 0 before the first. */
   #lastBundle = 0;
+  #values: BundleValue[] = [];
 
   /** `clock` returns epoch milliseconds with sub-millisecond precision. */
   constructor(clock: () => number, readClockEvery = 64) {
@@ -121,10 +128,38 @@ export class BatchEncoder {
   }
 
   /**
+   * The open batch's `values` (AgentBatch.values): a bundle sent as values appends its values
+   * here, then its event with `addShaped`.
+   */
+  get values(): BundleValue[] {
+    return this.#values;
+  }
+
+  /**
    * Adds an event. `repeat`: its bundle text is the previous bundle's (its caller knows that
    * without comparing the texts, e.g. the same bundle object), so it shares that string slot.
    */
   add(op: Op, serial: number, type: string, bundleJson: string | undefined, repeat = false): void {
+    const typeIndex = this.#typeIndex(type);
+    this.#event(op, serial, typeIndex, bundleJson === undefined ? 0 : repeat && this.#lastBundle > 0 ? this.#lastBundle : this.#bundle(bundleJson));
+  }
+
+  /**
+   * Adds an event whose bundle is sent as values: `shape` (bundle-preview.ts, shapeText) is
+   * interned like a type name, and its values were appended to `values` from index `from` on.
+   */
+  addShaped(op: Op, serial: number, type: string, shape: string, from: number): void {
+    const values = this.#values;
+    for (let i = from; i < values.length; i++) {
+      const value = values[i];
+      if (typeof value === 'string') this.#chars += value.length;
+    }
+    const typeIndex = this.#typeIndex(type);
+    this.#event(op, serial, typeIndex, this.#intern(shape) + 1);
+  }
+
+  /** `bundle`: the bundle string's index + 1, or 0 for none. */
+  #event(op: Op, serial: number, typeIndex: number, bundle: number): void {
     if (this.#events === 0) {
       this.#t0 = this.#clock();
       this.#offset = 0;
@@ -135,8 +170,6 @@ export class BatchEncoder {
       this.#sinceRead = 0;
     }
     this.#events++;
-    const typeIndex = type === this.#lastType ? this.#lastTypeIndex : this.#intern(type);
-    const bundle = bundleJson === undefined ? 0 : repeat && this.#lastBundle > 0 ? this.#lastBundle : this.#bundle(bundleJson);
     this.#ops.event(typeIndex, op, this.#lastSerial, serial, this.#offset - this.#lastOffset, bundle);
     this.#lastSerial = serial;
     this.#lastOffset = this.#offset;
@@ -163,6 +196,10 @@ export class BatchEncoder {
       strings: this.#strings,
       ops: this.#ops.take(),
     };
+    if (this.#values.length > 0) {
+      batch.values = this.#values;
+      this.#values = [];
+    }
     this.#events = 0;
     this.#strings = [];
     this.#index = new Map();
@@ -191,9 +228,14 @@ export class BatchEncoder {
       this.#index.set(text, index);
       this.#chars += text.length;
     }
-    this.#lastType = text;
-    this.#lastTypeIndex = index;
     return index;
+  }
+
+  /** A type name's index: the previous event's again without a lookup, else interned. */
+  #typeIndex(type: string): number {
+    if (type === this.#lastType) return this.#lastTypeIndex;
+    this.#lastType = type;
+    return (this.#lastTypeIndex = this.#intern(type));
   }
 }
 

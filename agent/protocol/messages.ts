@@ -20,7 +20,17 @@
 
 import * as v from 'valibot';
 import { opsProblem } from './ops-check.js';
-import { AGENT_SOURCE, MAX_EVENTS_PER_BATCH, MAX_ID_LENGTH, MAX_OPS_LENGTH, MAX_STRINGS_PER_BATCH, PROTOCOL_VERSION, RELAY_SOURCE } from './wire.js';
+import { shapeWidths, valuesProblem, type BundleValue } from './bundle-preview.js';
+import {
+  AGENT_SOURCE,
+  MAX_EVENTS_PER_BATCH,
+  MAX_ID_LENGTH,
+  MAX_OPS_LENGTH,
+  MAX_STRINGS_PER_BATCH,
+  MAX_VALUES_PER_BATCH,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+} from './wire.js';
 
 export * from './wire.js';
 
@@ -65,7 +75,9 @@ export type AgentHello = v.InferOutput<typeof helloSchema>;
  *   bundleIndex + 1, or 0 for no bundle
  *
  * (the first event's "previous" serial and time are 0 and t0). `typeIndex` and `bundleIndex`
- * index `strings`; a bundle string is the JSON text of the bundle made safe (bundle-preview.ts).
+ * index `strings`; a bundle string is the JSON text of the bundle made safe (bundle-preview.ts),
+ * or a shape: then the event's bundle is made of the next values of `values` (docs/protocol.md,
+ * "Bundles as values").
  *
  * `ops` is one string, not an array: the page's structured clone, the content script's read and
  * Chrome's JSON for the port then copy one flat string instead of handling 400,000 numbers, which
@@ -98,6 +110,21 @@ export const batchShape = v.looseObject({
   ),
   // Only digit characters: what the content script checks of `ops` (see checkAgentMessageToRelay).
   ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[#-B\]-|]*$/, 'expected only the digit characters of docs/protocol.md')),
+  /**
+   * The values of bundles sent as values (bundle-preview.ts, shapeText), in event order: absent
+   * when there are none. Checked here to be JSON primitives (a port could not carry anything
+   * else); how many the events take is checked with the events (batchSchema), as `ops` is.
+   */
+  values: v.optional(
+    v.pipe(
+      v.custom<unknown[]>(
+        (values) => Array.isArray(values) && values.length <= MAX_VALUES_PER_BATCH,
+        `expected an array of at most ${MAX_VALUES_PER_BATCH} values`,
+      ),
+      v.check((values) => valuesProblem(values) === null, 'expected only strings, finite numbers, booleans and null'),
+      v.transform((values) => values as BundleValue[]),
+    ),
+  ),
 });
 export type AgentBatch = v.InferOutput<typeof batchShape>;
 
@@ -106,8 +133,8 @@ const batchSchema = v.pipe(
   batchShape,
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const { ops, events, strings } = dataset.value;
-    const problem = opsProblem(ops, events, strings.length);
+    const { ops, events, strings, values } = dataset.value;
+    const problem = opsProblem(ops, events, strings.length, values === undefined ? undefined : { widths: shapeWidths(strings), values: values.length });
     if (problem !== null) addIssue({ message: `ops: ${problem}`, path: undefined });
   }),
 );

@@ -13,7 +13,15 @@ const MORE_END = MORE_DIGIT + DIGITS;
  * the characters, comparisons inlined, since a batch may hold 100,000 events and the content
  * script runs this on the page's main thread.
  */
-export function opsProblem(ops: string, events: number, strings: number): string | null {
+export function opsProblem(
+  ops: string,
+  events: number,
+  strings: number,
+  shapes?: { widths: readonly number[]; values: number },
+): string | null {
+  const widths = shapes?.widths;
+  const values = shapes?.values ?? 0;
+  let taken = 0;
   const length = ops.length;
   let at = 0;
   let field = 0;
@@ -41,6 +49,9 @@ export function opsProblem(ops: string, events: number, strings: number): string
       if (!Number.isSafeInteger(offset)) return `event ${seen}: time out of range`;
     } else if (value > strings) {
       return `event ${seen}: no bundle text at that index`;
+    } else if (widths !== undefined && value > 0) {
+      taken += widths[value - 1]!;
+      if (taken > values) return `event ${seen}: its bundle takes values past the ${values} sent`;
     }
     if (++field === OP_STRIDE) {
       field = 0;
@@ -48,5 +59,7 @@ export function opsProblem(ops: string, events: number, strings: number): string
     }
   }
   if (field !== 0) return 'ends inside an event';
-  return seen === events ? null : `${seen} events where ${events} were announced`;
+  if (seen !== events) return `${seen} events where ${events} were announced`;
+  if (shapes !== undefined && taken !== values) return `the bundles take ${taken} values where ${values} were sent`;
+  return null;
 }

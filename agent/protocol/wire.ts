@@ -53,3 +53,7 @@ export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;
 /** Characters of `ops` at most: 11 digits carry any safe integer, OP_STRIDE numbers per event. */
 export const MAX_OPS_LENGTH = MAX_EVENTS_PER_BATCH * OP_STRIDE * 11;
 export const MAX_ID_LENGTH = 64;
+/** Keys of a bundle sent as values (AgentBatch.values) at most; larger objects go as JSON text. */
+export const MAX_SHAPE_KEYS = 64;
+/** Elements of `AgentBatch.values` at most. */
+export const MAX_VALUES_PER_BATCH = MAX_EVENTS_PER_BATCH * MAX_SHAPE_KEYS;

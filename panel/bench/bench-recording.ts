@@ -2,6 +2,7 @@
 // page that creates `instances` instances over `seconds` and sends `events` events in all.
 import { BatchEncoder } from '../../agent/protocol/encode.js';
 import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentMessage } from '../../agent/protocol/messages.js';
+import { toBundleValues } from '../../agent/post-message/sanitize.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type Recording } from '../../agent/protocol/recording.js';
 
 const TYPES = ['Widget', 'Store', 'Subscription', 'Request', 'TreeNode', 'Listener', 'CacheEntry', 'Timer'];
@@ -16,8 +17,10 @@ const START = Date.UTC(2026, 10, 24, 9, 0, 0);
  * random times up to a third of the session later; every other event is a bundle update of a
  * recent instance still attached. Deterministic: the same arguments give the same file.
  * Serials run from `serialOffset + 1`, so the events can follow others of the same frame.
+ * `bundlesAsValues`: bundles go as the agent sends plain objects (docs/protocol.md, "Bundles as
+ * values"), else as JSON texts (the same texts, as agents before that sent them).
  */
-export function benchRecording(instances: number, events: number, seconds: number, serialOffset = 0): Recording {
+export function benchRecording(instances: number, events: number, seconds: number, serialOffset = 0, bundlesAsValues = false): Recording {
   let seed = 42;
   const random = (): number => {
     // mulberry32
@@ -47,8 +50,12 @@ export function benchRecording(instances: number, events: number, seconds: numbe
     { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'hello', session: 'bench', frame: 'top', agent: '0.1.0', url: 'http://bench.test/', time: START },
   ];
   let seq = 0;
-  const add = (op: Op, serial: number, bundle?: string): void => {
-    encoder.add(op, serial + serialOffset, TYPES[serial % TYPES.length]!, bundle);
+  const add = (op: Op, serial: number, bundle?: { state: string; n: number }): void => {
+    const type = TYPES[serial % TYPES.length]!;
+    const from = encoder.values.length;
+    const shape = bundlesAsValues && bundle !== undefined ? toBundleValues(bundle, encoder.values) : undefined;
+    if (shape !== undefined) encoder.addShaped(op, serial + serialOffset, type, shape, from);
+    else encoder.add(op, serial + serialOffset, type, bundle === undefined ? undefined : JSON.stringify(bundle));
     if (encoder.size === BATCH) messages.push(encoder.take('bench', 'top', ++seq, 0)!);
   };
   for (let i = 0; i < instances; i++) {
@@ -59,12 +66,12 @@ export function benchRecording(instances: number, events: number, seconds: numbe
       add(events[k]! as Op, events[k + 1]!);
     }
     const serial = i + 1;
-    add(Op.attached, serial, `{"state":"new","n":${i % 50}}`);
+    add(Op.attached, serial, { state: 'new', n: i % 50 });
     const count = Math.floor(((i + 1) * updates) / instances) - Math.floor((i * updates) / instances);
     for (let u = 0; u < count; u++) {
       let target = serial - Math.floor(random() * Math.min(RECENT, serial));
       if (gone[target] === 1) target = serial;
-      add(Op.updated, target, `{"state":"s${u % 7}","n":${(i + u) % 50}}`);
+      add(Op.updated, target, { state: `s${u % 7}`, n: (i + u) % 50 });
     }
   }
   const last = encoder.take('bench', 'top', ++seq, 0);

@@ -5,7 +5,9 @@
  * - attach-only: 100,000 attaches of one type, serials +1, no bundles (what the pipeline
  *   benchmark's page sends);
  * - mixed: the timeline benchmark's recording (bench-recording.ts): 100,000 instances of 8 types,
- *   1,000,000 events (attaches, detaches, destroys and 820,000 updates, small bundles).
+ *   1,000,000 events (attaches, detaches, destroys and 820,000 updates, small bundles as text);
+ * - mixed, bundles as values: the same events, bundles sent as the agent sends plain objects
+ *   (docs/protocol.md, "Bundles as values"): what the reader's rebuilding of their texts costs.
  * Each goes into a fresh session and into one already at its bounds: 250,000 instances attached
  * before in the same stream (the lifelines' bound), so every attach evicts the oldest instance.
  *
@@ -76,6 +78,12 @@ const workloads: Workload[] = [
     events: MIXED_EVENTS,
     fresh: batchesOf(benchRecording(MIXED_INSTANCES, MIXED_EVENTS, 60)),
     afterPrefill: batchesOf(benchRecording(MIXED_INSTANCES, MIXED_EVENTS, 60, PREFILL)),
+  },
+  {
+    name: 'mixed, bundles as values',
+    events: MIXED_EVENTS,
+    fresh: batchesOf(benchRecording(MIXED_INSTANCES, MIXED_EVENTS, 60, 0, true)),
+    afterPrefill: batchesOf(benchRecording(MIXED_INSTANCES, MIXED_EVENTS, 60, PREFILL, true)),
   },
 ];
 

@@ -1,3 +1,4 @@
+import { textAt, type BundleRef } from '../../agent/protocol/decode.js';
 import { grown } from './typed-arrays.js';
 
 /** "No owner": a free slot. */
@@ -29,7 +30,7 @@ export class BundleHistories {
   readonly #depth: number;
   #time = new Float64Array(0);
   #op = new Uint8Array(0);
-  #bundle: (string | undefined)[] = [];
+  #bundle: (BundleRef | undefined)[] = [];
   #owner = new Float64Array(0);
   /** Per slot: where its next entry goes (its entries are a ring) and how many it has. */
   #next = new Int32Array(0);
@@ -70,7 +71,7 @@ export class BundleHistories {
   }
 
   /** Adds an entry to `slot`'s history, forgetting its oldest beyond the depth. */
-  push(slot: number, time: number, op: BundleEntry['op'], bundle: string | undefined): void {
+  push(slot: number, time: number, op: BundleEntry['op'], bundle: BundleRef | undefined): void {
     const at = this.#next[slot]!;
     this.#next[slot] = at + 1 === this.#depth ? 0 : at + 1;
     if (this.#count[slot]! < this.#depth) this.#count[slot]!++;
@@ -89,7 +90,7 @@ export class BundleHistories {
     const entries: BundleEntry[] = [];
     for (let i = 0; i < count; i++) {
       const index = slot * depth + ((oldest + i) % depth);
-      entries.push({ time: this.#time[index]!, op: OP_NAMES[this.#op[index]!]!, bundle: this.#bundle[index] });
+      entries.push({ time: this.#time[index]!, op: OP_NAMES[this.#op[index]!]!, bundle: textAt(this.#bundle, index) });
     }
     return entries;
   }

@@ -8,6 +8,7 @@ import { MAX_BUNDLE_HISTORY } from './lifelines.js';
 import { bundleHistory } from './session.js';
 import { eventBatch, type TestEvent } from '../../extension/test-support/messages.js';
 import { ViewState } from '../views/shared/view-state.js';
+import { toBundleJson, toBundleValues } from '../../agent/post-message/sanitize.js';
 
 const TAB = 3;
 const batch = (seq: number, events: TestEvent[], t0: number): AgentBatch => eventBatch('s1', seq, events, { t0 });
@@ -116,4 +117,33 @@ test('live and detached instances of several frames are listed in the order they
   assert.deepEqual(named(session.liveInstances('W')), ['f1#10', 'f2#1']);
   assert.deepEqual(named(session.detachedAlive(clock + 60_000, 30_000)), ['f1#11', 'f1#12']);
   assert.deepEqual(named(session.liveInstances('Nothing')), []);
+});
+
+test('bundles sent as values show as the same texts, latest and in history, whenever they are read', () => {
+  const encoder = new BatchEncoder(() => 1_000, 1);
+  const bundles = [{ a: 1, s: 'x' }, { a: 2, s: 'y', nested: { deep: [1] } }, 'text', { a: 3, s: 'z' }];
+  bundles.forEach((bundle, i) => {
+    const from = encoder.values.length;
+    const shape = toBundleValues(bundle, encoder.values);
+    if (shape !== undefined) encoder.addShaped(i === 0 ? Op.attached : Op.updated, 1, 'W', shape, from);
+    else encoder.add(Op.updated, 1, 'W', toBundleJson(bundle));
+  });
+  encoder.add(Op.attached, 2, 'W', undefined);
+  const from = encoder.values.length;
+  encoder.addShaped(Op.updated, 2, 'W', toBundleValues({ b: true }, encoder.values)!, from);
+  const sent = encoder.take('s1', 'f1', 1, 0)!;
+  assert.ok(sent.values !== undefined && sent.values.length > 0);
+  const view = storeWith(sent);
+  const session = view.selected!;
+  const texts = bundles.map((bundle) => toBundleJson(bundle));
+  // Read twice: the first read builds a text and keeps it, the second reads it back.
+  for (let read = 0; read < 2; read++) {
+    const record = session.instance('f1', 1)!;
+    assert.equal(record.bundle, texts.at(-1));
+    assert.deepEqual(
+      bundleHistory(record).map((entry) => entry.bundle),
+      texts,
+    );
+    assert.equal(session.instance('f1', 2)!.bundle, '{"b":true}');
+  }
 });

@@ -1,3 +1,4 @@
+import { textAt, type BundleRef } from '../../agent/protocol/decode.js';
 import { BundleHistories, type BundleEntry } from './bundle-histories.js';
 import { SerialIndex } from './serial-index.js';
 import { grown } from './typed-arrays.js';
@@ -95,7 +96,8 @@ export class Lifelines {
   #releaseEntry: Uint32Array;
   /** The row's slot in #histories (it may have been taken since: see BundleHistories.owner), or NONE. */
   #history: Int32Array;
-  #bundle: (string | undefined)[];
+  /** Latest bundles, as received: a text, or a ValuesBundle until its text is first read (textAt). */
+  #bundle: (BundleRef | undefined)[];
 
   #tickCapacity: number;
   /** As #rowBase, for ticks. */
@@ -149,7 +151,7 @@ export class Lifelines {
     return this.#endTick - this.#firstTickId;
   }
 
-  /** About how much memory the kept lifelines and ticks hold (bundle texts aside: batches share them). */
+  /** About how much memory the kept lifelines and ticks hold (bundle texts aside: batches share them, and a bundle sent as values stays the batch's values plus a small object until read). */
   get approximateBytes(): number {
     return this.size * ROW_BYTES + this.tickCount * TICK_BYTES;
   }
@@ -181,7 +183,7 @@ export class Lifelines {
     return index;
   }
 
-  attached(stream: number, serial: number, type: number, time: number, bundle: string | undefined): void {
+  attached(stream: number, serial: number, type: number, time: number, bundle: BundleRef | undefined): void {
     this.#saw(time);
     const index = this.#bySerial[stream]!;
     // A new instance's serial is above all before it: only the rare others are looked up.
@@ -220,7 +222,7 @@ export class Lifelines {
     if (this.#detaches.full) this.#detaches.compact((id, entry) => this.#isDetachEntry(id, entry));
   }
 
-  updated(stream: number, serial: number, time: number, bundle: string | undefined): void {
+  updated(stream: number, serial: number, time: number, bundle: BundleRef | undefined): void {
     this.#saw(time);
     const id = this.#bySerial[stream]!.find(serial);
     if (id !== NONE) this.#changed(id, time, 'updated', bundle);
@@ -289,7 +291,7 @@ export class Lifelines {
 
   /** JSON text of the latest bundle. */
   bundle(id: number): string | undefined {
-    return this.#bundle[this.#at(id)];
+    return textAt(this.#bundle, this.#at(id));
   }
 
   /**
@@ -327,7 +329,7 @@ export class Lifelines {
     const id = this.find(stream, serial);
     if (id === undefined) return undefined;
     const slot = this.#at(id);
-    const bundle = this.#bundle[slot];
+    const bundle = textAt(this.#bundle, slot);
     const record: { -readonly [K in keyof InstanceRecord]: InstanceRecord[K] } = { type: this.type(id), created: this.#created[slot]! };
     if (bundle !== undefined) record.bundle = bundle;
     if (!Number.isNaN(this.#detached[slot]!)) record.detached = this.#detached[slot]!;
@@ -372,7 +374,7 @@ export class Lifelines {
    * Row `id`'s bundle changed (attached again, or updated): a tick for the timeline, and an entry
    * in its bundle history, which the first change opens with the attach.
    */
-  #changed(id: number, time: number, op: BundleEntry['op'], bundle: string | undefined): void {
+  #changed(id: number, time: number, op: BundleEntry['op'], bundle: BundleRef | undefined): void {
     const slot = this.#at(id);
     const histories = this.#histories;
     let history = this.#history[slot]!;

@@ -1,4 +1,4 @@
-import { forEachEvent, isRelease } from '../../agent/protocol/decode.js';
+import { forEachEventLazily, isRelease } from '../../agent/protocol/decode.js';
 import { Op, type AgentBatch, type AgentHello, type AgentTotals, type Origin } from '../../agent/protocol/messages.js';
 import { countEvent, missedDetail, staleTotals, zeroCounts, type TakenTotals, type TypeCounts } from '../../agent/protocol/type-counts.js';
 import type { BundleEntry } from './bundle-histories.js';
@@ -216,7 +216,7 @@ export class Session {
     let lastTime = batch.t0;
     let attaches = 0;
     let collectedAt: number | undefined;
-    forEachEvent(batch, (op, serial, type, time, bundle) => {
+    forEachEventLazily(batch, (op, serial, type, time, bundle) => {
       if (!(serial >= 1) || time !== time) throw new Error(`batch ${batch.seq}: event with serial ${serial} at time ${time}`);
       // Events often come in runs of one type: skip the lookup for the rest of a run.
       if (type !== lastType || row === undefined) {

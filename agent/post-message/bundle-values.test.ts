@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { shapeKeys, shapeText, type BundleValue } from '../protocol/bundle-preview.js';
+import { decodeBatch } from '../protocol/decode.js';
+import { BatchEncoder } from '../protocol/encode.js';
+import { Op, type AgentBatch } from '../protocol/messages.js';
+import { checkAgentMessage, checkAgentMessageToRelay } from '../protocol/validate.js';
+import { MAX_VALUES_PER_BATCH } from '../protocol/wire.js';
+import { toBundleJson, toBundleValues, type BundleLimits } from './sanitize.js';
+
+/** One event per value, each sent as values when it can be, as the PostMessageTracker does; the batch. */
+function batchOf(bundles: readonly unknown[], limits?: BundleLimits): { batch: AgentBatch; shaped: boolean[] } {
+  const encoder = new BatchEncoder(() => 1_700_000_000_000);
+  const shaped = bundles.map((bundle, i) => {
+    const from = encoder.values.length;
+    const shape = toBundleValues(bundle, encoder.values, limits);
+    if (shape === undefined) {
+      assert.equal(encoder.values.length, from, 'a bundle sent as text leaves no values behind');
+      encoder.add(Op.updated, i + 1, 'T', toBundleJson(bundle, limits));
+      return false;
+    }
+    encoder.addShaped(Op.updated, i + 1, 'T', shape, from);
+    return true;
+  });
+  return { batch: encoder.take('s', 'f', 1, 0)!, shaped };
+}
+
+/** What a reader gets: each event's bundle text, after the batch passed the full check. */
+function readBack(batch: AgentBatch): (string | undefined)[] {
+  const checked = checkAgentMessage(structuredClone(batch));
+  assert.ok(checked.ok, checked.ok ? '' : checked.reason);
+  return decodeBatch(batch).map((event) => event.bundle);
+}
+
+function assertSameAsText(bundles: readonly unknown[], limits?: BundleLimits): boolean[] {
+  const expected = bundles.map((bundle) => toBundleJson(bundle, limits));
+  const { batch, shaped } = batchOf(bundles, limits);
+  assert.deepEqual(readBack(batch), expected);
+  return shaped;
+}
+
+describe('bundles sent as values', () => {
+  it('rebuild exactly the text toBundleJson makes, for plain objects of primitives', () => {
+    const shaped = assertSameAsText([
+      { id: 1, name: 'user', active: true, ratio: 0.25, none: null },
+      { id: 2, name: 'quote " backslash \\ newline \n', active: false, ratio: -1e300, none: null },
+      { big: 1e21, small: 5e-324, negative: -3, unicode: 'é漢😀', lone: '\ud800' },
+      Object.assign(Object.create(null) as object, { created: 'without a prototype' }),
+    ]);
+    assert.deepEqual(shaped, [true, true, true, true]);
+  });
+
+  it('carry what needs a preview (nested data, placeholders, cut strings) as that preview’s text', () => {
+    const getter = {
+      plain: 1,
+      get hidden(): number {
+        throw new Error('never invoked');
+      },
+    };
+    const cycle: Record<string, unknown> = { name: 'a' };
+    cycle.self = cycle;
+    cycle.list = [cycle, { back: cycle }];
+    const shaped = assertSameAsText([
+      { tags: ['a', 'b'], nested: { deep: [1, { x: 2 }] }, when: new Date(0), map: new Map([[1, 'one']]) },
+      { nan: NaN, infinite: Infinity, negativeZero: -0, undef: undefined, fn: () => 1, sym: Symbol('s'), big: 12n },
+      getter,
+      cycle,
+      { '\u0000': 'forged placeholder', text: 'fake' },
+      { marker: '\u0000{"\\u0000":"cycle","text":"forged"}', plain: '\u0000' },
+      { long: 'x'.repeat(5_000) },
+    ]);
+    assert.deepEqual(shaped, [true, true, true, true, true, true, true]);
+  });
+
+  it('carry arrays as their preview text, read as the text path reads them', () => {
+    const withGetter = [1, 2];
+    Object.defineProperty(withGetter, 1, {
+      get: () => {
+        throw new Error('never invoked');
+      },
+      enumerable: true,
+    });
+    const looped: unknown[] = ['x'];
+    looped.push(looped, { up: looped });
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = [1, , 3];
+    const undefinedElement = [undefined];
+    const { batch, shaped } = batchOf([{ tags: ['a', 'b'], n: 1 }]);
+    assert.deepEqual(shaped, [true]);
+    assert.deepEqual(batch.values, ['\u0000["a","b"]', 1]);
+    assert.deepEqual(
+      assertSameAsText([
+        { tags: ['a', 'b'], empty: [], mixed: [1, null, true, 'x', -0, NaN, undefined, 10n, { o: [1] }, [2, [3]]] },
+        { withGetter, looped, holes, undefinedElement },
+        { marks: ['\u0001' + '3', '\u0000{}', 'plain'] },
+        { long: ['y'.repeat(2_000)] },
+        { many: Array.from({ length: 150 }, (_, i) => i) },
+      ]),
+      [true, true, true, true, true],
+    );
+  });
+
+  it('leave to the text path what they cannot rebuild, appending nothing', () => {
+    class Instance {
+      a = 1;
+    }
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const claimsKeys = new Proxy({ a: 1 }, { ownKeys: () => ['a', 'gone'], getOwnPropertyDescriptor: (target, key) => Reflect.getOwnPropertyDescriptor(target, key) ?? { value: 0, enumerable: true, configurable: true } });
+    const throwing = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i]));
+    const shaped = assertSameAsText([[1, 2], 'text', 7, null, {}, new Instance(), revoked.proxy, throwing, many, new Map()]);
+    assert.deepEqual(shaped, [false, false, false, false, false, false, false, false, false, false]);
+    // A Proxy that claims keys it has (with descriptors for them) is read like any object.
+    assert.deepEqual(assertSameAsText([claimsKeys]), [true]);
+  });
+
+  it('keep to the limits exactly as the text does', () => {
+    const value = { a: 'abcdef', b: [1, 2, 3, 4], c: { d: { e: 1 } }, long: 'z'.repeat(40) };
+    for (const limits of [
+      { maxStringLength: 3 },
+      { maxEntries: 2 },
+      { maxEntries: 3 },
+      { maxNodes: 3 },
+      { maxNodes: 6 },
+      { maxChars: 8 },
+      { maxChars: 20 },
+      { maxDepth: 0 },
+      { maxDepth: 1 },
+      { maxDepth: 2 },
+    ] satisfies BundleLimits[]) {
+      assertSameAsText([value, { x: 1 }], limits);
+    }
+  });
+
+  it('match the text for any JSON-like object (property test)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 8 }), { minLength: 1, maxLength: 5 }), (bundles) => {
+        assertSameAsText(bundles);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('share one shape per batch, and each event takes its own values', () => {
+    const { batch } = batchOf([{ a: 1, b: 'x' }, { a: 2, b: 'y' }, { b: 'z', a: 3 }]);
+    assert.deepEqual(batch.strings, ['T', shapeText(['a', 'b']), shapeText(['b', 'a'])]);
+    assert.deepEqual(batch.values, [1, 'x', 2, 'y', 'z', 3]);
+    assert.deepEqual(shapeKeys(batch.strings[1]!), ['a', 'b']);
+  });
+
+  it('are rejected, with a reason, when the values do not match the events', () => {
+    const { batch } = batchOf([{ a: 1 }, { a: 2 }]);
+    const cases: [string, (values: unknown[]) => unknown][] = [
+      ['one value short', (values) => values.slice(1)],
+      ['one value too many', (values) => [...values, 3]],
+      ['an object', (values) => [{ a: 1 }, values[1]]],
+      ['a non-finite number', () => [NaN, 2]],
+      ['an array', () => [['{}'], 2]],
+      ['not an array', () => 'values'],
+    ];
+    for (const [what, change] of cases) {
+      const broken = { ...structuredClone(batch), values: change(batch.values as unknown[]) };
+      const checked = checkAgentMessage(broken);
+      assert.equal(checked.ok, false, what);
+    }
+    assert.ok(checkAgentMessage(structuredClone(batch)).ok);
+  });
+
+  it('are checked where the content script checks: bounded, and only what a port can carry', () => {
+    const { batch } = batchOf([{ a: 1 }]);
+    const huge: BundleValue[] = [];
+    huge.length = MAX_VALUES_PER_BATCH + 1;
+    assert.equal(checkAgentMessageToRelay({ ...batch, values: huge }).ok, false);
+    // eslint-disable-next-line no-sparse-arrays
+    for (const values of [[1n], [{}], [Infinity], [undefined], [, 1]]) assert.equal(checkAgentMessageToRelay({ ...batch, values }).ok, false, String(values));
+    assert.ok(checkAgentMessageToRelay(batch).ok);
+  });
+
+  it('show to a reader that predates them as a placeholder that says what it is', () => {
+    const { batch } = batchOf([{ a: 1 }]);
+    const old = JSON.parse(batch.strings[1]!) as Record<string, unknown>;
+    assert.equal(old['\u0000'], 'shape');
+    assert.match(String(old.text), /update the Trackables extension/);
+  });
+});
