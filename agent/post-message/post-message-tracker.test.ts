@@ -201,6 +201,35 @@ describe('PostMessageTracker batching', () => {
     assert.deepEqual(serials(window), range(1, 10));
   });
 
+  it('posts at once when the batch holds 12,288 values or strings, and keeps 20,000-event batches without bundles', async () => {
+    const sizes = (window: FakeWindow) => window.batches().map((batch) => batch.events);
+    const values = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: values });
+    values.ready();
+    for (let serial = 1; serial <= 10_000; serial++) tracker.notifyAttached(serial, Session, { a: serial, b: 'x', c: true });
+    // Three values a bundle: posted when the 4,096th bundle brings them to 12,288.
+    assert.deepEqual(sizes(values), [4_096, 4_096]);
+    await microtasks();
+    assert.deepEqual(sizes(values), [4_096, 4_096, 1_808]);
+
+    const texts = new FakeWindow();
+    const textTracker = new PostMessageTracker({ target: texts });
+    texts.ready();
+    for (let serial = 1; serial <= 15_000; serial++) textTracker.notifyAttached(serial, Session, `text ${serial}`);
+    // One string a bundle besides the type name: the 12,287th event brings them to 12,288.
+    assert.deepEqual(sizes(texts), [12_287]);
+    await microtasks();
+    assert.deepEqual(sizes(texts), [12_287, 2_713]);
+
+    const plain = new FakeWindow();
+    const plainTracker = new PostMessageTracker({ target: plain });
+    plain.ready();
+    attach(plainTracker, 1, 45_000);
+    await microtasks();
+    assert.deepEqual(sizes(plain), [20_000, 20_000, 5_000]);
+    assert.deepEqual(serials(plain), range(1, 45_000));
+  });
+
   it('with flush set to a number of milliseconds, posts on a timer', (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const window = new FakeWindow();

@@ -69,7 +69,8 @@ export interface PostMessageTrackerOptions {
   flush?: 'microtask' | number;
   /**
    * Events per batch at most. Default 20,000; at most 50,000. A batch is also posted once its
-   * strings (type names, bundle texts) pass 1,000,000 characters.
+   * strings (type names, bundle texts) pass 1,000,000 characters, or it holds 12,288 strings or
+   * bundle values (small bundles make smaller batches: see MAX_BATCH_ENTRIES).
    */
   maxBatchEvents?: number;
   /** Events kept while no relay is listening; past it the oldest are dropped. Default 100,000. */
@@ -100,6 +101,15 @@ export interface PostMessageTrackerStats {
 const DEFAULT_MAX_BATCH_EVENTS = 20_000;
 /** Characters of strings that close a batch while a relay listens: big bundles make no huge message. */
 const MAX_BATCH_CHARS = 1_000_000;
+/**
+ * Entries of a batch's `strings` or `values` that close it while a relay listens. In V8 an array
+ * past ~16,000 elements moves its storage to the old generation's large-object space, and from
+ * then on every young string or number stored into it pays a write barrier and a remembered-set
+ * entry: a batch of 20,000 small bundles cost 2.6-3.5x JSON.stringify of them where 5,000 cost
+ * 1.2x (docs/BENCHMARKS.md). 12,288 stays below V8's growth step past 14,021 with room for a
+ * bundle of 64 keys. Events without bundles add neither, and keep the 20,000-event batches.
+ */
+const MAX_BATCH_ENTRIES = 12_288;
 // Every event of a batch may bring a new type name and a new bundle text: two strings.
 const LARGEST_BATCH = Math.min(MAX_EVENTS_PER_BATCH, Math.floor((MAX_STRINGS_PER_BATCH - 1024) / 2));
 const DEFAULT_BUFFER_EVENTS = 100_000;
@@ -398,7 +408,14 @@ export class PostMessageTracker implements TrackerProtocol {
         }
       }
       if (!this.#connected) this.#bound();
-      else if (encoder.size >= this.#maxBatchEvents || encoder.chars >= MAX_BATCH_CHARS) this.flush();
+      else if (
+        encoder.size >= this.#maxBatchEvents ||
+        encoder.chars >= MAX_BATCH_CHARS ||
+        encoder.values.length >= MAX_BATCH_ENTRIES ||
+        encoder.strings >= MAX_BATCH_ENTRIES
+      ) {
+        this.flush();
+      }
       if (!this.#scheduled) this.#schedule();
     } catch (error) {
       reportTrackerError(error);

@@ -122,6 +122,11 @@ export class BatchEncoder {
     return this.#events;
   }
 
+  /** Strings in the open batch (type names, bundle texts, shapes). */
+  get strings(): number {
+    return this.#strings.length;
+  }
+
   /** Characters of the open batch's strings (type names, bundle texts). */
   get chars(): number {
     return this.#chars;
