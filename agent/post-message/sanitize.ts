@@ -47,10 +47,7 @@ export function toBundleJson(value: unknown, limits?: BundleLimits): string | un
   if (typeof value === 'string' && value.length <= (limits?.maxStringLength ?? DEFAULT_LIMITS.maxStringLength)) return stringify(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
-  // The default walk is reused (a bundle is previewed per event, often a few µs of work in all);
-  // a preview started from inside another (a Proxy trap that sets a bundle) gets its own.
-  const reuse = limits === undefined && !sharedWalk.busy;
-  const walk = reuse ? sharedWalk : new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
+  const walk = walkFor(limits);
   walk.start();
   try {
     return flat(walk.preview(value, 0));
@@ -76,8 +73,7 @@ export function toBundleJson(value: unknown, limits?: BundleLimits): string | un
 export function toBundleValues(value: unknown, values: BundleValue[], limits?: BundleLimits): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const from = values.length;
-  const reuse = limits === undefined && !sharedWalk.busy;
-  const walk = reuse ? sharedWalk : new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
+  const walk = walkFor(limits);
   walk.start();
   try {
     const shape = walk.values(value, values);
@@ -101,6 +97,16 @@ export function toBundleValues(value: unknown, values: BundleValue[], limits?: B
 function flat(text: string): string {
   text.charCodeAt(0);
   return text;
+}
+
+/**
+ * The walk for a preview: the default one is reused (a bundle is previewed per event, often a few
+ * µs of work in all); given limits, or a preview started from inside another (a Proxy trap that
+ * sets a bundle), get their own.
+ */
+function walkFor(limits: BundleLimits | undefined): Walk {
+  if (limits === undefined && !sharedWalk.busy) return sharedWalk;
+  return new Walk(limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...definedOnly(limits) });
 }
 
 function definedOnly(limits: BundleLimits): BundleLimits {

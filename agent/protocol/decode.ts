@@ -27,7 +27,7 @@ export function forEachEvent(
 /**
  * forEachEvent for readers that keep many bundles and read few (the panel keeps every instance's
  * latest bundle and shows a handful): a bundle sent as values comes as a ValuesBundle, whose
- * text is built only when asked for (`bundleText`). The batch's values stay shared meanwhile.
+ * text is built only when asked for (`text()`, or `textAt` for a kept one). The batch's values stay shared meanwhile.
  */
 export function forEachEventLazily(batch: AgentBatch, visit: EventVisitor): void {
   decode(batch, visit, true);
@@ -82,21 +82,19 @@ export class ValuesBundle {
 
   /** The bundle's JSON text: exactly the preview text the agent would have sent. */
   text(): string {
-    const values = this.#values;
-    let at = this.#at;
-    let text = '';
-    for (const keyText of this.#keyTexts) text += keyText + bundleValueText(values[at++]);
-    text += '}';
-    // Readers keep bundle texts (an instance's latest, its history): one flat string each, not
-    // the tree of pieces concatenation leaves in V8.
-    text.charCodeAt(0);
-    return text;
+    return valuesText(this.#keyTexts, this.#values, this.#at);
   }
 }
 
-/** A bundle's JSON text, whichever form it came in. */
-export function bundleText(bundle: BundleRef | undefined): string | undefined {
-  return typeof bundle === 'object' ? bundle.text() : bundle;
+/** The JSON text of the bundle whose values start at `at`, one per key text. */
+function valuesText(keyTexts: readonly string[], values: readonly BundleValue[], at: number): string {
+  let text = '';
+  for (const keyText of keyTexts) text += keyText + bundleValueText(values[at++]);
+  text += '}';
+  // Readers keep bundle texts (an instance's latest, its history): one flat string each, not
+  // the tree of pieces concatenation leaves in V8.
+  text.charCodeAt(0);
+  return text;
 }
 
 /** The text of `bundles[index]`, kept in its place once built: a bundle read once is likely read again. */
@@ -137,9 +135,9 @@ class ShapedBundles {
     this.#lastIndex = index;
     this.#lastKeyTexts = keyTexts;
     if (keyTexts === null) return this.#strings[index]!;
-    const bundle = new ValuesBundle(keyTexts, this.#values, this.#next);
+    const at = this.#next;
     this.#next += keyTexts.length;
-    return lazy ? bundle : bundle.text();
+    return lazy ? new ValuesBundle(keyTexts, this.#values, at) : valuesText(keyTexts, this.#values, at);
   }
 }
 
