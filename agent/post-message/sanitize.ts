@@ -218,6 +218,10 @@ if (SharedArrayBufferType !== undefined) BUILTINS.set(SharedArrayBufferType.prot
 /** Prototype hops followed when looking for a built-in or a method; real chains are short. */
 const MAX_CHAIN = 64;
 
+/** Arrays and strings within these lengths take the direct path of bundles sent as values (Walk.#primitiveArray). */
+const MAX_DIRECT_ELEMENTS = 16;
+const MAX_DIRECT_STRING = 32;
+
 const P = '{"\\u0000":';
 
 function placeholder(kind: PlaceholderKind, text: string, extra = ''): string {
@@ -330,6 +334,14 @@ class Walk {
   readonly #path: (object | null)[] = [];
   #depth = 0;
   busy = false;
+  /**
+   * #primitiveArray's elements as read, and the last array it made text: primitives only (short
+   * strings), so nothing of the page is kept alive but a few short strings. Per walk, so a walk
+   * started from a Proxy trap inside another never changes them under it.
+   */
+  readonly #elements: BundleValue[] = [];
+  readonly #lastElements: BundleValue[] = [];
+  #lastArrayText = '';
 
   constructor(limits: Limits) {
     this.#limits = limits;
@@ -403,13 +415,82 @@ class Walk {
             continue;
           }
         }
-        out.push(flat(VALUE_TEXT + this.#property(descriptor, 1)));
+        const direct = isArray(descriptor.value) ? this.#primitiveArray(descriptor.value as unknown[]) : undefined;
+        out.push(direct ?? flat(VALUE_TEXT + this.#property(descriptor, 1)));
       }
     } finally {
       this.#path[0] = null;
       this.#depth = 0;
     }
     return (shape.text ??= shapeText(keys.map(escapeKey)));
+  }
+
+  /**
+   * The value text (VALUE_TEXT and the preview) of `array`, a field of a bundle sent as values,
+   * when it is a short array of plain JSON primitives that the walk would not cut; else undefined
+   * (the walk previews it). The same text #array makes, read the same way (holes, accessors,
+   * undefined and anything needing a placeholder send it to the walk), without the walk's
+   * dispatch per element or a string per piece. An array whose elements equal the last one's
+   * takes its text as it is: a page's bundles of one kind often repeat the same short lists.
+   */
+  #primitiveArray(array: unknown[]): string | undefined {
+    const limits = this.#limits;
+    try {
+      const length: unknown = array.length;
+      // The array is at depth 1; the walk counts a node for it and one per element.
+      // A Proxy's length may be anything: only a whole number keeps the walk's count of nodes.
+      if (typeof length !== 'number' || !(length >= 0 && length <= MAX_DIRECT_ELEMENTS) || (length | 0) !== length) return undefined;
+      if (length > limits.maxEntries || limits.maxDepth < 2) return undefined;
+      if (this.#nodes + length >= limits.maxNodes) return undefined;
+      const elements = this.#elements;
+      let chars = this.#chars;
+      for (let i = 0; i < length; i++) {
+        // Where #array would stop for the character budget.
+        if (chars >= limits.maxChars) return undefined;
+        if (!hasOwn(array, i) || lookUpGetter(array, i) !== undefined) return undefined;
+        const element: unknown = array[i];
+        switch (typeof element) {
+          case 'string':
+            if (element.length > MAX_DIRECT_STRING || element.length > limits.maxStringLength) return undefined;
+            chars += element.length;
+            break;
+          case 'number':
+            if (numberText(element) !== undefined) return undefined;
+            break;
+          case 'boolean':
+            break;
+          default:
+            if (element !== null) return undefined;
+        }
+        elements[i] = element as BundleValue;
+      }
+      this.#nodes += 1 + length;
+      this.#chars = chars;
+      return this.#arrayText(length);
+    } catch {
+      // A Proxy's trap threw: the walk reads it again, and says so in its preview.
+      return undefined;
+    }
+  }
+
+  /** The value text of the first `length` of #elements: the last one's when they are equal. */
+  #arrayText(length: number): string {
+    const elements = this.#elements;
+    const last = this.#lastElements;
+    let same = last.length === length;
+    for (let i = 0; same && i < length; i++) same = elements[i] === last[i];
+    if (same) return this.#lastArrayText;
+    let text = `${VALUE_TEXT}[`;
+    for (let i = 0; i < length; i++) {
+      const element = elements[i]!;
+      if (i !== 0) text += ',';
+      text += typeof element === 'string' ? jsonString(element) : String(element);
+    }
+    text = flat(`${text}]`);
+    last.length = length;
+    for (let i = 0; i < length; i++) last[i] = elements[i]!;
+    this.#lastArrayText = text;
+    return text;
   }
 
   preview(value: unknown, depth: number): string {
