@@ -120,6 +120,10 @@ describe('bundles sent as values', () => {
       { lengths: ['x'.repeat(32), 'y'.repeat(33)] },
       { lengths: ['x'.repeat(32)] },
       { sixteen: Array.from({ length: 16 }, (_, i) => i), seventeen: Array.from({ length: 17 }, (_, i) => i) },
+      { tags: ['a', 'b'], roles: ['r'] },
+      { tags: ['a', 'b'], roles: ['s'] },
+      { roles: ['a', 'b'], tags: ['r'] },
+      { tags: ['a', 'b'], roles: ['r'] },
       { undefinedElement: [1, undefined], nested: [1, [2]], object: [{}], sym: [Symbol('s')], big: [1n], fn: [() => 1] },
     ];
     assert.deepEqual(assertSameAsText(bundles), bundles.map(() => true));
@@ -181,7 +185,7 @@ describe('bundles sent as values', () => {
     for (const limit of limits) assertSameAsText([value, value, { t: ['de', 'fgh', 'ij'] }, { f: fractional, y: 1, z: 2 }], limit);
   });
 
-  it('keep their own last array when a Proxy trap previews another bundle in the middle of one', () => {
+  it('keep the right text for each array when a Proxy trap previews a bundle of the same shape in the middle of one', () => {
     const inner = { tags: ['x', 'y'] };
     let innerShape: string | undefined;
     const reentrant = new Proxy(['a', 'b'], {

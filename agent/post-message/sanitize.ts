@@ -295,6 +295,14 @@ interface Shape {
   first: string;
   /** The shape's text (bundle-preview.ts, shapeText), made when first sent. */
   text: string | undefined;
+  /** Per key, the last short array of primitives it held in a bundle sent as values (Walk.#primitiveArray). */
+  arrays: (ArrayText | undefined)[];
+}
+
+/** A short array of primitives (its elements as read) and its value text. */
+interface ArrayText {
+  elements: BundleValue[];
+  text: string;
 }
 const shapes: (Shape | undefined)[] = [undefined, undefined, undefined, undefined];
 let nextShape = 0;
@@ -316,7 +324,7 @@ function shapeOf(keys: readonly string[]): Shape | undefined {
     if (key.length > MAX_CACHED_KEY_LENGTH) return undefined;
     texts.push(`,${stringify(escapeKey(key))}:`);
   }
-  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined };
+  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined, arrays: [] };
   shapes[nextShape] = shape;
   nextShape = (nextShape + 1) % shapes.length;
   return shape;
@@ -334,14 +342,8 @@ class Walk {
   readonly #path: (object | null)[] = [];
   #depth = 0;
   busy = false;
-  /**
-   * #primitiveArray's elements as read, and the last array it made text: primitives only (short
-   * strings), so nothing of the page is kept alive but a few short strings. Per walk, so a walk
-   * started from a Proxy trap inside another never changes them under it.
-   */
+  /** #primitiveArray's elements as read. Per walk, so a walk started from a Proxy trap inside another never changes them under it. */
   readonly #elements: BundleValue[] = [];
-  readonly #lastElements: BundleValue[] = [];
-  #lastArrayText = '';
 
   constructor(limits: Limits) {
     this.#limits = limits;
@@ -415,7 +417,7 @@ class Walk {
             continue;
           }
         }
-        const direct = isArray(descriptor.value) ? this.#primitiveArray(descriptor.value as unknown[]) : undefined;
+        const direct = isArray(descriptor.value) ? this.#primitiveArray(descriptor.value as unknown[], shape, i) : undefined;
         out.push(direct ?? flat(VALUE_TEXT + this.#property(descriptor, 1)));
       }
     } finally {
@@ -430,10 +432,12 @@ class Walk {
    * when it is a short array of plain JSON primitives that the walk would not cut; else undefined
    * (the walk previews it). The same text #array makes, read the same way (holes, accessors,
    * undefined and anything needing a placeholder send it to the walk), without the walk's
-   * dispatch per element or a string per piece. An array whose elements equal the last one's
-   * takes its text as it is: a page's bundles of one kind often repeat the same short lists.
+   * dispatch per element or a string per piece. An array whose elements equal those of the last
+   * array this key of the shape held takes that one's text: bundles of one kind often repeat the
+   * same short lists (tags, roles, states), and a new string per event, kept in the batch until
+   * it is posted, is what such a field cost, more than making its text (docs/BENCHMARKS.md).
    */
-  #primitiveArray(array: unknown[]): string | undefined {
+  #primitiveArray(array: unknown[], shape: Shape, key: number): string | undefined {
     const limits = this.#limits;
     try {
       const length: unknown = array.length;
@@ -466,20 +470,26 @@ class Walk {
       }
       this.#nodes += 1 + length;
       this.#chars = chars;
-      return this.#arrayText(length);
+      return this.#arrayText(length, shape, key);
     } catch {
       // A Proxy's trap threw: the walk reads it again, and says so in its preview.
       return undefined;
     }
   }
 
-  /** The value text of the first `length` of #elements: the last one's when they are equal. */
-  #arrayText(length: number): string {
+  /**
+   * The value text of the first `length` of #elements: the one kept for the shape's key when they
+   * are equal, else a new one, kept in its place. No page code runs from the comparison on, so a
+   * walk started from a Proxy trap cannot change the kept text in between.
+   */
+  #arrayText(length: number, shape: Shape, key: number): string {
     const elements = this.#elements;
-    const last = this.#lastElements;
-    let same = last.length === length;
-    for (let i = 0; same && i < length; i++) same = elements[i] === last[i];
-    if (same) return this.#lastArrayText;
+    const kept = shape.arrays[key];
+    if (kept !== undefined && kept.elements.length === length) {
+      let same = true;
+      for (let i = 0; same && i < length; i++) same = elements[i] === kept.elements[i];
+      if (same) return kept.text;
+    }
     let text = `${VALUE_TEXT}[`;
     for (let i = 0; i < length; i++) {
       const element = elements[i]!;
@@ -487,9 +497,9 @@ class Walk {
       text += typeof element === 'string' ? jsonString(element) : String(element);
     }
     text = flat(`${text}]`);
-    last.length = length;
-    for (let i = 0; i < length; i++) last[i] = elements[i]!;
-    this.#lastArrayText = text;
+    const copy: BundleValue[] = [];
+    for (let i = 0; i < length; i++) copy.push(elements[i]!);
+    shape.arrays[key] = { elements: copy, text };
     return text;
   }
 
