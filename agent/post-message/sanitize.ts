@@ -299,8 +299,10 @@ interface Shape {
   arrays: (ArrayText | undefined)[];
 }
 
-/** A short array of primitives (its elements as read) and its value text. */
+/** A short array of primitives (its first `length` elements, as read) and its value text. */
 interface ArrayText {
+  /** Kept apart from `elements.length`: setting an array's length costs V8 a runtime call. */
+  length: number;
   elements: BundleValue[];
   text: string;
 }
@@ -485,7 +487,7 @@ class Walk {
   #arrayText(length: number, shape: Shape, key: number): string {
     const elements = this.#elements;
     const kept = shape.arrays[key];
-    if (kept !== undefined && kept.elements.length === length) {
+    if (kept !== undefined && kept.length === length) {
       let same = true;
       for (let i = 0; same && i < length; i++) same = elements[i] === kept.elements[i];
       if (same) return kept.text;
@@ -497,9 +499,12 @@ class Walk {
       text += typeof element === 'string' ? jsonString(element) : String(element);
     }
     text = flat(`${text}]`);
-    const copy: BundleValue[] = [];
-    for (let i = 0; i < length; i++) copy.push(elements[i]!);
-    shape.arrays[key] = { elements: copy, text };
+    // Kept in place: a field whose array changes every event allocates no more than its text.
+    const keep = kept ?? (shape.arrays[key] = { length, elements: [], text });
+    const keptElements = keep.elements;
+    for (let i = 0; i < length; i++) keptElements[i] = elements[i]!;
+    keep.length = length;
+    keep.text = text;
     return text;
   }
 
