@@ -6,7 +6,7 @@
  */
 import { decodeBatch } from '../protocol/decode.js';
 import { BatchEncoder } from '../protocol/encode.js';
-import { Op, PROTOCOL_VERSION, RELAY_SOURCE, type AgentBatch } from '../protocol/messages.js';
+import { Op, PROTOCOL_VERSION, READS_REPEATS, RELAY_SOURCE, type AgentBatch } from '../protocol/messages.js';
 import { PostMessageTracker } from '../post-message/post-message-tracker.js';
 import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
@@ -50,8 +50,9 @@ class CloningWindow implements PostMessageTarget {
     if (type === 'message' && this.#listener === listener) this.#listener = null;
   }
 
+  /** The relay's ready, listing what it reads as the extension's content script does. */
   ready(): void {
-    this.#listener?.({ source: this, data: { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' } });
+    this.#listener?.({ source: this, data: { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS] } });
   }
 }
 

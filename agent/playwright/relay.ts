@@ -14,6 +14,8 @@ export interface RelayConfig {
   /** `source` tag of the helper's own flush markers (see `marker`). */
   markerSource: string;
   version: number;
+  /** What the helper decodes beyond the version's base (RelayReady's `reads`). */
+  reads: string[];
 }
 
 /** What the relay passes to the binding. */
@@ -41,7 +43,7 @@ export function installRelay(config: RelayConfig): void {
     // The promise rejects when the page closes under us: nothing to tell anyone then.
     if (typeof binding === 'function') Promise.resolve(binding(call)).catch(() => undefined);
   };
-  const ready = { source: config.relaySource, v: config.version, kind: 'ready' };
+  const ready = { source: config.relaySource, v: config.version, kind: 'ready', reads: config.reads };
   const answered = new Set<string>();
   page.addEventListener('message', (event) => {
     if (state.stopped || event.source !== page) return;

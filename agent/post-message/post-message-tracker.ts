@@ -8,6 +8,7 @@ import {
   MAX_STRINGS_PER_BATCH,
   Op,
   PROTOCOL_VERSION,
+  READS_REPEATS,
   RELAY_SOURCE,
   type AgentBatch,
   type AgentHello,
@@ -475,10 +476,15 @@ export class PostMessageTracker implements TrackerProtocol {
     try {
       if (this.#disposed || event.source !== this.#target) return;
       const data = event.data;
-      if (!isTaggedAs(data, RELAY_SOURCE) || !checkRelayReady(data).ok) return;
+      if (!isTaggedAs(data, RELAY_SOURCE)) return;
+      const ready = checkRelayReady(data);
+      if (!ready.ok) return;
       // The open batch joins the buffer first, so batches go out in order.
       if (!this.#connected) this.flush();
       this.#connected = true;
+      // A loop's events shrink to a few characters per clock reading: less for the page's
+      // postMessage and the relay's port to copy (docs/protocol.md, "Repeats").
+      this.#encoder.repeats = ready.message.reads?.includes(READS_REPEATS) === true;
       // Every listener on the window hears what we post from now on, so we need no more
       // answers (a later reader asks with ANNOUNCE_EVENT); and still listening would make
       // the browser deserialize each of our own batches a second time on the page's main

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { decodeBatch, forEachEvent, type LifecycleEvent } from './decode.js';
 import { BatchEncoder, encodeOps } from './encode.js';
 import { AGENT_SOURCE, OP_NAMES, Op, PROTOCOL_VERSION, type AgentBatch } from './messages.js';
+import { shapeText } from './bundle-preview.js';
 import { checkAgentMessage } from './validate.js';
 
 /** A clock that advances by `step` ms per reading and counts its readings. */
@@ -238,4 +239,84 @@ test('long runs of one type, large values among them and the buffer growing mid-
   }
   const decoded = batches.flatMap((batch) => decodeBatch(batch));
   assert.deepEqual(decoded.map(({ op, serial, type, bundle }) => [op, serial, type, bundle]), expected);
+});
+
+test('repeats: a loop\'s events shrink to a repeat per clock reading and decode exactly as written out', () => {
+  const events = (repeats: boolean): AgentBatch[] => {
+    const encoder = new BatchEncoder(fakeClock(1_700_000_000_000, 0.01).now, 64);
+    encoder.repeats = repeats;
+    const batches: AgentBatch[] = [];
+    // A loop of 5,000 constructions, then their destroyed events from the last serial down, a
+    // batch boundary in the middle of the loop.
+    for (let serial = 1; serial <= 5_000; serial++) {
+      encoder.add(Op.attached, serial, 'Row', undefined);
+      if (serial === 3_000) batches.push(take(encoder));
+    }
+    for (let serial = 5_000; serial >= 1; serial--) encoder.add(Op.destroyed, serial, 'Row', undefined);
+    batches.push(take(encoder, 2));
+    return batches;
+  };
+  const plain = events(false);
+  const repeated = events(true);
+  assert.ok(plain.every((batch) => !batch.ops.includes('!')));
+  for (const [i, batch] of repeated.entries()) {
+    assert.ok(checkAgentMessage(batch).ok, 'passes the full check');
+    assert.ok(batch.ops.length * 20 < plain[i]!.ops.length, `batch ${i}: ${batch.ops.length} characters against ${plain[i]!.ops.length}`);
+    // Each batch stands alone: it starts with an event, never a repeat.
+    assert.notEqual(batch.ops[0], '!');
+    assert.equal(batch.events, plain[i]!.events);
+    assert.deepEqual(decodeBatch(batch), decodeBatch(plain[i]!));
+  }
+  // The clock was read every 64 events (10 µs apart): the event that moved in time, the next
+  // event, and a repeat of it 62 times (`!^A`): 11 characters where 64 events took 256.
+  assert.match(repeated[0]!.ops, /^#\$##!\^B(#\$-##\$##!\^A)+/);
+});
+
+test('repeats: only identical events fold; a repeated bundle text and a shape\'s values replay per event', () => {
+  const encoder = new BatchEncoder(() => 1_700_000_000_000);
+  encoder.repeats = true;
+  encoder.add(Op.updated, 7, 'Cart', '{"n":1}');
+  encoder.add(Op.updated, 7, 'Cart', '{"n":1}', true);
+  encoder.add(Op.updated, 7, 'Cart', '{"n":1}', true);
+  // A new text has its own slot: no repeat, even if it reads the same.
+  encoder.add(Op.updated, 7, 'Cart', '{"n":1}');
+  // A shape: each event takes values of its own, the repeat replays the shape, not the values.
+  const shape = shapeText(['n']);
+  for (let n = 2; n <= 5; n++) {
+    const from = encoder.values.length;
+    encoder.values.push(n);
+    encoder.addShaped(Op.updated, 7, 'Cart', shape, from);
+  }
+  encoder.add(Op.detached, 7, 'Cart', undefined);
+  const batch = take(encoder);
+  assert.equal((batch.ops.match(/!/g) ?? []).length, 2, batch.ops);
+  assert.ok(checkAgentMessage(batch).ok);
+  assert.deepEqual(
+    decodeBatch(batch).map((e) => [e.op, e.serial, e.bundle]),
+    [
+      ['updated', 7, '{"n":1}'],
+      ['updated', 7, '{"n":1}'],
+      ['updated', 7, '{"n":1}'],
+      ['updated', 7, '{"n":1}'],
+      ['updated', 7, '{"n":2}'],
+      ['updated', 7, '{"n":3}'],
+      ['updated', 7, '{"n":4}'],
+      ['updated', 7, '{"n":5}'],
+      ['detached', 7, undefined],
+    ],
+  );
+  // One value fewer than the repeats take: refused, not misread.
+  const short = checkAgentMessage({ ...batch, values: batch.values!.slice(1) });
+  assert.match(short.ok ? '' : short.reason, /^ops: event 7: its bundle takes values past the 3 sent/);
+});
+
+test('encodeOps writes repeats when asked, and the same events either way', () => {
+  const numbers = Array.from({ length: 300 }, (_, i) => [4 * 0 + Op.attached, 10 + i, Math.floor(i / 100) * 5, -1]).flat();
+  const plain = encodeOps(numbers);
+  const repeated = encodeOps(numbers, { repeats: true });
+  assert.equal(repeated.events, 300);
+  // Serial 10 (`-`), then steps of 1 repeated 98 times (`!`, then 98 as "`%"), a 5 µs step (`(`) every 100 events.
+  assert.equal(repeated.ops, '#-###$##!`%#$(##$##!`%#$(##$##!`%');
+  const batch = (ops: string): AgentBatch => ({ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 300, strings: ['T'], ops });
+  assert.deepEqual(decodeBatch(batch(repeated.ops)), decodeBatch(batch(plain.ops)));
 });

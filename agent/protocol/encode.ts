@@ -1,33 +1,53 @@
 import type { BundleValue } from './bundle-preview.js';
-import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, type AgentBatch, type Op } from './messages.js';
+import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, REPEAT, type AgentBatch, type Op } from './messages.js';
 
 // Typed by hand: the core is built without DOM or Node typings. Every runtime with
 // FinalizationRegistry (which the core needs) has TextDecoder.
 const ascii = new (globalThis as unknown as { TextDecoder: new () => { decode(bytes: Uint8Array): string } }).TextDecoder();
 
-/** Bytes one event takes at most: OP_STRIDE numbers of up to 11 digits (any safe integer). */
-const EVENT_ROOM = OP_STRIDE * 11;
+/**
+ * Bytes one event takes at most: OP_STRIDE numbers of up to 11 digits (any safe integer), after
+ * the repeat it may close (REPEAT and a number).
+ */
+const EVENT_ROOM = OP_STRIDE * 11 + 12;
 
 /** Writes the digits of `AgentBatch.ops` into a reused byte buffer (see messages.ts). */
 class OpsWriter {
+  /**
+   * Whether an event that repeats the previous one's four numbers is counted into a REPEAT
+   * instead of written: only for readers that said they decode it (READS_REPEATS).
+   */
+  repeats = false;
   #bytes = new Uint8Array(4096);
   #length = 0;
   readonly #digits: number[] = [];
-
-  get length(): number {
-    return this.#length;
-  }
+  /** The previous event's numbers (head -1: none in this batch), and how many events repeat them unwritten. */
+  #head = -1;
+  #step = 0;
+  #time = 0;
+  #bundle = 0;
+  #repeated = 0;
 
   /**
    * One event as AgentBatch.ops carries it: type and op with the "serial went down" bit, the
    * serial's step from `previousSerial`, the time step (µs), the bundle index + 1 (0: none).
    */
   event(typeIndex: number, op: number, previousSerial: number, serial: number, timeStep: number, bundle: number): void {
-    // Room for the largest event (four numbers of 11 digits) checked once, not per number.
-    if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
     const back = serial < previousSerial;
     const head = typeIndex * 8 + (back ? 4 : 0) + op;
     const step = back ? previousSerial - serial : serial - previousSerial;
+    if (head === this.#head && step === this.#step && timeStep === this.#time && bundle === this.#bundle && this.repeats) {
+      // A loop's events: same type and op, consecutive serials, one clock reading, no bundle.
+      this.#repeated++;
+      return;
+    }
+    // Room for the largest event (four numbers of 11 digits) checked once, not per number.
+    if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
+    if (this.#repeated > 0) this.#closeRepeat();
+    this.#head = head;
+    this.#step = step;
+    this.#time = timeStep;
+    this.#bundle = bundle;
     // Nearly every event is four one-digit numbers (a few types, consecutive serials, events of
     // one task microseconds apart, no bundle or one of the batch's first): written in one go.
     if (head < DIGIT_BASE && step < DIGIT_BASE && timeStep < DIGIT_BASE && bundle < DIGIT_BASE) {
@@ -44,6 +64,13 @@ class OpsWriter {
     this.#write(step);
     this.#write(timeStep);
     this.#write(bundle);
+  }
+
+  /** Writes the pending repeat of the previous event; the caller made room for it. */
+  #closeRepeat(): void {
+    this.#bytes[this.#length++] = REPEAT;
+    this.#write(this.#repeated);
+    this.#repeated = 0;
   }
 
   /** Appends a non-negative safe integer; the caller made room for it. */
@@ -72,6 +99,12 @@ class OpsWriter {
 
   /** The digits written so far as a string; the writer starts empty again. */
   take(): string {
+    if (this.#repeated > 0) {
+      if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
+      this.#closeRepeat();
+    }
+    // Each batch stands alone: its first event repeats nothing.
+    this.#head = -1;
     const length = this.#length;
     this.#length = 0;
     // ASCII decodes natively, ~25× faster than String.fromCharCode over slices of the bytes.
@@ -115,6 +148,14 @@ export class BatchEncoder {
   constructor(clock: () => number, readClockEvery = 64) {
     this.#clock = clock;
     this.#readClockEvery = readClockEvery;
+  }
+
+  /**
+   * Write repeats (docs/protocol.md, "Repeats"): only once a reader said it decodes them
+   * (READS_REPEATS in its ready). Takes effect from the next event on.
+   */
+  set repeats(on: boolean) {
+    this.#ops.repeats = on;
   }
 
   /** Events in the open batch. */
@@ -247,10 +288,12 @@ export class BatchEncoder {
 /**
  * The `ops` and `events` of a batch from events given as numbers, OP_STRIDE per event:
  * `[typeIndex * 4 + op, serial, microseconds since t0, bundleIndex or -1]`, times never going
- * back. For tests, tools and hand-made batches; the agent itself uses BatchEncoder.
+ * back; `repeats`: write REPEAT runs as the agent does for a reader that reads them. For tests,
+ * tools and hand-made batches; the agent itself uses BatchEncoder.
  */
-export function encodeOps(events: readonly number[]): { events: number; ops: string } {
+export function encodeOps(events: readonly number[], { repeats = false } = {}): { events: number; ops: string } {
   const ops = new OpsWriter();
+  ops.repeats = repeats;
   let lastSerial = 0;
   let lastOffset = 0;
   for (let i = 0; i + OP_STRIDE <= events.length; i += OP_STRIDE) {

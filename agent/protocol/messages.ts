@@ -86,6 +86,12 @@ export type AgentHello = v.InferOutput<typeof helloSchema>;
  * LAST_DIGIT one. All are printable ASCII, never `"` or `\`, so JSON and UTF-8 carry them 1:1.
  * Consecutive serials and same-moment events make most events 4 characters.
  *
+ * Where an event would start, REPEAT (`!`) and a number N stand for N more events with the
+ * previous event's four numbers again (serial and time moved by the same steps, the same bundle
+ * string; a shape's events each take values of their own): a loop's events cost a few
+ * characters per clock reading instead of 4 each. The agent writes it only for readers whose
+ * ready lists READS_REPEATS; a batch's first event is never a repeat.
+ *
  * Each batch stands alone, so losing one loses only its events.
  */
 export const batchShape = v.looseObject({
@@ -109,7 +115,7 @@ export const batchShape = v.looseObject({
     v.array(v.string()),
   ),
   // Only digit characters: what the content script checks of `ops` (see checkAgentMessageToRelay).
-  ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[#-B\]-|]*$/, 'expected only the digit characters of docs/protocol.md')),
+  ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[!#-B\]-|]*$/, 'expected only the digit and repeat characters of docs/protocol.md')),
   /**
    * The values of bundles sent as values (bundle-preview.ts, shapeText), in event order: absent
    * when there are none. Checked here to be JSON primitives (a port could not carry anything
@@ -184,7 +190,17 @@ export const AGENT_MESSAGE_FIELDS: Record<AgentMessage['kind'], ReadonlySet<stri
 };
 
 /** Posted by the content script into the page: it listens and relays. */
-export const relayReadySchema = v.looseObject({ source: v.literal(RELAY_SOURCE), v: v.literal(PROTOCOL_VERSION), kind: v.literal('ready') });
+export const relayReadySchema = v.looseObject({
+  source: v.literal(RELAY_SOURCE),
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal('ready'),
+  /**
+   * What this reader decodes beyond what every reader of this version does, e.g. READS_REPEATS:
+   * the agent writes it from then on. An older relay sends none; an agent that knows no entry
+   * ignores it.
+   */
+  reads: v.optional(v.array(v.string())),
+});
 export type RelayReady = v.InferOutput<typeof relayReadySchema>;
 
 /** Sent by the content script to the worker: agent messages it could not keep (buffer full). */

@@ -14,12 +14,13 @@ import { checkAgentMessage, issueReason, type Checked } from './validate.js';
 export const RECORDING_FORMAT = 'trackables-recording';
 /**
  * Bumped on any incompatible change of the recording's shape or of its messages' protocol version
- * (2: protocol 2, whose batches carry `ops` as a string; 3: sessions may carry `retainers`).
+ * (2: protocol 2, whose batches carry `ops` as a string; 3: sessions may carry `retainers`; 4:
+ * `ops` may hold repeats, which a reader of 3 would refuse as bad characters).
  * Writers write this one; readers read {@link READABLE_RECORDING_VERSIONS}.
  */
-export const RECORDING_VERSION = 3;
-/** Versions this reader reads: 2 is 3 without retainer paths. */
-export const READABLE_RECORDING_VERSIONS: readonly number[] = [2, 3];
+export const RECORDING_VERSION = 4;
+/** Versions this reader reads: 3 is 4 without repeats, 2 is 3 without retainer paths. */
+export const READABLE_RECORDING_VERSIONS = [2, 3, RECORDING_VERSION] as const;
 
 /** One agent's messages: one page load (session) in one window (frame). */
 export interface RecordedSession {
@@ -39,7 +40,7 @@ export interface RecordedSession {
 export interface Recording {
   format: typeof RECORDING_FORMAT;
   /** {@link RECORDING_VERSION} when written; an older readable one when read. */
-  version: 2 | typeof RECORDING_VERSION;
+  version: (typeof READABLE_RECORDING_VERSIONS)[number];
   /** ISO 8601 time the recording was written. */
   createdAt: string;
   /** What wrote it, e.g. `trackables/playwright 0.1.0`. */
@@ -77,7 +78,7 @@ const session = v.pipe(
 
 const recording = v.looseObject({
   format: v.literal(RECORDING_FORMAT),
-  version: v.union([v.literal(2), v.literal(RECORDING_VERSION)]),
+  version: v.picklist(READABLE_RECORDING_VERSIONS),
   createdAt: v.string(),
   tool: v.string(),
   sessions: v.array(session),

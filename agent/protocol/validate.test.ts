@@ -147,9 +147,18 @@ test('malformed agent messages are rejected with a reason, never thrown', () => 
     ['more events than announced', { ...batch(), events: 1 }, /^ops: more events/],
     ['ends inside an event', { ...batch(), events: 1, ops: digits(0, 1, 0) }, /^ops: ends inside an event/],
     ['ends inside a number', { ...batch(), events: 1, ops: digits(0, 1, 0) + ']' }, /^ops: ends inside a number/],
-    ['a character outside the digits', { ...batch(), events: 1, ops: digits(0, 1, 0) + '"' }, /^ops: expected only the digit characters/],
-    ['a backslash', { ...batch(), events: 1, ops: '\\###' }, /^ops: expected only the digit characters/],
-    ['a non-ASCII character', { ...batch(), events: 1, ops: '#\u0100##' }, /^ops: expected only the digit characters/],
+    ['a character outside the digits', { ...batch(), events: 1, ops: digits(0, 1, 0) + '"' }, /^ops: expected only the digit and repeat characters/],
+    ['a repeat before any event', { ...batch(), events: 2, ops: '!$' + digits(0, 1, 0, 0) }, /^ops: a repeat before any event/],
+    ['a repeat of no events', { ...batch(), events: 1, ops: digits(0, 1, 0, 0) + '!#' }, /^ops: event 1: a repeat of no events/],
+    ['a repeat inside an event', { ...batch(), events: 2, ops: digits(0, 1) + '!$' + digits(0, 0) }, /^ops: unexpected character at 2/],
+    ['a repeat without its count', { ...batch(), events: 2, ops: digits(0, 1, 0, 0) + '!' }, /^ops: ends inside a number/],
+    ['a repeat past the events announced', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!' + digits(3) }, /^ops: more events than the 3/],
+    // A huge count is refused by arithmetic, never replayed.
+    ['a repeat of a billion', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!' + digits(1e9) }, /^ops: more events than the 3/],
+    ['a repeat taking the serial below 1', { ...batch(), events: 4, ops: digits(0, 3, 0, 0) + digits(4, 1, 0, 0) + '!' + digits(2) }, /^ops: event 3: serial out of range/],
+    ['a repeat taking the serial past 2^53', { ...batch(), events: 3, ops: digits(0, Number.MAX_SAFE_INTEGER - 1, 0, 0) + '!' + digits(2) }, /^ops: event 2: serial out of range/],
+    ['a backslash', { ...batch(), events: 1, ops: '\\###' }, /^ops: expected only the digit and repeat characters/],
+    ['a non-ASCII character', { ...batch(), events: 1, ops: '#\u0100##' }, /^ops: expected only the digit and repeat characters/],
     ['type index out of range', { ...batch(), events: 1, ops: digits(2 * 8, 1, 0, 0) }, /no type name/],
     ['type index past 2^31', { ...batch(), events: 1, ops: digits(2 ** 31, 1, 0, 0) }, /no type name/],
     ['a number past 2^53', { ...batch(), events: 1, ops: digits(0, 2 ** 53 + 2, 0, 0) }, /too large/],
@@ -263,6 +272,10 @@ test('RelayReady and RelayDropped', () => {
   assertRejected(checkRelayReady({ ...ready, source: AGENT_SOURCE }), /^source: /);
   assertRejected(checkRelayReady({ ...ready, v: 0 }), /^v: /);
   assertRejected(checkRelayReady(hello()));
+  // What a relay reads beyond the version's base: entries an agent does not know are for newer agents.
+  assert.ok(checkRelayReady({ ...ready, reads: ['repeats', 'something-newer'] }).ok);
+  assertRejected(checkRelayReady({ ...ready, reads: 'repeats' }), /^reads: /);
+  assertRejected(checkRelayReady({ ...ready, reads: [1] }), /^reads\.0: /);
 
   const dropped = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 3, events: 1200 };
   const checkedDropped = checkPageToWorker(dropped);
@@ -373,8 +386,15 @@ const encodedBatch = fc
     readClockEvery: fc.integer({ min: 1, max: 70 }),
     seq: fc.integer({ min: 1, max: 1e9 }),
     dropped: fc.nat(),
+    // Loops: an event followed by events of the next serials, which repeats shorten.
+    runs: fc.array(fc.nat({ max: 40 }), { minLength: 1, maxLength: 10 }),
+    repeats: fc.boolean(),
   })
-  .map(({ events, start, steps, readClockEvery, seq, dropped }) => {
+  .map(({ events: drawn, start, steps, readClockEvery, seq, dropped, runs, repeats }) => {
+    const events = drawn.flatMap((e, i) => {
+      const run = Math.min(runs[i % runs.length]!, Number.MAX_SAFE_INTEGER - e.serial);
+      return [e, ...Array.from({ length: run }, (_, k) => ({ ...e, serial: e.serial + k + 1, bundle: undefined }))];
+    });
     const readings: number[] = [];
     let now = start;
     const encoder = new BatchEncoder(() => {
@@ -382,6 +402,7 @@ const encodedBatch = fc
       readings.push(now);
       return now;
     }, readClockEvery);
+    encoder.repeats = repeats;
     for (const e of events) encoder.add(e.op, e.serial, e.type, e.bundle);
     return { events, readings, batch: encoder.take('session', 'frame', seq, dropped)! };
   });

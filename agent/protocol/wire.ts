@@ -47,6 +47,14 @@ export const LAST_DIGIT = 0x23; // '#' … 'B'
 export const MORE_DIGIT = 0x5d; // ']' … '|'
 /** Values per digit: each digit character carries 5 bits. */
 export const DIGIT_BASE = 32;
+/**
+ * `!`, where an event would start in `AgentBatch.ops`: the number after it says how many more
+ * events repeat the previous event's four numbers. Written only for readers whose ready lists
+ * READS_REPEATS (docs/protocol.md, "Repeats").
+ */
+export const REPEAT = 0x21;
+/** What a relay's ready lists in `reads` when it decodes REPEAT in `ops`. */
+export const READS_REPEATS = 'repeats';
 /** Upper bounds the validator enforces; the agent flushes long before reaching them. */
 export const MAX_EVENTS_PER_BATCH = 100_000;
 export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;

@@ -48,8 +48,9 @@ export class FakeWindow implements PostMessageTarget {
   }
 
   /** What the extension's content script posts when it is listening. */
-  ready(): void {
-    this.dispatch({ source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' });
+  /** A relay's ready; `reads` as a relay lists what it decodes (none: a relay that predates the list). */
+  ready(reads?: string[]): void {
+    this.dispatch({ source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', ...(reads === undefined ? {} : { reads }) });
   }
 
   /** Every posted message, each checked by the protocol's validator (throws on an invalid one). */

@@ -8,6 +8,7 @@ import {
   MAX_OPS_LENGTH,
   MAX_STRINGS_PER_BATCH,
   PROTOCOL_VERSION,
+  READS_REPEATS,
   RELAY_SOURCE,
 } from '../../agent/protocol/messages.js';
 import { encodeOps } from '../../agent/protocol/encode.js';
@@ -79,7 +80,7 @@ function referenceStrings(strings: unknown): strings is unknown[] {
  * splits the numbers, BigInt reads the long ones exactly.
  */
 function referenceDigits(ops: unknown): boolean {
-  return typeof ops === 'string' && ops.length <= MAX_OPS_LENGTH && [...ops].every((c) => (c >= '#' && c <= 'B') || (c >= ']' && c <= '|'));
+  return typeof ops === 'string' && ops.length <= MAX_OPS_LENGTH && [...ops].every((c) => c === '!' || (c >= '#' && c <= 'B') || (c >= ']' && c <= '|'));
 }
 
 function referenceOps(ops: unknown, events: number, strings: number): boolean {
@@ -96,15 +97,25 @@ function referenceOps(ops: unknown, events: number, strings: number): boolean {
 const hugeOpsCache = new Map<string, Map<string, boolean>>();
 
 function readOps(ops: string, events: number, strings: number): boolean {
-  const numbers = ops.match(/[\]-|]*[#-B]/g) ?? [];
-  if (numbers.join('') !== ops || numbers.length !== events * 4) return false;
+  // A number, or `!` and a number where an event would start (a repeat of the event before).
+  const numbers = ops.match(/!?[\]-|]*[#-B]/g) ?? [];
+  if (numbers.join('') !== ops) return false;
   const values: number[] = [];
-  for (const text of numbers) {
+  for (const token of numbers) {
+    const repeat = token.startsWith('!');
+    const text = repeat ? token.slice(1) : token;
     let value = 0n;
     for (let i = 0; i < text.length; i++) value = value * 32n + BigInt(text.charCodeAt(i) - (i === text.length - 1 ? 0x23 : 0x5d));
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) return false;
-    values.push(Number(value));
+    if (!repeat) {
+      values.push(Number(value));
+      continue;
+    }
+    if (values.length % 4 !== 0 || values.length === 0 || value < 1n || values.length / 4 + Number(value) > events) return false;
+    const last = values.slice(-4);
+    for (let n = 0; n < Number(value); n++) values.push(...last);
   }
+  if (values.length !== events * 4) return false;
   let serial = 0;
   let time = 0;
   for (let i = 0; i < values.length; i += 4) {
@@ -251,15 +262,29 @@ const validBatch = fc
         serial: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
         offset: fc.nat(),
         bundle: fc.option(fc.nat(), { nil: -1 }),
+        // Copies of the event by the same steps: runs that become repeats when `repeats` is on.
+        copies: fc.integer({ min: 0, max: 3 }),
       }),
       { maxLength: 6 },
     ),
+    repeats: fc.boolean(),
   })
-  .map(({ events, ...rest }) => {
+  .map(({ events, repeats, ...rest }) => {
     const n = rest.strings.length;
     let time = 0;
-    const numbers = events.flatMap((e) => [(e.type % n) * 4 + e.op, e.serial, (time += e.offset), e.bundle === -1 ? -1 : e.bundle % n]);
-    return { ...rest, ...encodeOps(numbers) };
+    let serial = 0;
+    const numbers: number[] = [];
+    for (const e of events) {
+      const step = e.serial - serial;
+      const head = (e.type % n) * 4 + e.op;
+      const bundle = e.bundle === -1 ? -1 : e.bundle % n;
+      time += e.offset;
+      numbers.push(head, (serial = e.serial), time, bundle);
+      for (let c = 0; c < e.copies && Number.isSafeInteger(serial + step) && serial + step >= 1 && Number.isSafeInteger(time + e.offset); c++) {
+        numbers.push(head, (serial += step), (time += e.offset), bundle);
+      }
+    }
+    return { ...rest, ...encodeOps(numbers, { repeats }) };
   });
 
 const KNOWN_KEYS = ['source', 'v', 'session', 'frame', 'kind', 'agent', 'url', 'time', 'seq', 't0', 'dropped', 'events', 'strings', 'ops'];
@@ -390,7 +415,7 @@ class RecordingPort implements PortLike {
   disconnect(): void {}
 }
 
-const READY = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready' };
+const READY = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS] };
 const INVALID_NOTICE = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 };
 
 test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through the validator and the relay`, (t) => {

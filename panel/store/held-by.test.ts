@@ -52,7 +52,7 @@ test('exporting an imported session keeps its retainer paths, frame by frame, an
   const exported = view.exportSession()!;
   const checked = checkRecording(JSON.parse(JSON.stringify(exported)));
   assert.equal(checked.ok ? null : checked.reason, null);
-  assert.equal(exported.version, 3);
+  assert.equal(exported.version, RECORDING_VERSION);
   assert.deepEqual(
     exported.sessions.map((entry) => [entry.frame, entry.retainers]),
     [

@@ -21,8 +21,8 @@ export function readRecording(text: string): ReadRecording {
     return { ok: false, error: `Not a Trackables recording: "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, not "${RECORDING_FORMAT}"` };
   }
   // Checked before the shape: another version's shape may differ, and its number is the news.
-  if (typeof version !== 'number' || !READABLE_RECORDING_VERSIONS.includes(version)) {
-    return { ok: false, error: `This file is a Trackables recording of version ${JSON.stringify(version)}; this panel reads versions ${READABLE_RECORDING_VERSIONS.join(' and ')} (${RECORDING_VERSION} is the newest)` };
+  if (typeof version !== 'number' || !(READABLE_RECORDING_VERSIONS as readonly number[]).includes(version)) {
+    return { ok: false, error: `This file is a Trackables recording of version ${JSON.stringify(version)}; this panel reads versions ${READABLE_RECORDING_VERSIONS.join(', ')} (${RECORDING_VERSION} is the newest)` };
   }
   const checked = checkRecording(data);
   return checked.ok ? { ok: true, recording: checked.message } : { ok: false, error: `Not a valid Trackables recording: ${checked.reason}` };
