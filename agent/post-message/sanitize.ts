@@ -299,7 +299,10 @@ interface Shape {
   arrays: (ArrayText | undefined)[];
 }
 
-/** A short array of primitives (its first `length` elements, as read) and its value text. */
+/**
+ * A short array of primitives (its first `length` elements, as read) and its value text. What it
+ * keeps of the page is bounded: at most 4 shapes × 64 keys × 16 elements of 32 characters.
+ */
 interface ArrayText {
   /** Kept apart from `elements.length`: setting an array's length costs V8 a runtime call. */
   length: number;
@@ -496,7 +499,8 @@ class Walk {
     for (let i = 0; i < length; i++) {
       const element = elements[i]!;
       if (i !== 0) text += ',';
-      text += typeof element === 'string' ? jsonString(element) : String(element);
+      // A template, not the global String a page can replace: the same text for these primitives.
+      text += typeof element === 'string' ? jsonString(element) : `${element}`;
     }
     text = flat(`${text}]`);
     // Kept in place: a field whose array changes every event allocates no more than its text.
