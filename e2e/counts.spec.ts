@@ -53,3 +53,26 @@ test('the panel counts live, created and retired instances of each type exactly'
   mkdirSync(artifacts, { recursive: true });
   await panel.locator(TABLE).screenshot({ path: resolve(artifacts, 'panel-table.png') });
 });
+
+test('a loop of 60,000 constructions reaches the panel as repeats and counts exactly', async ({ page, pageUrl, tabIdOf, openPanel }) => {
+  await page.goto(pageUrl());
+  const panel = await openPanel(await tabIdOf(page));
+  await panel.locator('[data-connection="connected"]').waitFor();
+  // What the agent posts, as any listener in the page hears it.
+  await page.evaluate(() => {
+    const ops: string[] = [];
+    (window as unknown as { agentOps: string[] }).agentOps = ops;
+    window.addEventListener('message', (event: MessageEvent<{ source?: string; kind?: string; ops?: string }>) => {
+      if (event.data?.source === 'trackables-agent' && event.data.kind === 'batch') ops.push(event.data.ops!);
+    });
+  });
+  await page.evaluate(() => window.create('Widget', 60_000));
+  await expectTable(panel, { Widget: { live: 60_000, created: 60_000, retired: 0 } }, { drops: NO_DROPS });
+  // The content script's ready said it reads repeats, so the agent wrote them: a few characters
+  // per clock reading (every 64 events) instead of 4 per event.
+  const ops = await page.evaluate(() => (window as unknown as { agentOps: string[] }).agentOps);
+  expect(ops.some((text) => text.includes('!'))).toBe(true);
+  const chars = ops.reduce((sum, text) => sum + text.length, 0);
+  expect(chars, `${chars} characters of ops for 60,000 events`).toBeLessThan(60_000);
+  expect(await page.evaluate(() => window.localCounts()['Widget'])).toEqual({ live: 60_000, retired: 0 });
+});

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { expect, type Page } from '@playwright/test';
 import { attachTrackables } from '../agent/playwright/index.js';
 import { recordRetainers } from '../agent/playwright/heap/record-retainers.js';
-import { checkRecording } from '../agent/protocol/recording.js';
+import { checkRecording, RECORDING_VERSION } from '../agent/protocol/recording.js';
 import { startStaticServer } from '../scripts/static-server.js';
 import { startFixtureServer } from './harness.js';
 import { test as extensionTest } from './fixtures.js';
@@ -38,7 +38,7 @@ async function selectInstance(page: Page, type: string, serial: number): Promise
   await expect(inspectorOf(page).getByRole('heading', { level: 2 })).toContainText(`${type} #${serial}`);
 }
 
-test('npm run record --why writes retainer paths for the instances alive at the end (format 3)', async ({ origin }) => {
+test('npm run record --why writes retainer paths for the instances alive at the end (format 3 on)', async ({ origin }) => {
   const out = join(test.info().outputPath(), 'why.json');
   mkdirSync(dirname(out), { recursive: true });
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/record.ts', `${origin}/demo/?leak`, '--seconds', '1', '--out', out, '--why']);
@@ -46,7 +46,7 @@ test('npm run record --why writes retainer paths for the instances alive at the 
   expect(stdout).toContain('Retainer paths: 6 instance(s) still alive.');
   const checked = checkRecording(JSON.parse(readFileSync(out, 'utf8')));
   if (!checked.ok) throw new Error(checked.reason);
-  expect(checked.message.version).toBe(3);
+  expect(checked.message.version).toBe(RECORDING_VERSION);
   const retainers = checked.message.sessions[0]!.retainers!;
   expect(retainers.map((retainer) => retainer.type).sort()).toEqual(['EventBus', 'ReactPanel', 'Subscription', 'TodoStore', 'TodoView', 'WindowWidth']);
   expect(retainers.find((retainer) => retainer.type === 'WindowWidth')!.status).toBe('alive');

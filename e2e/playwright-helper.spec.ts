@@ -120,6 +120,31 @@ test('record() returns a valid recording that decodes to the same counts', async
   await trackables.detach();
 });
 
+test('a loop\'s events travel as repeats, each with its own bundle, and count exactly', async ({ page, demoUrl }) => {
+  const trackables = await attachTrackables(page);
+  const recorder = trackables.record();
+  await page.goto(demoUrl);
+  // 500 to-do items in one loop: each attached, then updated with a bundle of the same shape (its
+  // constructor sets one): a repeat of period 2, each update taking values of its own.
+  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.add(500));
+  const recording = await recorder.stop();
+  const [session] = recording.sessions;
+  const batches = session!.messages.filter((message) => message.kind === 'batch');
+  // The helper's relay said it reads repeats, so the agent wrote them (docs/protocol.md, "Repeats").
+  expect(batches.some((batch) => batch.ops.includes('!'))).toBe(true);
+  const opsChars = batches.reduce((sum, batch) => sum + batch.ops.length, 0);
+  const events = batches.reduce((sum, batch) => sum + batch.events, 0);
+  expect(opsChars, `${opsChars} characters of ops for ${events} events`).toBeLessThan(events);
+  const titles = batches
+    .flatMap(decodeBatch)
+    .filter((event) => event.type === 'TodoItem' && event.op === 'updated')
+    .map((event) => (JSON.parse(event.bundle!) as { title: string }).title);
+  expect(titles).toEqual(Array.from({ length: 500 }, (_, i) => `Task ${i + 1}`));
+  expect((await trackables.snapshot()).types['TodoItem']).toEqual({ live: 500, created: 500, retired: 0 });
+  expect(trackables.stats().invalidMessages).toBe(0);
+  await trackables.detach();
+});
+
 test('messages that fail validation are dropped and counted, not counted as events', async ({ page, demoUrl }) => {
   const trackables = await attachTrackables(page);
   await page.goto(demoUrl);

@@ -95,6 +95,12 @@ describe('PostMessageTracker handshake', () => {
       tracker.notifyUpdated(3_000, Session, { n: 1 });
       tracker.notifyUpdated(3_000, Session, { n: 2 });
       await microtasks();
+      // A constructor that sets a bundle: attached, then updated with a new bundle, in turn.
+      for (let serial = 3_001; serial <= 3_300; serial++) {
+        tracker.notifyAttached(serial, Session, undefined);
+        tracker.notifyUpdated(serial, Session, { id: serial, name: 'row' });
+      }
+      await microtasks();
       return window;
     };
     const old = await run();
@@ -111,7 +117,13 @@ describe('PostMessageTracker handshake', () => {
     // FakeWindow checks every message with the full validator, then decodes it.
     const events = (window: FakeWindow) => window.events().map(({ op, serial, type, bundle }) => [op, serial, type, bundle]);
     assert.deepEqual(events(repeats), events(old));
-    assert.deepEqual(serials(repeats), [...range(1, 3_000), 3_000, 3_000]);
+    assert.deepEqual(serials(repeats), [...range(1, 3_000), 3_000, 3_000, ...range(3_001, 3_300).flatMap((serial) => [serial, serial])]);
+    // The attached and updated pairs went as a repeat of period 2, each update with its own values.
+    assert.match(ops(repeats).at(-1)!, /!%/);
+    assert.deepEqual(
+      repeats.events().slice(-2).map((event) => event.bundle),
+      [undefined, '{"id":3300,"name":"row"}'],
+    );
   });
 
   it('buffers until the relay is ready, then re-sends hello and posts every batch in order', async () => {

@@ -1,5 +1,5 @@
 import { bundleValueText, RELEASED_BUNDLE, shapeKeys, type BundleValue } from './bundle-preview.js';
-import { DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, Op, OP_NAMES, REPEAT, type AgentBatch, type OpName } from './messages.js';
+import { DIGIT_BASE, LAST_DIGIT, MAX_REPEAT_PERIOD, MORE_DIGIT, Op, OP_NAMES, OP_STRIDE, REPEAT, type AgentBatch, type OpName } from './messages.js';
 
 /** One decoded lifecycle event. */
 export interface LifecycleEvent {
@@ -39,46 +39,56 @@ function decode(batch: AgentBatch, visit: EventVisitor, lazy: boolean): void {
   const { ops, strings, t0, values } = batch;
   const shaped = values === undefined ? undefined : new ShapedBundles(strings, values);
   const length = ops.length;
+  // The last MAX_REPEAT_PERIOD events' [head, signed serial step, time step, bundle], which a
+  // REPEAT copies, in slot `index & (MAX_REPEAT_PERIOD - 1)`.
+  const recent = new Float64Array(OP_STRIDE * MAX_REPEAT_PERIOD);
+  let index = 0;
   let at = 0;
   let serial = 0;
   let offset = 0;
-  // The previous event's numbers, which a REPEAT replays: the serial's step signed.
-  let head = 0;
-  let step = 0;
-  let time = 0;
-  let bundle = 0;
   // The four numbers of an event, inlined: a closure per number halves the decoding rate. Digit
   // values are added in parentheses: `n * 32 + c` alone could pass 2^53 and round.
   while (at < length) {
     let c = ops.charCodeAt(at++);
     if (c === REPEAT) {
+      let period = 0;
+      for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) period = period * DIGIT_BASE + (c - MORE_DIGIT);
+      period = period * DIGIT_BASE + (c - LAST_DIGIT);
       let times = 0;
       for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) times = times * DIGIT_BASE + (c - MORE_DIGIT);
       times = times * DIGIT_BASE + (c - LAST_DIGIT);
-      const type = strings[head >> 3]!;
-      for (; times > 0; times--) {
-        serial += step;
-        offset += time;
+      for (; times > 0; times--, index++) {
+        const from = ((index - period) & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+        const to = (index & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+        const head = (recent[to] = recent[from]!);
+        serial += recent[to + 1] = recent[from + 1]!;
+        offset += recent[to + 2] = recent[from + 2]!;
+        const bundle = (recent[to + 3] = recent[from + 3]!);
         const ref = bundle === 0 ? undefined : shaped === undefined ? strings[bundle - 1] : shaped.take(bundle - 1, lazy);
-        visit((head & 3) as Op, serial, type, t0 + offset / 1000, ref);
+        visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, ref);
       }
       continue;
     }
-    head = 0;
+    let head = 0;
     for (; c >= MORE_DIGIT; c = ops.charCodeAt(at++)) head = head * DIGIT_BASE + (c - MORE_DIGIT);
     head = head * DIGIT_BASE + (c - LAST_DIGIT);
-    step = 0;
+    let step = 0;
     for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) step = step * DIGIT_BASE + (c - MORE_DIGIT);
     step = step * DIGIT_BASE + (c - LAST_DIGIT);
     if (head & 4) step = -step;
     serial += step;
-    time = 0;
+    let time = 0;
     for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) time = time * DIGIT_BASE + (c - MORE_DIGIT);
     time = time * DIGIT_BASE + (c - LAST_DIGIT);
     offset += time;
-    bundle = 0;
+    let bundle = 0;
     for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) bundle = bundle * DIGIT_BASE + (c - MORE_DIGIT);
     bundle = bundle * DIGIT_BASE + (c - LAST_DIGIT);
+    const to = (index++ & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+    recent[to] = head;
+    recent[to + 1] = step;
+    recent[to + 2] = time;
+    recent[to + 3] = bundle;
     // head < 8 × MAX_STRINGS_PER_BATCH (validated), so bit operators are exact.
     const ref = bundle === 0 ? undefined : shaped === undefined ? strings[bundle - 1] : shaped.take(bundle - 1, lazy);
     visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, ref);

@@ -267,9 +267,10 @@ test('repeats: a loop\'s events shrink to a repeat per clock reading and decode 
     assert.equal(batch.events, plain[i]!.events);
     assert.deepEqual(decodeBatch(batch), decodeBatch(plain[i]!));
   }
-  // The clock was read every 64 events (10 µs apart): the event that moved in time, the next
-  // event, and a repeat of it 62 times (`!^A`): 11 characters where 64 events took 256.
-  assert.match(repeated[0]!.ops, /^#\$##!\^B(#\$-##\$##!\^A)+/);
+  // The clock was read every 64 events (10 µs apart): the event that moved in time (`#$-#`), the
+  // one before it again (`!%$`: period 2, once), then the last one 62 times (`!$^A`: period 1):
+  // 11 characters where 64 events took 256.
+  assert.match(repeated[0]!.ops, /^#\$##!\$\^B(#\$-#!%\$!\$\^A)+/);
 });
 
 test('repeats: only identical events fold; a repeated bundle text and a shape\'s values replay per event', () => {
@@ -307,7 +308,7 @@ test('repeats: only identical events fold; a repeated bundle text and a shape\'s
   );
   // One value fewer than the repeats take: refused, not misread.
   const short = checkAgentMessage({ ...batch, values: batch.values!.slice(1) });
-  assert.match(short.ok ? '' : short.reason, /^ops: event 7: its bundle takes values past the 3 sent/);
+  assert.match(short.ok ? '' : short.reason, /^ops: event 5: its bundles take values past the 3 sent by event 7/);
 });
 
 test('encodeOps writes repeats when asked, and the same events either way', () => {
@@ -315,8 +316,9 @@ test('encodeOps writes repeats when asked, and the same events either way', () =
   const plain = encodeOps(numbers);
   const repeated = encodeOps(numbers, { repeats: true });
   assert.equal(repeated.events, 300);
-  // Serial 10 (`-`), then steps of 1 repeated 98 times (`!`, then 98 as "`%"), a 5 µs step (`(`) every 100 events.
-  assert.equal(repeated.ops, '#-###$##!`%#$(##$##!`%#$(##$##!`%');
+  // Serial 10 (`-`), a step of 1, that event 98 times more (`!$` then 98 as "`%"); every 100
+  // events a 5 µs step (`#$(#`), the event before it again (`!%$`) and the last one 98 times.
+  assert.equal(repeated.ops, '#-###$##!$`%#$(#!%$!$`%#$(#!%$!$`%');
   const batch = (ops: string): AgentBatch => ({ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 300, strings: ['T'], ops });
   assert.deepEqual(decodeBatch(batch(repeated.ops)), decodeBatch(batch(plain.ops)));
 });

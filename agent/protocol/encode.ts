@@ -1,5 +1,5 @@
 import type { BundleValue } from './bundle-preview.js';
-import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, REPEAT, type AgentBatch, type Op } from './messages.js';
+import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MAX_REPEAT_PERIOD, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, REPEAT, type AgentBatch, type Op } from './messages.js';
 
 // Typed by hand: the core is built without DOM or Node typings. Every runtime with
 // FinalizationRegistry (which the core needs) has TextDecoder.
@@ -7,25 +7,29 @@ const ascii = new (globalThis as unknown as { TextDecoder: new () => { decode(by
 
 /**
  * Bytes one event takes at most: OP_STRIDE numbers of up to 11 digits (any safe integer), after
- * the repeat it may close (REPEAT and a number).
+ * the repeat it may close (REPEAT and two numbers).
  */
-const EVENT_ROOM = OP_STRIDE * 11 + 12;
+const EVENT_ROOM = OP_STRIDE * 11 + 1 + 2 * 11;
 
 /** Writes the digits of `AgentBatch.ops` into a reused byte buffer (see messages.ts). */
 class OpsWriter {
   /**
-   * Whether an event that repeats the previous one's four numbers is counted into a REPEAT
-   * instead of written: only for readers that said they decode it (READS_REPEATS).
+   * Whether an event that copies the four numbers of one of the last events is counted into a
+   * REPEAT instead of written: only for readers that said they decode it (READS_REPEATS).
    */
   repeats = false;
   #bytes = new Uint8Array(4096);
   #length = 0;
   readonly #digits: number[] = [];
-  /** The previous event's numbers (head -1: none in this batch), and how many events repeat them unwritten. */
-  #head = -1;
-  #step = 0;
-  #time = 0;
-  #bundle = 0;
+  /**
+   * The numbers of the batch's last MAX_REPEAT_PERIOD events, [head, step, time, bundle] each in
+   * slot `index & (MAX_REPEAT_PERIOD - 1)`: what a repeat copies. Kept only with `repeats` on.
+   */
+  readonly #recent = new Float64Array(OP_STRIDE * MAX_REPEAT_PERIOD);
+  /** Events in this batch, written or repeated. */
+  #count = 0;
+  /** The open repeat: its period (0: none) and how many events it holds, not written yet. */
+  #period = 0;
   #repeated = 0;
 
   /**
@@ -36,18 +40,9 @@ class OpsWriter {
     const back = serial < previousSerial;
     const head = typeIndex * 8 + (back ? 4 : 0) + op;
     const step = back ? previousSerial - serial : serial - previousSerial;
-    if (head === this.#head && step === this.#step && timeStep === this.#time && bundle === this.#bundle && this.repeats) {
-      // A loop's events: same type and op, consecutive serials, one clock reading, no bundle.
-      this.#repeated++;
-      return;
-    }
+    if (this.repeats && this.#repeat(head, step, timeStep, bundle)) return;
     // Room for the largest event (four numbers of 11 digits) checked once, not per number.
     if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
-    if (this.#repeated > 0) this.#closeRepeat();
-    this.#head = head;
-    this.#step = step;
-    this.#time = timeStep;
-    this.#bundle = bundle;
     // Nearly every event is four one-digit numbers (a few types, consecutive serials, events of
     // one task microseconds apart, no bundle or one of the batch's first): written in one go.
     if (head < DIGIT_BASE && step < DIGIT_BASE && timeStep < DIGIT_BASE && bundle < DIGIT_BASE) {
@@ -66,10 +61,52 @@ class OpsWriter {
     this.#write(bundle);
   }
 
-  /** Writes the pending repeat of the previous event; the caller made room for it. */
+  /**
+   * Keeps the event among the recent ones, and whether it joins a repeat: it copies the event
+   * `period` before it, the open repeat's or, with none open, the nearest of the recent events.
+   * A loop's events: one type and op, or a few in turn (attached then updated, attached then
+   * destroyed), consecutive serials, one clock reading.
+   */
+  #repeat(head: number, step: number, time: number, bundle: number): boolean {
+    const recent = this.#recent;
+    const count = this.#count;
+    this.#count = count + 1;
+    let period = this.#period;
+    let repeats = false;
+    if (period > 0) {
+      const from = ((count - period) & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+      if (recent[from] === head && recent[from + 1] === step && recent[from + 2] === time && recent[from + 3] === bundle) {
+        this.#repeated++;
+        repeats = true;
+      } else {
+        // The repeat ends here; this event may start the next one (a loop's event after a clock reading).
+        if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
+        this.#closeRepeat();
+      }
+    }
+    for (period = 1; !repeats && period <= MAX_REPEAT_PERIOD && period <= count; period++) {
+      const from = ((count - period) & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+      if (recent[from] === head && recent[from + 1] === step && recent[from + 2] === time && recent[from + 3] === bundle) {
+        this.#period = period;
+        this.#repeated = 1;
+        repeats = true;
+      }
+    }
+    // Kept after the comparisons: a period of MAX_REPEAT_PERIOD compares with the slot this event takes.
+    const at = (count & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+    recent[at] = head;
+    recent[at + 1] = step;
+    recent[at + 2] = time;
+    recent[at + 3] = bundle;
+    return repeats;
+  }
+
+  /** Writes the open repeat (REPEAT, its period, its events); the caller made room for it. */
   #closeRepeat(): void {
     this.#bytes[this.#length++] = REPEAT;
+    this.#write(this.#period);
     this.#write(this.#repeated);
+    this.#period = 0;
     this.#repeated = 0;
   }
 
@@ -104,7 +141,7 @@ class OpsWriter {
       this.#closeRepeat();
     }
     // Each batch stands alone: its first event repeats nothing.
-    this.#head = -1;
+    this.#count = 0;
     const length = this.#length;
     this.#length = 0;
     // ASCII decodes natively, ~25× faster than String.fromCharCode over slices of the bytes.

@@ -86,11 +86,12 @@ export type AgentHello = v.InferOutput<typeof helloSchema>;
  * LAST_DIGIT one. All are printable ASCII, never `"` or `\`, so JSON and UTF-8 carry them 1:1.
  * Consecutive serials and same-moment events make most events 4 characters.
  *
- * Where an event would start, REPEAT (`!`) and a number N stand for N more events with the
- * previous event's four numbers again (serial and time moved by the same steps, the same bundle
- * string; a shape's events each take values of their own): a loop's events cost a few
- * characters per clock reading instead of 4 each. The agent writes it only for readers whose
- * ready lists READS_REPEATS; a batch's first event is never a repeat.
+ * Where an event would start, REPEAT (`!`) and two numbers, a period P (1 to MAX_REPEAT_PERIOD)
+ * and a count N, stand for N more events, each with the four numbers of the event P before it
+ * (serial and time moved by the same steps, the same bundle string; a shape's events each take
+ * values of their own): a loop's events cost a few characters per clock reading instead of 4
+ * each. The agent writes it only for readers whose ready lists READS_REPEATS; a batch's first
+ * event is never a repeat.
  *
  * Each batch stands alone, so losing one loses only its events.
  */

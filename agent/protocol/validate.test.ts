@@ -148,15 +148,20 @@ test('malformed agent messages are rejected with a reason, never thrown', () => 
     ['ends inside an event', { ...batch(), events: 1, ops: digits(0, 1, 0) }, /^ops: ends inside an event/],
     ['ends inside a number', { ...batch(), events: 1, ops: digits(0, 1, 0) + ']' }, /^ops: ends inside a number/],
     ['a character outside the digits', { ...batch(), events: 1, ops: digits(0, 1, 0) + '"' }, /^ops: expected only the digit and repeat characters/],
-    ['a repeat before any event', { ...batch(), events: 2, ops: '!$' + digits(0, 1, 0, 0) }, /^ops: a repeat before any event/],
-    ['a repeat of no events', { ...batch(), events: 1, ops: digits(0, 1, 0, 0) + '!#' }, /^ops: event 1: a repeat of no events/],
-    ['a repeat inside an event', { ...batch(), events: 2, ops: digits(0, 1) + '!$' + digits(0, 0) }, /^ops: unexpected character at 2/],
-    ['a repeat without its count', { ...batch(), events: 2, ops: digits(0, 1, 0, 0) + '!' }, /^ops: ends inside a number/],
-    ['a repeat past the events announced', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!' + digits(3) }, /^ops: more events than the 3/],
+    ['a repeat before any event', { ...batch(), events: 2, ops: '!$$' + digits(0, 1, 0, 0) }, /^ops: event 0: a repeat of more events than came before it/],
+    ['a repeat of more events than came before', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!%$' }, /^ops: event 1: a repeat of more events/],
+    ['a repeat of period 0', { ...batch(), events: 2, ops: digits(0, 1, 0, 0) + '!#$' }, /^ops: event 1: a repeat's period must be 1 to 8/],
+    ['a repeat of period 9', { ...batch(), events: 2, ops: digits(0, 1, 0, 0) + '!,$' }, /^ops: event 1: a repeat's period must be 1 to 8/],
+    ['a repeat of no events', { ...batch(), events: 1, ops: digits(0, 1, 0, 0) + '!$#' }, /^ops: event 1: a repeat of no events/],
+    ['a repeat inside an event', { ...batch(), events: 2, ops: digits(0, 1) + '!$$' + digits(0, 0) }, /^ops: unexpected character at 2/],
+    ['a repeat without its count', { ...batch(), events: 2, ops: digits(0, 1, 0, 0) + '!$' }, /^ops: ends inside a repeat/],
+    ['a repeat past the events announced', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!$' + digits(3) }, /^ops: event 1: more events than the 3/],
     // A huge count is refused by arithmetic, never replayed.
-    ['a repeat of a billion', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!' + digits(1e9) }, /^ops: more events than the 3/],
-    ['a repeat taking the serial below 1', { ...batch(), events: 4, ops: digits(0, 3, 0, 0) + digits(4, 1, 0, 0) + '!' + digits(2) }, /^ops: event 3: serial out of range/],
-    ['a repeat taking the serial past 2^53', { ...batch(), events: 3, ops: digits(0, Number.MAX_SAFE_INTEGER - 1, 0, 0) + '!' + digits(2) }, /^ops: event 2: serial out of range/],
+    ['a repeat of a billion', { ...batch(), events: 3, ops: digits(0, 1, 0, 0) + '!$' + digits(1e9) }, /^ops: event 1: more events than the 3/],
+    ['a repeat taking the serial below 1', { ...batch(), events: 4, ops: digits(0, 3, 0, 0) + digits(4, 1, 0, 0) + '!$' + digits(2) }, /^ops: event 2: serial out of range by event 3/],
+    ['a repeat taking the serial past 2^53', { ...batch(), events: 3, ops: digits(0, Number.MAX_SAFE_INTEGER - 1, 0, 0) + '!$' + digits(2) }, /^ops: event 1: serial out of range by event 2/],
+    // Serials 10, 11, 8, then the pair (+1, −3) again: 9, 6, 7, 4, 5, 2, 3, and 0 at the 8th copy.
+    ['a repeat of two whose serials sink below 1 in its last copy', { ...batch(), events: 11, ops: digits(0, 10, 0, 0) + digits(0, 1, 0, 0) + digits(4, 3, 0, 0) + '!%' + digits(8) }, /^ops: event 3: serial out of range by event 10/],
     ['a backslash', { ...batch(), events: 1, ops: '\\###' }, /^ops: expected only the digit and repeat characters/],
     ['a non-ASCII character', { ...batch(), events: 1, ops: '#\u0100##' }, /^ops: expected only the digit and repeat characters/],
     ['type index out of range', { ...batch(), events: 1, ops: digits(2 * 8, 1, 0, 0) }, /no type name/],
@@ -185,6 +190,29 @@ test('malformed agent messages are rejected with a reason, never thrown', () => 
       if (reason) assert.match(result.reason, reason, what);
     }
   }
+});
+
+test('a repeat copies the events its period goes back, serial and time steps and bundles, as often as it says', () => {
+  // Serials 10, 11, 8 (the third a step back), then the last two again 7 times: 9, 6, 7, 4, 5, 2, 3.
+  const message = { ...batch(), strings: ['A', 'B', '{"b":1}'], events: 10, ops: digits(0, 10, 0, 0) + digits(8, 1, 3, 0) + digits(12 + 2, 3, 5, 3) + '!%' + digits(7) };
+  const checked = checkAgentMessage(message);
+  assert.equal(checked.ok ? null : checked.reason, null);
+  const events = decodeBatch(message);
+  assert.deepEqual(
+    events.map((event) => [event.type, event.op, event.serial, Math.round((event.time - message.t0) * 1000), event.bundle]),
+    [
+      ['A', 'attached', 10, 0, undefined],
+      ['B', 'attached', 11, 3, undefined],
+      ['B', 'updated', 8, 8, '{"b":1}'],
+      ['B', 'attached', 9, 11, undefined],
+      ['B', 'updated', 6, 16, '{"b":1}'],
+      ['B', 'attached', 7, 19, undefined],
+      ['B', 'updated', 4, 24, '{"b":1}'],
+      ['B', 'attached', 5, 27, undefined],
+      ['B', 'updated', 2, 32, '{"b":1}'],
+      ['B', 'attached', 3, 35, undefined],
+    ],
+  );
 });
 
 test('the content script\'s check leaves walking the events to the worker, and checks all else', () => {

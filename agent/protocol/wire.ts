@@ -48,11 +48,13 @@ export const MORE_DIGIT = 0x5d; // ']' … '|'
 /** Values per digit: each digit character carries 5 bits. */
 export const DIGIT_BASE = 32;
 /**
- * `!`, where an event would start in `AgentBatch.ops`: the number after it says how many more
- * events repeat the previous event's four numbers. Written only for readers whose ready lists
- * READS_REPEATS (docs/protocol.md, "Repeats").
+ * `!`, where an event would start in `AgentBatch.ops`: two numbers follow, a period P and a count
+ * N, and stand for N more events, each with the four numbers of the event P before it. Written
+ * only for readers whose ready lists READS_REPEATS (docs/protocol.md, "Repeats").
  */
 export const REPEAT = 0x21;
+/** The largest period of a repeat: readers keep the numbers of that many events back. A power of 2. */
+export const MAX_REPEAT_PERIOD = 8;
 /** What a relay's ready lists in `reads` when it decodes REPEAT in `ops`. */
 export const READS_REPEATS = 'repeats';
 /** Upper bounds the validator enforces; the agent flushes long before reaching them. */

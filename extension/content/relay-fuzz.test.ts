@@ -97,23 +97,32 @@ function referenceOps(ops: unknown, events: number, strings: number): boolean {
 const hugeOpsCache = new Map<string, Map<string, boolean>>();
 
 function readOps(ops: string, events: number, strings: number): boolean {
-  // A number, or `!` and a number where an event would start (a repeat of the event before).
-  const numbers = ops.match(/!?[\]-|]*[#-B]/g) ?? [];
-  if (numbers.join('') !== ops) return false;
-  const values: number[] = [];
-  for (const token of numbers) {
-    const repeat = token.startsWith('!');
-    const text = repeat ? token.slice(1) : token;
-    let value = 0n;
-    for (let i = 0; i < text.length; i++) value = value * 32n + BigInt(text.charCodeAt(i) - (i === text.length - 1 ? 0x23 : 0x5d));
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) return false;
-    if (!repeat) {
-      values.push(Number(value));
+  // Numbers, and `!` where an event would start: a repeat, whose period P and count N follow
+  // (N more events, each a copy of the event P before it).
+  const tokens = ops.match(/!|[\]-|]*[#-B]/g) ?? [];
+  if (tokens.join('') !== ops) return false;
+  const numbers: number[] = [];
+  for (const token of tokens) {
+    if (token === '!') {
+      numbers.push(-1);
       continue;
     }
-    if (values.length % 4 !== 0 || values.length === 0 || value < 1n || values.length / 4 + Number(value) > events) return false;
-    const last = values.slice(-4);
-    for (let n = 0; n < Number(value); n++) values.push(...last);
+    let value = 0n;
+    for (let i = 0; i < token.length; i++) value = value * 32n + BigInt(token.charCodeAt(i) - (i === token.length - 1 ? 0x23 : 0x5d));
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) return false;
+    numbers.push(Number(value));
+  }
+  const values: number[] = [];
+  for (let i = 0; i < numbers.length; i++) {
+    if (numbers[i] !== -1) {
+      values.push(numbers[i]!);
+      continue;
+    }
+    const [period, count] = [numbers[i + 1], numbers[i + 2]];
+    i += 2;
+    if (values.length % 4 !== 0 || period === undefined || count === undefined || period === -1 || count === -1) return false;
+    if (period < 1 || period > 8 || period > values.length / 4 || count < 1 || values.length / 4 + count > events) return false;
+    for (let n = 0; n < count; n++) values.push(...values.slice(values.length - period * 4, values.length - period * 4 + 4));
   }
   if (values.length !== events * 4) return false;
   let serial = 0;
@@ -268,8 +277,9 @@ const validBatch = fc
       { maxLength: 6 },
     ),
     repeats: fc.boolean(),
+    loop: fc.record({ period: fc.integer({ min: 1, max: 8 }), count: fc.integer({ min: 0, max: 20 }) }),
   })
-  .map(({ events, repeats, ...rest }) => {
+  .map(({ events, repeats, loop, ...rest }) => {
     const n = rest.strings.length;
     let time = 0;
     let serial = 0;
@@ -283,6 +293,16 @@ const validBatch = fc
       for (let c = 0; c < e.copies && Number.isSafeInteger(serial + step) && serial + step >= 1 && Number.isSafeInteger(time + e.offset); c++) {
         numbers.push(head, (serial += step), (time += e.offset), bundle);
       }
+    }
+    // A loop of a few events in turn: the last `period` events again, by the same steps.
+    for (let n = 0; n < loop.count && numbers.length >= loop.period * 4; n++) {
+      const from = numbers.length - loop.period * 4;
+      const previous = from === 0 ? 0 : numbers[from - 3]!;
+      const [head, copied, at, bundle] = numbers.slice(from, from + 4) as [number, number, number, number];
+      const step = copied - previous;
+      const timeStep = at - (from === 0 ? 0 : numbers[from - 2]!);
+      if (!Number.isSafeInteger(serial + step) || serial + step < 1 || !Number.isSafeInteger(time + timeStep)) break;
+      numbers.push(head, (serial += step), (time += timeStep), bundle);
     }
     return { ...rest, ...encodeOps(numbers, { repeats }) };
   });
