@@ -101,6 +101,115 @@ describe('bundles sent as values', () => {
     );
   });
 
+  it('carry short arrays of primitives as the walk’s text, equal ones sharing the last text', () => {
+    const bundles = [
+      { tags: ['a', 'b'] },
+      { tags: ['a', 'b'] },
+      { tags: ['a', 'c'] },
+      { tags: ['a', 'c', 'd'] },
+      { tags: ['a'] },
+      { tags: [] },
+      { tags: [] },
+      { n: [0, 1.5, -2, 1e21, 5e-324] },
+      { n: [-0, 1.5, -2, 1e21, 5e-324] },
+      { n: [0, NaN] },
+      { n: [Infinity] },
+      { mixed: [true, false, null, 'x'] },
+      { mixed: [true, false, null, 'x'] },
+      { escapes: ['quote "', 'back \\', 'new\nline', '\u0000{}', '\ud800', 'é漢😀'] },
+      { lengths: ['x'.repeat(32), 'y'.repeat(33)] },
+      { lengths: ['x'.repeat(32)] },
+      { sixteen: Array.from({ length: 16 }, (_, i) => i), seventeen: Array.from({ length: 17 }, (_, i) => i) },
+      { tags: ['a', 'b'], roles: ['r'] },
+      { tags: ['a', 'b'], roles: ['s'] },
+      { roles: ['a', 'b'], tags: ['r'] },
+      { tags: ['a', 'b'], roles: ['r'] },
+      { undefinedElement: [1, undefined], nested: [1, [2]], object: [{}], sym: [Symbol('s')], big: [1n], fn: [() => 1] },
+    ];
+    assert.deepEqual(assertSameAsText(bundles), bundles.map(() => true));
+    const { batch } = batchOf([{ tags: ['a', 'b'] }, { tags: ['a', 'b'] }]);
+    assert.deepEqual(batch.values, ['\u0000["a","b"]', '\u0000["a","b"]']);
+  });
+
+  it('read short arrays as the walk does: getters never run, holes and Proxies as the text shows them', () => {
+    let invoked = 0;
+    const withGetter = ['a', 'b'];
+    Object.defineProperty(withGetter, 0, { get: () => ++invoked, enumerable: true });
+    const setterOnly = ['a', 'b'];
+    Object.defineProperty(setterOnly, 1, { set: () => undefined, enumerable: true });
+    // eslint-disable-next-line no-sparse-arrays
+    const hole = ['a', , 'c'];
+    const revoked = Proxy.revocable(['a'], {});
+    revoked.revoke();
+    let reads = 0;
+    const counting = new Proxy(['a', 'b'], {
+      get: (target, key, receiver) => {
+        if (key !== 'length') reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const throwsOnSecond = new Proxy(['a', 'b'], {
+      getOwnPropertyDescriptor: (target, key) => {
+        if (key === '1') throw new Error('trap');
+        return Reflect.getOwnPropertyDescriptor(target, key);
+      },
+    });
+    const lengths = [NaN, -1, 1.5, 2 ** 32, '2', undefined].map((length) => new Proxy(['a', 'b'], { get: (target, key) => (key === 'length' ? length : (Reflect.get(target, key) as unknown)) }));
+    // A getter up the prototype chain for an index the array has as data is not the array's; for a hole it is not read either.
+    const prototype = Object.create(Array.prototype) as object;
+    Object.defineProperty(prototype, 0, { get: () => ++invoked });
+    Object.defineProperty(prototype, 1, { value: 'inherited' });
+    const own = Object.setPrototypeOf(['a', 'b'], prototype) as unknown[];
+    // eslint-disable-next-line no-sparse-arrays
+    const inheritedHoles = Object.setPrototypeOf([, , 'c'], prototype) as unknown[];
+    // eslint-disable-next-line no-sparse-arrays
+    const inheritedDataHole = Object.setPrototypeOf(['a', , 'c'], prototype) as unknown[];
+    assertSameAsText([{ withGetter, setterOnly, hole }, { revoked: revoked.proxy }, { throwsOnSecond }, ...lengths.map((length) => ({ length })), { own, inheritedHoles, inheritedDataHole }]);
+    assert.equal(invoked, 0);
+    assert.match(toBundleJson({ inheritedDataHole })!, /"empty"/);
+    reads = 0;
+    const text = toBundleJson({ counting });
+    const textReads = reads;
+    reads = 0;
+    assert.deepEqual(readBack(batchOf([{ counting }]).batch), [text]);
+    assert.equal(reads, textReads, 'as many reads as the walk makes');
+  });
+
+  it('keep short arrays to the limits exactly as the text does', () => {
+    const value = { a: 'abc', t: ['de', 'fgh', 'ij'], z: 1 };
+    // A Proxy's length of 1.5 walks two elements: the count of nodes must say two.
+    const fractional = new Proxy(['a', 'b'], { get: (target, key) => (key === 'length' ? 1.5 : (Reflect.get(target, key) as unknown)) });
+    const limits: BundleLimits[] = [{ maxDepth: 1 }, { maxDepth: 2 }, { maxEntries: 2 }, { maxEntries: 3 }, { maxStringLength: 2 }, { maxStringLength: 3 }];
+    for (let n = 1; n <= 7; n++) limits.push({ maxNodes: n });
+    for (let c = 1; c <= 14; c++) limits.push({ maxChars: c });
+    for (const limit of limits) assertSameAsText([value, value, { t: ['de', 'fgh', 'ij'] }, { f: fractional, y: 1, z: 2 }], limit);
+  });
+
+  it('keep the right text for each array when a Proxy trap previews a bundle of the same shape in the middle of one', () => {
+    const inner = { tags: ['x', 'y'] };
+    let innerShape: string | undefined;
+    const reentrant = new Proxy(['a', 'b'], {
+      get: (target, key, receiver) => {
+        if (key === '1') innerShape = toBundleValues(inner, []);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const { batch } = batchOf([{ tags: ['x', 'y'] }, { tags: reentrant }, { tags: ['a', 'b'] }, { tags: ['x', 'y'] }]);
+    assert.notEqual(innerShape, undefined);
+    assert.deepEqual(batch.values, ['\u0000["x","y"]', '\u0000["a","b"]', '\u0000["a","b"]', '\u0000["x","y"]']);
+  });
+
+  it('match the text for bundles of short arrays, repeated or not (property test)', () => {
+    const primitive = fc.oneof(fc.string({ maxLength: 40 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(-0));
+    const list = fc.array(primitive, { maxLength: 18 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ id: fc.integer(), tags: list, other: list }), { minLength: 1, maxLength: 6 }), fc.boolean(), (bundles, repeat) => {
+        assertSameAsText(repeat ? bundles.flatMap((bundle) => [bundle, { ...bundle, tags: [...bundle.tags] }]) : bundles);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('leave to the text path what they cannot rebuild, appending nothing', () => {
     class Instance {
       a = 1;

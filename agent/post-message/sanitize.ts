@@ -218,6 +218,10 @@ if (SharedArrayBufferType !== undefined) BUILTINS.set(SharedArrayBufferType.prot
 /** Prototype hops followed when looking for a built-in or a method; real chains are short. */
 const MAX_CHAIN = 64;
 
+/** Arrays and strings within these lengths take the direct path of bundles sent as values (Walk.#primitiveArray). */
+const MAX_DIRECT_ELEMENTS = 16;
+const MAX_DIRECT_STRING = 32;
+
 const P = '{"\\u0000":';
 
 function placeholder(kind: PlaceholderKind, text: string, extra = ''): string {
@@ -291,6 +295,19 @@ interface Shape {
   first: string;
   /** The shape's text (bundle-preview.ts, shapeText), made when first sent. */
   text: string | undefined;
+  /** Per key, the last short array of primitives it held in a bundle sent as values (Walk.#primitiveArray). */
+  arrays: (ArrayText | undefined)[];
+}
+
+/**
+ * A short array of primitives (its first `length` elements, as read) and its value text. What it
+ * keeps of the page is bounded: at most 4 shapes × 64 keys × 16 elements of 32 characters.
+ */
+interface ArrayText {
+  /** Kept apart from `elements.length`: setting an array's length costs V8 a runtime call. */
+  length: number;
+  elements: BundleValue[];
+  text: string;
 }
 const shapes: (Shape | undefined)[] = [undefined, undefined, undefined, undefined];
 let nextShape = 0;
@@ -312,7 +329,7 @@ function shapeOf(keys: readonly string[]): Shape | undefined {
     if (key.length > MAX_CACHED_KEY_LENGTH) return undefined;
     texts.push(`,${stringify(escapeKey(key))}:`);
   }
-  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined };
+  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined, arrays: [] };
   shapes[nextShape] = shape;
   nextShape = (nextShape + 1) % shapes.length;
   return shape;
@@ -330,6 +347,8 @@ class Walk {
   readonly #path: (object | null)[] = [];
   #depth = 0;
   busy = false;
+  /** #primitiveArray's elements as read. Per walk, so a walk started from a Proxy trap inside another never changes them under it. */
+  readonly #elements: BundleValue[] = [];
 
   constructor(limits: Limits) {
     this.#limits = limits;
@@ -403,13 +422,94 @@ class Walk {
             continue;
           }
         }
-        out.push(flat(VALUE_TEXT + this.#property(descriptor, 1)));
+        const direct = isArray(descriptor.value) ? this.#primitiveArray(descriptor.value as unknown[], shape, i) : undefined;
+        out.push(direct ?? flat(VALUE_TEXT + this.#property(descriptor, 1)));
       }
     } finally {
       this.#path[0] = null;
       this.#depth = 0;
     }
     return (shape.text ??= shapeText(keys.map(escapeKey)));
+  }
+
+  /**
+   * The value text (VALUE_TEXT and the preview) of `array`, a field of a bundle sent as values,
+   * when it is a short array of plain JSON primitives that the walk would not cut; else undefined
+   * (the walk previews it). The same text #array makes, read the same way (holes, accessors,
+   * undefined and anything needing a placeholder send it to the walk), without the walk's
+   * dispatch per element or a string per piece. An array whose elements equal those of the last
+   * array this key of the shape held takes that one's text: bundles of one kind often repeat the
+   * same short lists (tags, roles, states), and a new string per event, kept in the batch until
+   * it is posted, is what such a field cost, more than making its text (docs/BENCHMARKS.md).
+   */
+  #primitiveArray(array: unknown[], shape: Shape, key: number): string | undefined {
+    const limits = this.#limits;
+    try {
+      const length: unknown = array.length;
+      // The array is at depth 1; the walk counts a node for it and one per element.
+      // A Proxy's length may be anything: only a whole number keeps the walk's count of nodes.
+      if (typeof length !== 'number' || !(length >= 0 && length <= MAX_DIRECT_ELEMENTS) || (length | 0) !== length) return undefined;
+      if (length > limits.maxEntries || limits.maxDepth < 2) return undefined;
+      if (this.#nodes + length >= limits.maxNodes) return undefined;
+      const elements = this.#elements;
+      let chars = this.#chars;
+      for (let i = 0; i < length; i++) {
+        // Where #array would stop for the character budget.
+        if (chars >= limits.maxChars) return undefined;
+        if (!hasOwn(array, i) || lookUpGetter(array, i) !== undefined) return undefined;
+        const element: unknown = array[i];
+        switch (typeof element) {
+          case 'string':
+            if (element.length > MAX_DIRECT_STRING || element.length > limits.maxStringLength) return undefined;
+            chars += element.length;
+            break;
+          case 'number':
+            if (numberText(element) !== undefined) return undefined;
+            break;
+          case 'boolean':
+            break;
+          default:
+            if (element !== null) return undefined;
+        }
+        elements[i] = element as BundleValue;
+      }
+      this.#nodes += 1 + length;
+      this.#chars = chars;
+      return this.#arrayText(length, shape, key);
+    } catch {
+      // A Proxy's trap threw: the walk reads it again, and says so in its preview.
+      return undefined;
+    }
+  }
+
+  /**
+   * The value text of the first `length` of #elements: the one kept for the shape's key when they
+   * are equal, else a new one, kept in its place. No page code runs from the comparison on, so a
+   * walk started from a Proxy trap cannot change the kept text in between.
+   */
+  #arrayText(length: number, shape: Shape, key: number): string {
+    const elements = this.#elements;
+    const kept = shape.arrays[key];
+    if (kept !== undefined && kept.length === length) {
+      let same = true;
+      for (let i = 0; same && i < length; i++) same = elements[i] === kept.elements[i];
+      if (same) return kept.text;
+    }
+    let text = `${VALUE_TEXT}[`;
+    for (let i = 0; i < length; i++) {
+      const element = elements[i]!;
+      if (i !== 0) text += ',';
+      // A template, not the global String a page can replace: the same text for these primitives.
+      text += typeof element === 'string' ? jsonString(element) : `${element}`;
+    }
+    text = flat(`${text}]`);
+    // Kept in place: a field whose array changes every event allocates no more than its text.
+    const keep = kept ?? (shape.arrays[key] = { length, elements: [], text });
+    const keptElements = keep.elements;
+    for (let i = 0; i < length; i++) keptElements[i] = elements[i]!;
+    keep.length = length;
+    keep.text = text;
+    return text;
   }
 
   preview(value: unknown, depth: number): string {
