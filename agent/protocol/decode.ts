@@ -40,8 +40,9 @@ function decode(batch: AgentBatch, visit: EventVisitor, lazy: boolean): void {
   const shaped = values === undefined ? undefined : new ShapedBundles(strings, values);
   const length = ops.length;
   // The last MAX_REPEAT_PERIOD events' [head, signed serial step, time step, bundle], which a
-  // REPEAT copies, in slot `index & (MAX_REPEAT_PERIOD - 1)`.
-  const recent = new Float64Array(OP_STRIDE * MAX_REPEAT_PERIOD);
+  // REPEAT copies, in slot `index & (MAX_REPEAT_PERIOD - 1)`. Kept only when the batch holds a
+  // repeat: one native search costs less than keeping them for every event of a batch without.
+  const recent = ops.indexOf('!') < 0 ? null : new Float64Array(OP_STRIDE * MAX_REPEAT_PERIOD);
   let index = 0;
   let at = 0;
   let serial = 0;
@@ -57,13 +58,15 @@ function decode(batch: AgentBatch, visit: EventVisitor, lazy: boolean): void {
       let times = 0;
       for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) times = times * DIGIT_BASE + (c - MORE_DIGIT);
       times = times * DIGIT_BASE + (c - LAST_DIGIT);
+      // Kept, since the batch holds this repeat.
+      const kept = recent!;
       for (; times > 0; times--, index++) {
         const from = ((index - period) & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
         const to = (index & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
-        const head = (recent[to] = recent[from]!);
-        serial += recent[to + 1] = recent[from + 1]!;
-        offset += recent[to + 2] = recent[from + 2]!;
-        const bundle = (recent[to + 3] = recent[from + 3]!);
+        const head = (kept[to] = kept[from]!);
+        serial += kept[to + 1] = kept[from + 1]!;
+        offset += kept[to + 2] = kept[from + 2]!;
+        const bundle = (kept[to + 3] = kept[from + 3]!);
         const ref = bundle === 0 ? undefined : shaped === undefined ? strings[bundle - 1] : shaped.take(bundle - 1, lazy);
         visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, ref);
       }
@@ -84,11 +87,13 @@ function decode(batch: AgentBatch, visit: EventVisitor, lazy: boolean): void {
     let bundle = 0;
     for (c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) bundle = bundle * DIGIT_BASE + (c - MORE_DIGIT);
     bundle = bundle * DIGIT_BASE + (c - LAST_DIGIT);
-    const to = (index++ & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
-    recent[to] = head;
-    recent[to + 1] = step;
-    recent[to + 2] = time;
-    recent[to + 3] = bundle;
+    if (recent !== null) {
+      const to = (index++ & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
+      recent[to] = head;
+      recent[to + 1] = step;
+      recent[to + 2] = time;
+      recent[to + 3] = bundle;
+    }
     // head < 8 × MAX_STRINGS_PER_BATCH (validated), so bit operators are exact.
     const ref = bundle === 0 ? undefined : shaped === undefined ? strings[bundle - 1] : shaped.take(bundle - 1, lazy);
     visit((head & 3) as Op, serial, strings[head >> 3]!, t0 + offset / 1000, ref);

@@ -34,7 +34,8 @@ export function opsProblem(
   // step, values taken] in slot `index & (PERIODS - 1)`: what a REPEAT copies.
   let step = 0;
   let time = 0;
-  const recent = new Float64Array(3 * PERIODS);
+  // Kept only when the batch holds a repeat, as decode.ts does.
+  const recent = ops.indexOf('!') < 0 ? null : new Float64Array(3 * PERIODS);
   while (at < length) {
     let value = 0;
     let c = ops.charCodeAt(at++);
@@ -77,10 +78,12 @@ export function opsProblem(
       const width = widths !== undefined && value > 0 ? widths[value - 1]! : 0;
       taken += width;
       if (width > 0 && taken > values) return `event ${seen}: its bundle takes values past the ${values} sent`;
-      const to = (seen & (PERIODS - 1)) * 3;
-      recent[to] = step;
-      recent[to + 1] = time;
-      recent[to + 2] = width;
+      if (recent !== null) {
+        const to = (seen & (PERIODS - 1)) * 3;
+        recent[to] = step;
+        recent[to + 1] = time;
+        recent[to + 2] = width;
+      }
     }
     if (++field === OP_STRIDE) {
       field = 0;
@@ -98,6 +101,8 @@ export function opsProblem(
    * through stay in range, so do the times and the values its bundles take. Then moves on past it.
    */
   function repeatProblem(period: number, count: number): string | null {
+    // Kept, since the batch holds this repeat.
+    const kept = recent!;
     if (period < 1 || period > PERIODS) return `a repeat's period must be 1 to ${PERIODS}`;
     if (period > seen) return 'a repeat of more events than came before it';
     if (count < 1) return 'a repeat of no events';
@@ -108,9 +113,9 @@ export function opsProblem(
     const widthsTaken: number[] = [];
     for (let j = 0; j < period; j++) {
       const from = ((seen - period + j) & (PERIODS - 1)) * 3;
-      steps.push(recent[from]!);
-      times.push(recent[from + 1]!);
-      widthsTaken.push(recent[from + 2]!);
+      steps.push(kept[from]!);
+      times.push(kept[from + 1]!);
+      widthsTaken.push(kept[from + 2]!);
     }
     const full = Math.floor(count / period);
     const rest = count % period;
@@ -159,9 +164,9 @@ export function opsProblem(
     for (let e = Math.max(seen, seen + count - PERIODS); e <= last; e++) {
       const j = (e - seen) % period;
       const to = (e & (PERIODS - 1)) * 3;
-      recent[to] = steps[j]!;
-      recent[to + 1] = times[j]!;
-      recent[to + 2] = widthsTaken[j]!;
+      kept[to] = steps[j]!;
+      kept[to + 1] = times[j]!;
+      kept[to + 2] = widthsTaken[j]!;
     }
     seen += count;
     return null;
