@@ -322,3 +322,21 @@ test('encodeOps writes repeats when asked, and the same events either way', () =
   const batch = (ops: string): AgentBatch => ({ source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: 300, strings: ['T'], ops });
   assert.deepEqual(decodeBatch(batch(repeated.ops)), decodeBatch(batch(plain.ops)));
 });
+
+test('repeats: a mix that repeats nothing searches less often, and a loop after it still folds within a few events', () => {
+  const encoder = new BatchEncoder(() => 1_700_000_000_000);
+  encoder.repeats = true;
+  // Nine types in turn: a period of 9, longer than a repeat reaches back.
+  for (let serial = 1; serial <= 900; serial++) encoder.add(Op.attached, serial, `T${serial % 9}`, undefined);
+  const mixed = take(encoder);
+  assert.ok(!mixed.ops.includes('!'));
+  for (let serial = 1; serial <= 900; serial++) encoder.add(Op.attached, serial, `T${serial % 9}`, undefined);
+  for (let serial = 901; serial <= 10_900; serial++) encoder.add(Op.attached, serial, 'Loop', undefined);
+  const then = take(encoder);
+  // The 900 events as before, then at most the longest wait (16 events) written before the loop folds.
+  assert.ok(then.ops.length <= mixed.ops.length + 4 * 17 + 8, `${then.ops.length} characters`);
+  assert.deepEqual(decodeBatch(then).map((e) => [e.type, e.serial]).slice(895, 905), [
+    ['T5', 896], ['T6', 897], ['T7', 898], ['T8', 899], ['T0', 900], ['Loop', 901], ['Loop', 902], ['Loop', 903], ['Loop', 904], ['Loop', 905],
+  ]);
+  assert.equal(decodeBatch(then).length, 10_900);
+});

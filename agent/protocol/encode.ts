@@ -10,6 +10,8 @@ const ascii = new (globalThis as unknown as { TextDecoder: new () => { decode(by
  * the repeat it may close (REPEAT and two numbers).
  */
 const EVENT_ROOM = OP_STRIDE * 11 + 1 + 2 * 11;
+/** The longest wait between two searches for a repeat (OpsWriter#repeat). */
+const MAX_WAIT = 15;
 
 /** Writes the digits of `AgentBatch.ops` into a reused byte buffer (see messages.ts). */
 class OpsWriter {
@@ -22,15 +24,20 @@ class OpsWriter {
   #length = 0;
   readonly #digits: number[] = [];
   /**
-   * The numbers of the batch's last MAX_REPEAT_PERIOD events, [head, step, time, bundle] each in
-   * slot `index & (MAX_REPEAT_PERIOD - 1)`: what a repeat copies. Kept only with `repeats` on.
+   * The numbers of the batch's last MAX_REPEAT_PERIOD events, in slot `index & (MAX_REPEAT_PERIOD
+   * - 1)`: heads (below 8 × MAX_STRINGS_PER_BATCH) apart, then [step, time, bundle] each: what a
+   * repeat copies. Kept only with `repeats` on.
    */
-  readonly #recent = new Float64Array(OP_STRIDE * MAX_REPEAT_PERIOD);
+  readonly #heads = new Int32Array(MAX_REPEAT_PERIOD);
+  readonly #recent = new Float64Array(3 * MAX_REPEAT_PERIOD);
   /** Events in this batch, written or repeated. */
   #count = 0;
   /** The open repeat: its period (0: none) and how many events it holds, not written yet. */
   #period = 0;
   #repeated = 0;
+  /** Events to let by before the next search for a repeat, and the wait after the next failed one. */
+  #wait = 0;
+  #backoff = 0;
 
   /**
    * One event as AgentBatch.ops carries it: type and op with the "serial went down" bit, the
@@ -68,14 +75,15 @@ class OpsWriter {
    * destroyed), consecutive serials, one clock reading.
    */
   #repeat(head: number, step: number, time: number, bundle: number): boolean {
+    const heads = this.#heads;
     const recent = this.#recent;
     const count = this.#count;
     this.#count = count + 1;
     let period = this.#period;
     let repeats = false;
     if (period > 0) {
-      const from = ((count - period) & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
-      if (recent[from] === head && recent[from + 1] === step && recent[from + 2] === time && recent[from + 3] === bundle) {
+      const from = (count - period) & (MAX_REPEAT_PERIOD - 1);
+      if (heads[from] === head && recent[from * 3] === step && recent[from * 3 + 1] === time && recent[from * 3 + 2] === bundle) {
         this.#repeated++;
         repeats = true;
       } else {
@@ -84,20 +92,33 @@ class OpsWriter {
         this.#closeRepeat();
       }
     }
-    for (period = 1; !repeats && period <= MAX_REPEAT_PERIOD && period <= count; period++) {
-      const from = ((count - period) & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
-      if (recent[from] === head && recent[from + 1] === step && recent[from + 2] === time && recent[from + 3] === bundle) {
-        this.#period = period;
-        this.#repeated = 1;
-        repeats = true;
+    if (!repeats) {
+      if (this.#wait > 0) {
+        this.#wait--;
+      } else {
+        // Heads first, from their own small ring: most events of a mix differ in type or op.
+        for (period = 1; !repeats && period <= MAX_REPEAT_PERIOD && period <= count; period++) {
+          const from = (count - period) & (MAX_REPEAT_PERIOD - 1);
+          if (heads[from] === head && recent[from * 3] === step && recent[from * 3 + 1] === time && recent[from * 3 + 2] === bundle) {
+            this.#period = period;
+            this.#repeated = 1;
+            repeats = true;
+          }
+        }
+        // Past a batch's first events, events that repeat nothing search less and less often (at
+        // most every MAX_WAIT + 1 events): a mix of many types pays a fraction of the search,
+        // and a loop is still found within a few events.
+        const failed = !repeats && count >= MAX_REPEAT_PERIOD;
+        this.#wait = failed ? this.#backoff : 0;
+        this.#backoff = failed ? Math.min(MAX_WAIT, this.#backoff * 2 + 1) : 0;
       }
     }
     // Kept after the comparisons: a period of MAX_REPEAT_PERIOD compares with the slot this event takes.
-    const at = (count & (MAX_REPEAT_PERIOD - 1)) * OP_STRIDE;
-    recent[at] = head;
-    recent[at + 1] = step;
-    recent[at + 2] = time;
-    recent[at + 3] = bundle;
+    const at = count & (MAX_REPEAT_PERIOD - 1);
+    heads[at] = head;
+    recent[at * 3] = step;
+    recent[at * 3 + 1] = time;
+    recent[at * 3 + 2] = bundle;
     return repeats;
   }
 
@@ -142,6 +163,8 @@ class OpsWriter {
     }
     // Each batch stands alone: its first event repeats nothing.
     this.#count = 0;
+    this.#wait = 0;
+    this.#backoff = 0;
     const length = this.#length;
     this.#length = 0;
     // ASCII decodes natively, ~25× faster than String.fromCharCode over slices of the bytes.
