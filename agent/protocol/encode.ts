@@ -38,6 +38,11 @@ class OpsWriter {
   /** Events to let by before the next search for a repeat, and the wait after the next failed one. */
   #wait = 0;
   #backoff = 0;
+  /** The event a repeat of period 1 copies. */
+  #runHead = 0;
+  #runStep = 0;
+  #runTime = 0;
+  #runBundle = 0;
 
   /**
    * One event as AgentBatch.ops carries it: type and op with the "serial went down" bit, the
@@ -75,20 +80,27 @@ class OpsWriter {
    * destroyed), consecutive serials, one clock reading.
    */
   #repeat(head: number, step: number, time: number, bundle: number): boolean {
-    const heads = this.#heads;
-    const recent = this.#recent;
     const count = this.#count;
     this.#count = count + 1;
     let period = this.#period;
+    // A loop of one event, the common case: compared with fields, and its copies are put in the
+    // ring only when the repeat ends (#fillRun).
+    if (period === 1 && head === this.#runHead && step === this.#runStep && time === this.#runTime && bundle === this.#runBundle) {
+      this.#repeated++;
+      return true;
+    }
+    const heads = this.#heads;
+    const recent = this.#recent;
     let repeats = false;
     if (period > 0) {
       const from = (count - period) & (MAX_REPEAT_PERIOD - 1);
-      if (heads[from] === head && recent[from * 3] === step && recent[from * 3 + 1] === time && recent[from * 3 + 2] === bundle) {
+      if (period > 1 && heads[from] === head && recent[from * 3] === step && recent[from * 3 + 1] === time && recent[from * 3 + 2] === bundle) {
         this.#repeated++;
         repeats = true;
       } else {
         // The repeat ends here; this event may start the next one (a loop's event after a clock reading).
         if (this.#length + EVENT_ROOM > this.#bytes.length) this.#grow();
+        if (period === 1) this.#fillRun(count);
         this.#closeRepeat();
       }
     }
@@ -103,6 +115,7 @@ class OpsWriter {
             this.#period = period;
             this.#repeated = 1;
             repeats = true;
+            if (period === 1) [this.#runHead, this.#runStep, this.#runTime, this.#runBundle] = [head, step, time, bundle];
           }
         }
         // Past a batch's first events, events that repeat nothing search less and less often (at
@@ -120,6 +133,19 @@ class OpsWriter {
     recent[at * 3 + 1] = time;
     recent[at * 3 + 2] = bundle;
     return repeats;
+  }
+
+  /** Puts the last copies (up to MAX_REPEAT_PERIOD) of a repeat of period 1 ending before event `end` in the ring. */
+  #fillRun(end: number): void {
+    const heads = this.#heads;
+    const recent = this.#recent;
+    for (let e = Math.max(end - this.#repeated, end - MAX_REPEAT_PERIOD); e < end; e++) {
+      const at = e & (MAX_REPEAT_PERIOD - 1);
+      heads[at] = this.#runHead;
+      recent[at * 3] = this.#runStep;
+      recent[at * 3 + 1] = this.#runTime;
+      recent[at * 3 + 2] = this.#runBundle;
+    }
   }
 
   /** Writes the open repeat (REPEAT, its period, its events); the caller made room for it. */
