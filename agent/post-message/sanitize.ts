@@ -456,8 +456,8 @@ class Walk {
       for (let i = 0; i < length; i++) {
         // Where #array would stop for the character budget.
         if (chars >= limits.maxChars) return undefined;
-        if (!hasOwn(array, i) || lookUpGetter(array, i) !== undefined) return undefined;
-        const element: unknown = array[i];
+        // Holes, accessors and undefined (DESCRIBE) are the walk's.
+        const element = elementOf(array, i);
         switch (typeof element) {
           case 'string':
             if (element.length > MAX_DIRECT_STRING || element.length > limits.maxStringLength) return undefined;
