@@ -197,7 +197,7 @@ export class PostMessageTracker implements TrackerProtocol {
    * identity: hashing every new bundle object cost more than the preview of a small one.
    */
   #lastBundle: unknown = NO_BUNDLE;
-  /** Its preview: JSON text, or a shape text whose values are `#lastValues` in the open batch's values. */
+  /** Its preview: JSON text, or a shape text whose values start at `#lastValuesFrom` in the open batch's values. */
   #lastPreview = '';
   #lastShaped = false;
   #lastValuesFrom = 0;

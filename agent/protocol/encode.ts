@@ -89,12 +89,9 @@ class OpsWriter {
       this.#repeated++;
       return true;
     }
-    const heads = this.#heads;
-    const recent = this.#recent;
     let repeats = false;
     if (period > 0) {
-      const from = (count - period) & (MAX_REPEAT_PERIOD - 1);
-      if (period > 1 && heads[from] === head && recent[from * 3] === step && recent[from * 3 + 1] === time && recent[from * 3 + 2] === bundle) {
+      if (period > 1 && this.#holds((count - period) & (MAX_REPEAT_PERIOD - 1), head, step, time, bundle)) {
         this.#repeated++;
         repeats = true;
       } else {
@@ -108,10 +105,8 @@ class OpsWriter {
       if (this.#wait > 0) {
         this.#wait--;
       } else {
-        // Heads first, from their own small ring: most events of a mix differ in type or op.
         for (period = 1; !repeats && period <= MAX_REPEAT_PERIOD && period <= count; period++) {
-          const from = (count - period) & (MAX_REPEAT_PERIOD - 1);
-          if (heads[from] === head && recent[from * 3] === step && recent[from * 3 + 1] === time && recent[from * 3 + 2] === bundle) {
+          if (this.#holds((count - period) & (MAX_REPEAT_PERIOD - 1), head, step, time, bundle)) {
             this.#period = period;
             this.#repeated = 1;
             repeats = true;
@@ -127,24 +122,28 @@ class OpsWriter {
       }
     }
     // Kept after the comparisons: a period of MAX_REPEAT_PERIOD compares with the slot this event takes.
-    const at = count & (MAX_REPEAT_PERIOD - 1);
-    heads[at] = head;
+    this.#keep(count & (MAX_REPEAT_PERIOD - 1), head, step, time, bundle);
+    return repeats;
+  }
+
+  /** Whether ring slot `at` holds these numbers: heads first, most events of a mix differ there. */
+  #holds(at: number, head: number, step: number, time: number, bundle: number): boolean {
+    const recent = this.#recent;
+    return this.#heads[at] === head && recent[at * 3] === step && recent[at * 3 + 1] === time && recent[at * 3 + 2] === bundle;
+  }
+
+  #keep(at: number, head: number, step: number, time: number, bundle: number): void {
+    const recent = this.#recent;
+    this.#heads[at] = head;
     recent[at * 3] = step;
     recent[at * 3 + 1] = time;
     recent[at * 3 + 2] = bundle;
-    return repeats;
   }
 
   /** Puts the last copies (up to MAX_REPEAT_PERIOD) of a repeat of period 1 ending before event `end` in the ring. */
   #fillRun(end: number): void {
-    const heads = this.#heads;
-    const recent = this.#recent;
     for (let e = Math.max(end - this.#repeated, end - MAX_REPEAT_PERIOD); e < end; e++) {
-      const at = e & (MAX_REPEAT_PERIOD - 1);
-      heads[at] = this.#runHead;
-      recent[at * 3] = this.#runStep;
-      recent[at * 3 + 1] = this.#runTime;
-      recent[at * 3 + 2] = this.#runBundle;
+      this.#keep(e & (MAX_REPEAT_PERIOD - 1), this.#runHead, this.#runStep, this.#runTime, this.#runBundle);
     }
   }
 

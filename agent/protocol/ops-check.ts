@@ -107,18 +107,13 @@ export function opsProblem(
     if (period > seen) return 'a repeat of more events than came before it';
     if (count < 1) return 'a repeat of no events';
     if (seen + count > events) return `more events than the ${events} announced`;
-    // The unit copied; its sums, and its lowest and highest prefix sums of serial steps.
+    // The unit copied, its sums, and its lowest and highest prefix sums of serial steps, whole
+    // and over the `rest` events of the last, partial unit.
+    const full = Math.floor(count / period);
+    const rest = count % period;
     const steps: number[] = [];
     const times: number[] = [];
     const widthsTaken: number[] = [];
-    for (let j = 0; j < period; j++) {
-      const from = ((seen - period + j) & (PERIODS - 1)) * 3;
-      steps.push(kept[from]!);
-      times.push(kept[from + 1]!);
-      widthsTaken.push(kept[from + 2]!);
-    }
-    const full = Math.floor(count / period);
-    const rest = count % period;
     let unitStep = 0;
     let unitTime = 0;
     let unitWidth = 0;
@@ -130,9 +125,13 @@ export function opsProblem(
     let restLow = Infinity;
     let restHigh = -Infinity;
     for (let j = 0; j < period; j++) {
-      unitStep += steps[j]!;
-      unitTime += times[j]!;
-      unitWidth += widthsTaken[j]!;
+      const from = ((seen - period + j) & (PERIODS - 1)) * 3;
+      steps.push(kept[from]!);
+      times.push(kept[from + 1]!);
+      widthsTaken.push(kept[from + 2]!);
+      unitStep += kept[from]!;
+      unitTime += kept[from + 1]!;
+      unitWidth += kept[from + 2]!;
       low = Math.min(low, unitStep);
       high = Math.max(high, unitStep);
       if (j < rest) {
