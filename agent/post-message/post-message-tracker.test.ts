@@ -126,6 +126,32 @@ describe('PostMessageTracker handshake', () => {
     );
   });
 
+  it('a loop still closes batches at maxBatchEvents, counts every event in the totals, and stops at dispose', async () => {
+    const window = new FakeWindow();
+    const tracker = new PostMessageTracker({ target: window, maxBatchEvents: 1_000 });
+    window.ready([READS_REPEATS]);
+    attach(tracker, 1, 2_500);
+    // Posted in the middle of the task, as full batches: the loop's copies count toward the size.
+    assert.deepEqual(window.batches().map((batch) => batch.events), [1_000, 1_000]);
+    await microtasks();
+    for (let serial = 2_500; serial > 2_000; serial--) tracker.notifyDestroyed(serial, Session, undefined);
+    // A reader asks: the totals follow the open batch and count every event of the loops.
+    window.announce();
+    const totals = window.messages().filter((message) => message.kind === 'totals');
+    // The first came with the ready, before any event.
+    assert.deepEqual(
+      totals.map(({ events, types }) => [events, types]),
+      [[0, []], [3_000, [{ type: 'Session', live: 2_000, created: 2_500, retired: 500 }]]],
+    );
+    tracker.dispose();
+    for (let serial = 2_000; serial > 1_500; serial--) tracker.notifyDestroyed(serial, Session, undefined);
+    await microtasks();
+    assert.ok(window.batches().every((batch) => batch.ops.includes('!') && batch.events <= 1_000));
+    assert.deepEqual(serials(window), [...range(1, 2_500), ...range(2_001, 2_500).reverse()]);
+    assert.equal(tracker.getStats().postedEvents, 3_000);
+    assert.equal(reported.length, 0);
+  });
+
   it('buffers until the relay is ready, then re-sends hello and posts every batch in order', async () => {
     const window = new FakeWindow();
     const tracker = new PostMessageTracker({ target: window });

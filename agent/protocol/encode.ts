@@ -147,6 +147,17 @@ class OpsWriter {
     }
   }
 
+  /** Whether a repeat of period 1 is open: the next event that equals the last one only adds to its count. */
+  get looping(): boolean {
+    return this.#period === 1;
+  }
+
+  /** One more copy of the open repeat of period 1 (`looping`), the last event again. */
+  copyLoop(): void {
+    this.#count++;
+    this.#repeated++;
+  }
+
   /** Writes the open repeat (REPEAT, its period, its events); the caller made room for it. */
   #closeRepeat(): void {
     this.#bytes[this.#length++] = REPEAT;
@@ -228,6 +239,14 @@ export class BatchEncoder {
   /** The latest bundle text's index + 1 in this batch; 0 before the first. */
   #lastBundle = 0;
   #values: BundleValue[] = [];
+  /**
+   * How many more copies of the last event `addLoopCopy` may take (0: it takes none), the op
+   * they have and the serial the next one has: copies before the next clock reading, while a
+   * repeat of period 1 of an event without a time step or a bundle is open.
+   */
+  #loopLeft = 0;
+  #loopOp = 0;
+  #loopSerial = 0;
 
   /** `clock` returns epoch milliseconds with sub-millisecond precision. */
   constructor(clock: () => number, readClockEvery = 64) {
@@ -276,6 +295,25 @@ export class BatchEncoder {
   }
 
   /**
+   * Adds the event and returns true when it is one more copy of the open loop: the last event
+   * again (`type`, `op`, no bundle) with its serial moved by the same step, in a repeat of period
+   * 1 (docs/protocol.md, "Repeats"), before the next clock reading. Otherwise adds nothing and
+   * returns false. What `add(op, serial, type, undefined)` writes for such an event, at a fraction
+   * of its cost: a loop of constructions is nearly all such events.
+   */
+  addLoopCopy(op: Op, serial: number, type: string): boolean {
+    if (this.#loopLeft === 0 || serial !== this.#loopSerial || op !== this.#loopOp || type !== this.#lastType) return false;
+    this.#loopLeft--;
+    // Past 2^53 the sum rounds to a number no safe serial equals, so no event is taken wrongly.
+    this.#loopSerial = serial + (serial - this.#lastSerial);
+    this.#lastSerial = serial;
+    this.#events++;
+    this.#sinceRead++;
+    this.#ops.copyLoop();
+    return true;
+  }
+
+  /**
    * Adds an event whose bundle is sent as values: `shape` (bundle-preview.ts, shapeText) is
    * interned like a type name, and its values were appended to `values` from index `from` on.
    */
@@ -301,7 +339,13 @@ export class BatchEncoder {
       this.#sinceRead = 0;
     }
     this.#events++;
-    this.#ops.event(typeIndex, op, this.#lastSerial, serial, this.#offset - this.#lastOffset, bundle);
+    const timeStep = this.#offset - this.#lastOffset;
+    const ops = this.#ops;
+    ops.event(typeIndex, op, this.#lastSerial, serial, timeStep, bundle);
+    // This event copied the one before: its copies until the next clock reading can take the short way.
+    this.#loopLeft = ops.looping && timeStep === 0 && bundle === 0 ? this.#readClockEvery - 1 - this.#sinceRead : 0;
+    this.#loopOp = op;
+    this.#loopSerial = serial + (serial - this.#lastSerial);
     this.#lastSerial = serial;
     this.#lastOffset = this.#offset;
   }
@@ -309,6 +353,7 @@ export class BatchEncoder {
   /** The next event reads the clock: events of separate tasks never share a reading. */
   nextTask(): void {
     this.#sinceRead = this.#readClockEvery;
+    this.#loopLeft = 0;
   }
 
   /** Closes the open batch and returns it (or null when empty); the next `add` starts a new one. */
@@ -339,6 +384,7 @@ export class BatchEncoder {
     this.#lastSerial = 0;
     this.#lastOffset = 0;
     this.#lastBundle = 0;
+    this.#loopLeft = 0;
     return batch;
   }
 
