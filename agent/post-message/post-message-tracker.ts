@@ -369,17 +369,24 @@ export class PostMessageTracker implements TrackerProtocol {
     };
   }
 
+  /**
+   * A loop's events, the same type and op with serials one step apart and no bundle, take the
+   * short way: the encoder only counts them into its open repeat, and nothing else can change
+   * here (the batch's strings and values stay as they are, its flush is scheduled, and a disposed
+   * tracker's encoder took its batch, so it has no loop open). Kept apart from #addEvent and
+   * small, so that the engine inlines it where a constructor notifies.
+   */
   #add(op: Op, serial: number, type: TrackedClass, bundle: unknown): void {
-    // A loop's events, the same type and op with serials one step apart and no bundle: the
-    // encoder only counts them into its open repeat, and nothing else can change here (the
-    // batch's strings and values stay as they are, its flush is scheduled, and a disposed
-    // tracker's encoder took its batch, so it has no loop open).
     if (type === this.#lastType && bundle === undefined && this.#encoder.addLoopCopy(op, serial, this.#lastName)) {
       countEvent(this.#lastCounts, op);
       this.#events++;
       if (this.#encoder.size >= this.#maxBatchEvents) this.flush();
-      return;
+    } else {
+      this.#addEvent(op, serial, type, bundle);
     }
+  }
+
+  #addEvent(op: Op, serial: number, type: TrackedClass, bundle: unknown): void {
     if (this.#disposed) return;
     try {
       if (type !== this.#lastType) {
