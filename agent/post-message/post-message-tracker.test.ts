@@ -270,7 +270,7 @@ describe('PostMessageTracker batching', () => {
     assert.deepEqual(serials(window), range(1, 10));
   });
 
-  it('posts at once when the batch holds 12,288 values or strings, and keeps 20,000-event batches without bundles', async () => {
+  it('posts at once when the batch holds 12,288 values or strings, and keeps 50,000-event batches without bundles', async () => {
     const sizes = (window: FakeWindow) => window.batches().map((batch) => batch.events);
     const values = new FakeWindow();
     const tracker = new PostMessageTracker({ target: values });
@@ -293,10 +293,10 @@ describe('PostMessageTracker batching', () => {
     const plain = new FakeWindow();
     const plainTracker = new PostMessageTracker({ target: plain });
     plain.ready();
-    attach(plainTracker, 1, 45_000);
+    attach(plainTracker, 1, 120_000);
     await microtasks();
-    assert.deepEqual(sizes(plain), [20_000, 20_000, 5_000]);
-    assert.deepEqual(serials(plain), range(1, 45_000));
+    assert.deepEqual(sizes(plain), [50_000, 50_000, 20_000]);
+    assert.deepEqual(serials(plain), range(1, 120_000));
   });
 
   it('with flush set to a number of milliseconds, posts on a timer', (t) => {

@@ -69,7 +69,7 @@ export interface PostMessageTrackerOptions {
    */
   flush?: 'microtask' | number;
   /**
-   * Events per batch at most. Default 20,000; at most 50,000. A batch is also posted once its
+   * Events per batch at most. Default and most: 50,000. A batch is also posted once its
    * strings (type names, bundle texts) pass 1,000,000 characters, or it holds 12,288 strings or
    * bundle values (small bundles make smaller batches: see MAX_BATCH_ENTRIES).
    */
@@ -99,7 +99,7 @@ export interface PostMessageTrackerStats {
 // Each posted batch costs the page's main thread a task, a message event and the content script's
 // handling, whatever its size: 20,000 events instead of 5,000 cut that by ~6 ms per 100,000 events
 // under load (docs/BENCHMARKS.md, 2026-12-04 evening).
-const DEFAULT_MAX_BATCH_EVENTS = 20_000;
+const DEFAULT_MAX_BATCH_EVENTS = 50_000;
 /** Characters of strings that close a batch while a relay listens: big bundles make no huge message. */
 const MAX_BATCH_CHARS = 1_000_000;
 /**
