@@ -1,6 +1,6 @@
 import { lookUpInstance, setInstanceLookup } from '../instance-lookup.js';
 import { RELEASED_BUNDLE } from '../protocol/bundle-preview.js';
-import { BatchEncoder } from '../protocol/encode.js';
+import { BatchEncoder, withoutRepeats } from '../protocol/encode.js';
 import {
   AGENT_SOURCE,
   ANNOUNCE_EVENT,
@@ -234,6 +234,9 @@ export class PostMessageTracker implements TrackerProtocol {
     this.#bufferChars = count(options.bufferChars, DEFAULT_BUFFER_CHARS, 0, Number.MAX_SAFE_INTEGER);
     this.#closeAtEvents = Math.min(this.#maxBatchEvents, Math.max(1, Math.ceil(this.#bufferEvents / 4)));
     this.#closeAtChars = Math.max(1, Math.ceil(this.#bufferChars / 4));
+    // Buffered batches hold repeats too, so a loop's events take the short way before any reader
+    // answers; the first ready decides what is posted (#onMessage).
+    this.#encoder.repeats = true;
     this.#hello = {
       source: AGENT_SOURCE,
       v: PROTOCOL_VERSION,
@@ -371,16 +374,17 @@ export class PostMessageTracker implements TrackerProtocol {
 
   /**
    * A loop's events, the same type and op with serials one step apart and no bundle, take the
-   * short way: the encoder only counts them into its open repeat, and nothing else can change
-   * here (the batch's strings and values stay as they are, its flush is scheduled, and a disposed
-   * tracker's encoder took its batch, so it has no loop open). Kept apart from #addEvent and
-   * small, so that the engine inlines it where a constructor notifies.
+   * short way: the encoder only counts them into its open repeat, and nothing else changes here
+   * but the bounds (the batch's strings and values stay as they are, its flush is scheduled, and
+   * a disposed tracker's encoder took its batch, so it has no loop open). Kept apart from
+   * #addEvent and small, so that the engine inlines it where a constructor notifies.
    */
   #add(op: Op, serial: number, type: TrackedClass, bundle: unknown): void {
     if (type === this.#lastType && bundle === undefined && this.#encoder.addLoopCopy(op, serial, this.#lastName)) {
       countEvent(this.#lastCounts, op);
       this.#events++;
-      if (this.#encoder.size >= this.#maxBatchEvents) this.flush();
+      if (!this.#connected) this.#bound();
+      else if (this.#encoder.size >= this.#maxBatchEvents) this.flush();
     } else {
       this.#addEvent(op, serial, type, bundle);
     }
@@ -500,8 +504,10 @@ export class PostMessageTracker implements TrackerProtocol {
       if (!this.#connected) this.flush();
       this.#connected = true;
       // A loop's events shrink to a few characters per clock reading: less for the page's
-      // postMessage and the relay's port to copy (docs/protocol.md, "Repeats").
-      this.#encoder.repeats = ready.message.reads?.includes(READS_REPEATS) === true;
+      // postMessage and the relay's port to copy (docs/protocol.md, "Repeats"). The buffer holds
+      // them too; a reader that does not read them gets those batches written out.
+      const repeats = ready.message.reads?.includes(READS_REPEATS) === true;
+      this.#encoder.repeats = repeats;
       // Every listener on the window hears what we post from now on, so we need no more
       // answers (a later reader asks with ANNOUNCE_EVENT); and still listening would make
       // the browser deserialize each of our own batches a second time on the page's main
@@ -509,7 +515,10 @@ export class PostMessageTracker implements TrackerProtocol {
       this.#stopListening();
       // The relay may have started after our first hello: it learns the session now.
       this.#send(this.#hello);
-      for (const batch of this.#buffer.drain()) this.#post(batch);
+      for (const batch of this.#buffer.drain()) {
+        if (!repeats) batch.ops = withoutRepeats(batch.ops);
+        this.#post(batch);
+      }
       // What the buffer could not keep is in the totals, so the first reader's counts are exact too.
       this.#postTotals();
     } catch (error) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeBatch, forEachEvent, type LifecycleEvent } from './decode.js';
-import { BatchEncoder, encodeOps } from './encode.js';
+import { BatchEncoder, encodeOps, withoutRepeats } from './encode.js';
 import { AGENT_SOURCE, OP_NAMES, Op, PROTOCOL_VERSION, type AgentBatch } from './messages.js';
 import { shapeText } from './bundle-preview.js';
 import { checkAgentMessage } from './validate.js';
@@ -410,4 +410,36 @@ test('addLoopCopy takes nothing without an open loop: repeats off, another type,
   for (let serial = Number.MAX_SAFE_INTEGER - 5; serial <= Number.MAX_SAFE_INTEGER; serial += 1) top.add(Op.attached, serial, 'Row', undefined);
   assert.equal(top.addLoopCopy(Op.attached, Number.MAX_SAFE_INTEGER, 'Row'), false);
   assert.deepEqual(decodeBatch(take(top)).map((e) => e.serial).slice(-2), [Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER]);
+});
+
+test('withoutRepeats writes every repeat out: the characters protocol 2 writes for the same events', () => {
+  let state = 11;
+  const random = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let trial = 0; trial < 50; trial++) {
+    // Loops of a unit of 1 to 9 events (9: longer than a repeat reaches), huge serial steps and
+    // bundle indexes among them, so numbers of several digits are copied too.
+    const events: number[] = [];
+    let serial = 1;
+    let time = 0;
+    while (events.length < 4 * 2_000) {
+      const unit = Array.from({ length: 1 + Math.floor(random() * 9) }, () => [
+        Math.floor(random() * 4) * 4 + Math.floor(random() * 4),
+        random() < 0.1 ? 1 + Math.floor(random() * 2 ** 40) : Math.floor(random() * 3),
+        random() < 0.2 ? Math.floor(random() * 100_000) : -1,
+      ]);
+      const times = Math.floor(random() * 40);
+      for (let i = 0; i < times; i++) {
+        for (const [typeOp, step, bundle] of unit) {
+          serial += step!;
+          events.push(typeOp!, serial, time, bundle!);
+        }
+      }
+      time += Math.floor(random() * 3) * 10;
+    }
+    const plain = encodeOps(events).ops;
+    const repeated = encodeOps(events, { repeats: true }).ops;
+    assert.ok(repeated.includes('!'));
+    assert.equal(withoutRepeats(repeated), plain);
+  }
+  assert.equal(withoutRepeats('#$##'), '#$##');
 });

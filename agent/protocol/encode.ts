@@ -438,3 +438,41 @@ export function encodeOps(events: readonly number[], { repeats = false } = {}): 
   }
   return { events: Math.floor(events.length / OP_STRIDE), ops: ops.take() };
 }
+
+/**
+ * `ops` with every repeat written out: the same events as protocol 2 writes them, for a reader
+ * whose ready did not list READS_REPEATS. A repeat copies the numbers of earlier events, so its
+ * copies are those events' characters again. For the agent's own batches (well formed).
+ */
+export function withoutRepeats(ops: string): string {
+  if (ops.indexOf('!') < 0) return ops;
+  // The characters of the last MAX_REPEAT_PERIOD events, in slot `index & (MAX_REPEAT_PERIOD - 1)`.
+  const recent: string[] = [];
+  const parts: string[] = [];
+  let index = 0;
+  let at = 0;
+  const number = (): number => {
+    let value = 0;
+    for (let c = ops.charCodeAt(at++); c >= MORE_DIGIT; c = ops.charCodeAt(at++)) value = value * DIGIT_BASE + (c - MORE_DIGIT);
+    return value * DIGIT_BASE + (ops.charCodeAt(at - 1) - LAST_DIGIT);
+  };
+  while (at < ops.length) {
+    if (ops.charCodeAt(at) === REPEAT) {
+      at++;
+      const period = number();
+      const count = number();
+      for (let i = 0; i < count; i++, index++) {
+        const event = recent[(index - period) & (MAX_REPEAT_PERIOD - 1)]!;
+        recent[index & (MAX_REPEAT_PERIOD - 1)] = event;
+        parts.push(event);
+      }
+    } else {
+      const start = at;
+      for (let n = 0; n < OP_STRIDE; n++) number();
+      const event = ops.slice(start, at);
+      recent[index++ & (MAX_REPEAT_PERIOD - 1)] = event;
+      parts.push(event);
+    }
+  }
+  return parts.join('');
+}
