@@ -13,7 +13,7 @@ import { Trackable, setGlobalTracker } from '../trackable.js';
 import { gcNow, median, printTable, type Row } from './measure.js';
 
 const N = 100_000;
-const ROUNDS = 9;
+const ROUNDS = 21;
 
 class Plain {
   a: number;
@@ -201,13 +201,26 @@ const timeRow = (name: string, what: string, target = '≤ 10 ms (1 ms per 10,00
   target,
 });
 const cpu = (name: string) => median(cpuSamples.get(name)!);
-/** A bundle's own cost over JSON.stringify's, by process CPU time (wall clock in brackets). */
+/**
+ * A bundle's own cost over JSON.stringify's, by process CPU time: the median of each round's own
+ * ratio (a round runs every variant back to back, so a slow stretch of the machine weighs on both
+ * sides of it), with the middle half of the rounds; the medians' ratio and the wall clock's beside.
+ */
 function bundleRow(what: string, name: string, target: string, yardstick = 'JSON.stringify'): Row {
   const perEvent = (ms: number) => `${((ms / N) * 1e6).toFixed(0)} ns`;
   const ownCpu = cpu(name) - cpu('no bundles');
   const jsonCpu = cpu(yardstick) - cpu('plain');
   const wallRatio = (ms(name) - ms('no bundles')) / (ms(yardstick) - base);
-  return { what, value: `CPU ${perEvent(ownCpu)} vs ${perEvent(jsonCpu)} (wall clock: ${wallRatio.toFixed(2)}×)`, ratio: ownCpu / jsonCpu, target };
+  const at = (variant: string, round: number) => cpuSamples.get(variant)![round]!;
+  const rounds = cpuSamples.get(name)!.map((_, r) => (at(name, r) - at('no bundles', r)) / (at(yardstick, r) - at('plain', r))).sort((a, b) => a - b);
+  const paired = median(rounds);
+  const [low, high] = [rounds[Math.floor(rounds.length / 4)]!, rounds[Math.ceil((3 * rounds.length) / 4) - 1]!];
+  return {
+    what,
+    value: `${paired.toFixed(2)}× the median of the rounds' ratios (the middle half of them ${low.toFixed(2)}–${high.toFixed(2)}×); CPU medians ${perEvent(ownCpu)} vs ${perEvent(jsonCpu)}, ${(ownCpu / jsonCpu).toFixed(2)}× (wall clock: ${wallRatio.toFixed(2)}×)`,
+    ratio: paired,
+    target,
+  };
 }
 const rows: Row[] = [
   { what: 'create 100,000 plain objects (baseline)', value: `${base.toFixed(2)} ms`, ratio: 1, target: '' },
