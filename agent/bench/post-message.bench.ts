@@ -79,6 +79,8 @@ async function plain(): Promise<number> {
 const BUNDLES = {
   flat: (i: number) => ({ id: i, name: 'user', active: true }),
   'with a short array': (i: number) => ({ id: i, name: 'user', tags: ['a', 'b'] }),
+  'with arrays in turn': (i: number) => ({ id: i, name: 'user', tags: i % 3 === 0 ? ['a', 'b'] : i % 3 === 1 ? ['a', 'c'] : ['d'] }),
+  'with an array new every event': (i: number) => ({ id: i, name: 'user', range: [i, i + 10] }),
 };
 type BundleKind = keyof typeof BUNDLES;
 
@@ -158,6 +160,10 @@ const variants: Record<string, () => Promise<number>> = {
   'JSON.stringify': () => stringified('flat'),
   'small bundles with a short array': () => events(connected().tracker, 'with a short array'),
   'JSON.stringify, with a short array': () => stringified('with a short array'),
+  'small bundles with arrays in turn': () => events(connected().tracker, 'with arrays in turn'),
+  'JSON.stringify, with arrays in turn': () => stringified('with arrays in turn'),
+  'small bundles with an array new every event': () => events(connected().tracker, 'with an array new every event'),
+  'JSON.stringify, with an array new every event': () => stringified('with an array new every event'),
   'JSON.stringify, encoded and posted': stringifiedAndPosted,
   'no bundles, no relay (buffered)': () => events(new PostMessageTracker({ target: null }), null),
   'Trackable construction': trackables,
@@ -236,6 +242,18 @@ const rows: Row[] = [
     'small bundles with a short array',
     '≤ 1.5×',
     'JSON.stringify, with a short array',
+  ),
+  bundleRow(
+    'a small bundle whose short array takes turns among three lists {id, name, tags: [a, b] | [a, c] | [d]}, × JSON.stringify of it',
+    'small bundles with arrays in turn',
+    '≤ 1.5×',
+    'JSON.stringify, with arrays in turn',
+  ),
+  bundleRow(
+    'a small bundle whose short array is new every event {id, name, range: [i, i + 10]}, × JSON.stringify of it',
+    'small bundles with an array new every event',
+    '≤ 1.5×',
+    'JSON.stringify, with an array new every event',
   ),
   bundleRow('for comparison: a JSON.stringify text encoded and posted (one text per bundle, as bundles went before values), × JSON.stringify of it', 'JSON.stringify, encoded and posted', ''),
   timeRow('no bundles, no relay (buffered)', 'same + 100,000 events, no bundles, no relay: buffered'),

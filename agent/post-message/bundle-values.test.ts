@@ -51,6 +51,21 @@ describe('bundles sent as values', () => {
     assert.deepEqual(shaped, [true, true, true, true]);
   });
 
+  it('give each short array its own text while a field takes turns among lists, changes every event, or changes length', () => {
+    let state = 5;
+    const random = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    // Lists that share prefixes and lengths, so a text kept for one must not serve another.
+    const pool: unknown[][] = [['a', 'b'], ['a', 'c'], ['a'], ['a', 'b', 'c'], [1, 2], ['1', 2], [true, null], []];
+    const bundles: unknown[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      // Stretches of turns among a few lists, of new lists every event, and of one list again.
+      const phase = Math.floor(i / 200) % 3;
+      const list = phase === 0 ? pool[Math.floor(random() * 3) + (i % 2) * 3]! : phase === 1 ? [i, `n${i % 7}`, random() < 0.5] : pool[i % pool.length]!;
+      bundles.push({ id: i, tags: [...list] });
+    }
+    assert.ok(assertSameAsText(bundles).every(Boolean));
+  });
+
   it('carry what needs a preview (nested data, placeholders, cut strings) as that preview’s text', () => {
     const getter = {
       plain: 1,

@@ -295,13 +295,14 @@ interface Shape {
   first: string;
   /** The shape's text (bundle-preview.ts, shapeText), made when first sent. */
   text: string | undefined;
-  /** Per key, the last short array of primitives it held in a bundle sent as values (Walk.#primitiveArray). */
-  arrays: (ArrayText | undefined)[];
+  /** Per key, the last short arrays of primitives it held in a bundle sent as values (Walk.#primitiveArray). */
+  arrays: (ArrayTexts | undefined)[];
 }
 
 /**
  * A short array of primitives (its first `length` elements, as read) and its value text. What it
- * keeps of the page is bounded: at most 4 shapes × 64 keys × 16 elements of 32 characters.
+ * keeps of the page is bounded: at most 4 shapes × 64 keys × ARRAY_TEXTS_PER_KEY arrays × 16
+ * elements of 32 characters.
  */
 interface ArrayText {
   /** Kept apart from `elements.length`: setting an array's length costs V8 a runtime call. */
@@ -309,6 +310,25 @@ interface ArrayText {
   elements: BundleValue[];
   text: string;
 }
+
+/**
+ * A key's last arrays (the oldest replaced first: `next`), and how many of its arrays to let by
+ * without looking for them (`wait`), growing with each array not found (`backoff`).
+ */
+interface ArrayTexts {
+  kept: ArrayText[];
+  next: number;
+  wait: number;
+  backoff: number;
+}
+
+/** Arrays kept per key: a field often takes turns among a few lists (a state's flags, a selection). */
+const ARRAY_TEXTS_PER_KEY = 4;
+/**
+ * The longest run of arrays let by unlooked-for: a field whose array is new every event looks
+ * and keeps once in 16 events, and one that takes turns again is found within as many.
+ */
+const MAX_ARRAY_WAIT = 15;
 const shapes: (Shape | undefined)[] = [undefined, undefined, undefined, undefined];
 let nextShape = 0;
 const MAX_CACHED_KEY_LENGTH = 64;
@@ -445,8 +465,8 @@ class Walk {
    * when it is a short array of plain JSON primitives that the walk would not cut; else undefined
    * (the walk previews it). The same text #array makes, read the same way (holes, accessors,
    * undefined and anything needing a placeholder send it to the walk), without the walk's
-   * dispatch per element or a string per piece. An array whose elements equal those of the last
-   * array this key of the shape held takes that one's text: bundles of one kind often repeat the
+   * dispatch per element or a string per piece. An array whose elements equal those of one of the
+   * last arrays this key of the shape held (ARRAY_TEXTS_PER_KEY) takes that one's text: bundles of one kind often repeat the
    * same short lists (tags, roles, states), and a new string per event, kept in the batch until
    * it is posted, is what such a field cost, more than making its text (docs/BENCHMARKS.md).
    */
@@ -496,13 +516,46 @@ class Walk {
    * walk started from a Proxy trap cannot change the kept text in between.
    */
   #arrayText(length: number, shape: Shape, key: number): string {
-    const elements = this.#elements;
-    const kept = shape.arrays[key];
-    if (kept !== undefined && kept.length === length) {
-      let same = true;
-      for (let i = 0; same && i < length; i++) same = elements[i] === kept.elements[i];
-      if (same) return kept.text;
+    const texts = shape.arrays[key] ?? (shape.arrays[key] = { kept: [], next: 0, wait: 0, backoff: 0 });
+    if (texts.wait > 0) {
+      texts.wait--;
+      return this.#newArrayText(length);
     }
+    const elements = this.#elements;
+    const kept = texts.kept;
+    for (let k = 0; k < kept.length; k++) {
+      const candidate = kept[k]!;
+      if (candidate.length !== length) continue;
+      let same = true;
+      for (let i = 0; same && i < length; i++) same = elements[i] === candidate.elements[i];
+      if (same) {
+        texts.backoff = 0;
+        return candidate.text;
+      }
+    }
+    texts.wait = texts.backoff;
+    texts.backoff = Math.min(MAX_ARRAY_WAIT, texts.backoff * 2 + 1);
+    const text = this.#newArrayText(length);
+    // Replaced in place once the key keeps ARRAY_TEXTS_PER_KEY: a field whose array changes every
+    // event allocates no more than its text.
+    let keep: ArrayText;
+    if (kept.length < ARRAY_TEXTS_PER_KEY) {
+      keep = { length, elements: [], text };
+      kept.push(keep);
+    } else {
+      keep = kept[texts.next]!;
+      texts.next = (texts.next + 1) % ARRAY_TEXTS_PER_KEY;
+    }
+    const keptElements = keep.elements;
+    for (let i = 0; i < length; i++) keptElements[i] = elements[i]!;
+    keep.length = length;
+    keep.text = text;
+    return text;
+  }
+
+  /** The value text of the first `length` of #elements. */
+  #newArrayText(length: number): string {
+    const elements = this.#elements;
     let text = `${VALUE_TEXT}[`;
     for (let i = 0; i < length; i++) {
       const element = elements[i]!;
@@ -510,14 +563,7 @@ class Walk {
       // A template, not the global String a page can replace: the same text for these primitives.
       text += typeof element === 'string' ? jsonString(element) : `${element}`;
     }
-    text = flat(`${text}]`);
-    // Kept in place: a field whose array changes every event allocates no more than its text.
-    const keep = kept ?? (shape.arrays[key] = { length, elements: [], text });
-    const keptElements = keep.elements;
-    for (let i = 0; i < length; i++) keptElements[i] = elements[i]!;
-    keep.length = length;
-    keep.text = text;
-    return text;
+    return flat(`${text}]`);
   }
 
   preview(value: unknown, depth: number): string {
