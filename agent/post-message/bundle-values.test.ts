@@ -66,6 +66,26 @@ describe('bundles sent as values', () => {
     assert.ok(assertSameAsText(bundles).every(Boolean));
   });
 
+  it('never take a prototype’s value for a key a Proxy trap deleted in the middle of the walk', () => {
+    const bundle: Record<string, unknown> = {};
+    bundle.tags = new Proxy(['a', 'b'], {
+      get: (target, key) => {
+        if (key === '0') delete bundle.name;
+        return Reflect.get(target, key) as unknown;
+      },
+    });
+    bundle.name = 'kept';
+    Object.defineProperty(Object.prototype, 'name', { value: 'from the prototype', configurable: true, writable: true });
+    try {
+      const { batch } = batchOf([bundle]);
+      const [text] = readBack(batch);
+      assert.ok(!text!.includes('from the prototype'), text);
+      assert.deepEqual(JSON.parse(text!), { tags: ['a', 'b'] });
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).name;
+    }
+  });
+
   it('carry what needs a preview (nested data, placeholders, cut strings) as that preview’s text', () => {
     const getter = {
       plain: 1,

@@ -424,13 +424,16 @@ class Walk {
     this.#nodes++;
     this.#path[0] = value;
     this.#depth = 1;
+    // Whether the page's code may have run since Object.keys (a Proxy's trap, met in a field's
+    // value), and deleted a key: a deleted key's read would give the prototype's value.
+    let guarded = false;
     try {
       for (let i = 0; i < keys.length; i++) {
         // Where toBundleJson would cut the object (or skip a deleted key), it is sent as text.
         if (this.#exhausted()) return undefined;
         const key = keys[i]!;
         if (key.length > limits.maxStringLength) return undefined;
-        if (!hasOwn(value, key)) return undefined;
+        if (guarded && !hasOwn(value, key)) return undefined;
         this.#chars += key.length;
         // Read as elementOf reads an array's elements, not through a descriptor: that is an object
         // per field, and three of them per small bundle cost ~10% of its capture
@@ -443,12 +446,14 @@ class Walk {
             out.push(field);
             continue;
           }
+          guarded = true;
           const direct = isArray(field) ? this.#primitiveArray(field, shape, i) : undefined;
           if (direct !== undefined) {
             out.push(direct);
             continue;
           }
         }
+        guarded = true;
         const descriptor = getOwnPropertyDescriptor(value, key);
         if (descriptor === undefined) return undefined;
         out.push(flat(VALUE_TEXT + this.#property(descriptor, 1)));
