@@ -15,6 +15,12 @@ export function median(values: number[]): number {
   return sorted[sorted.length >> 1] ?? Number.NaN;
 }
 
+/** The median and the middle half (first and third quartiles) of `values`: how far rounds spread. */
+export function middleHalf(values: number[]): { median: number; low: number; high: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: median(sorted), low: sorted[Math.floor(sorted.length / 4)] ?? Number.NaN, high: sorted[Math.ceil((3 * sorted.length) / 4) - 1] ?? Number.NaN };
+}
+
 /** A full collection, then one task so finalization callbacks of that collection have run. */
 export async function gcNow(): Promise<void> {
   if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');

@@ -10,7 +10,7 @@ import { Op, PROTOCOL_VERSION, READS_REPEATS, RELAY_SOURCE, type AgentBatch } fr
 import { PostMessageTracker } from '../post-message/post-message-tracker.js';
 import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
-import { gcNow, median, printTable, type Row } from './measure.js';
+import { gcNow, median, middleHalf, printTable, type Row } from './measure.js';
 
 const N = 100_000;
 const ROUNDS = 21;
@@ -218,9 +218,7 @@ function bundleRow(what: string, name: string, target: string, yardstick = 'JSON
   const jsonCpu = cpu(yardstick) - cpu('plain');
   const wallRatio = (ms(name) - ms('no bundles')) / (ms(yardstick) - base);
   const at = (variant: string, round: number) => cpuSamples.get(variant)![round]!;
-  const rounds = cpuSamples.get(name)!.map((_, r) => (at(name, r) - at('no bundles', r)) / (at(yardstick, r) - at('plain', r))).sort((a, b) => a - b);
-  const paired = median(rounds);
-  const [low, high] = [rounds[Math.floor(rounds.length / 4)]!, rounds[Math.ceil((3 * rounds.length) / 4) - 1]!];
+  const { median: paired, low, high } = middleHalf(cpuSamples.get(name)!.map((_, r) => (at(name, r) - at('no bundles', r)) / (at(yardstick, r) - at('plain', r))));
   return {
     what,
     value: `${paired.toFixed(2)}× the median of the rounds' ratios (the middle half of them ${low.toFixed(2)}–${high.toFixed(2)}×); CPU medians ${perEvent(ownCpu)} vs ${perEvent(jsonCpu)}, ${(ownCpu / jsonCpu).toFixed(2)}× (wall clock: ${wallRatio.toFixed(2)}×)`,

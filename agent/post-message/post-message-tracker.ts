@@ -98,7 +98,8 @@ export interface PostMessageTrackerStats {
 
 // Each posted batch costs the page's main thread a task, a message event and the content script's
 // handling, whatever its size: 20,000 events instead of 5,000 cut that by ~6 ms per 100,000 events
-// under load (docs/BENCHMARKS.md, 2026-12-04 evening).
+// under load, and with repeats, which shrink a loop's batch to a few hundred characters, 50,000
+// instead of 20,000 cut the transport's ~1.1 ms to ~0.7 ms (docs/BENCHMARKS.md, 2026-12-04).
 const DEFAULT_MAX_BATCH_EVENTS = 50_000;
 /** Characters of strings that close a batch while a relay listens: big bundles make no huge message. */
 const MAX_BATCH_CHARS = 1_000_000;

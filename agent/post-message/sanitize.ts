@@ -471,9 +471,10 @@ class Walk {
    * (the walk previews it). The same text #array makes, read the same way (holes, accessors,
    * undefined and anything needing a placeholder send it to the walk), without the walk's
    * dispatch per element or a string per piece. An array whose elements equal those of one of the
-   * last arrays this key of the shape held (ARRAY_TEXTS_PER_KEY) takes that one's text: bundles of one kind often repeat the
-   * same short lists (tags, roles, states), and a new string per event, kept in the batch until
-   * it is posted, is what such a field cost, more than making its text (docs/BENCHMARKS.md).
+   * last arrays this key of the shape held (ARRAY_TEXTS_PER_KEY) takes that one's text: bundles
+   * of one kind often repeat the same short lists (tags, roles, states), and a new string per
+   * event, kept in the batch until it is posted, is what such a field cost, more than making its
+   * text (docs/BENCHMARKS.md).
    */
   #primitiveArray(array: unknown[], shape: Shape, key: number): string | undefined {
     const limits = this.#limits;
@@ -516,9 +517,10 @@ class Walk {
   }
 
   /**
-   * The value text of the first `length` of #elements: the one kept for the shape's key when they
-   * are equal, else a new one, kept in its place. No page code runs from the comparison on, so a
-   * walk started from a Proxy trap cannot change the kept text in between.
+   * The value text of the first `length` of #elements: one kept for the shape's key when they are
+   * equal, else a new one, kept in place of the key's oldest. A key whose arrays were not found
+   * lets the next ones by unlooked-for (ArrayTexts.wait). No page code runs from the comparison
+   * on, so a walk started from a Proxy trap cannot change the kept texts in between.
    */
   #arrayText(length: number, shape: Shape, key: number): string {
     const texts = shape.arrays[key] ?? (shape.arrays[key] = { kept: [], next: 0, wait: 0, backoff: 0 });

@@ -255,8 +255,9 @@ export class BatchEncoder {
   }
 
   /**
-   * Write repeats (docs/protocol.md, "Repeats"): only once a reader said it decodes them
-   * (READS_REPEATS in its ready). Takes effect from the next event on.
+   * Write repeats (docs/protocol.md, "Repeats"): for a reader that said it decodes them
+   * (READS_REPEATS in its ready), or for batches kept until a reader answers (withoutRepeats
+   * writes them out for one that does not). Takes effect from the next event on.
    */
   set repeats(on: boolean) {
     this.#ops.repeats = on;

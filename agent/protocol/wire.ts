@@ -49,8 +49,8 @@ export const MORE_DIGIT = 0x5d; // ']' … '|'
 export const DIGIT_BASE = 32;
 /**
  * `!`, where an event would start in `AgentBatch.ops`: two numbers follow, a period P and a count
- * N, and stand for N more events, each with the four numbers of the event P before it. Written
- * only for readers whose ready lists READS_REPEATS (docs/protocol.md, "Repeats").
+ * N, and stand for N more events, each with the four numbers of the event P before it. Posted
+ * only to readers whose ready lists READS_REPEATS (docs/protocol.md, "Repeats").
  */
 export const REPEAT = 0x21;
 /** The largest period of a repeat: readers keep the numbers of that many events back. A power of 2. */

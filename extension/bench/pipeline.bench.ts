@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
-import { median, printTable, type Row } from '../../agent/bench/measure.js';
+import { median, middleHalf, printTable, type Row } from '../../agent/bench/measure.js';
 import { BASE_ARGS, CHROMIUM, extensionIdOf, launchWithExtension, openHarnessPage, openPanel, openTab, startFixtureServer } from '../../e2e/harness.js';
 import { NO_DROPS, readDrops } from '../../e2e/panel.js';
 import { armTotalWatch, waitForTotal } from './panel-total.js';
@@ -180,7 +180,7 @@ type TransportMode = (typeof TRANSPORT_MODES)[number];
  * `paired`: each round's own PostMessageTracker ÷ Tracker in CPU time: the median, and the middle
  * half of the rounds (the first and third quartiles).
  */
-type LoopResult = Record<Mode, LoopSample> & Partial<Record<TransportMode, LoopSample>> & { paired: { median: number; low: number; high: number } };
+type LoopResult = Record<Mode, LoopSample> & Partial<Record<TransportMode, LoopSample>> & { paired: ReturnType<typeof middleHalf> };
 
 async function mainThread(driven: Driven, panel?: Page, withTransport = false): Promise<LoopResult> {
   const modes: (Mode | TransportMode)[] = withTransport ? [...MODES, ...TRANSPORT_MODES] : [...MODES];
@@ -210,8 +210,7 @@ async function mainThread(driven: Driven, panel?: Page, withTransport = false): 
     thread: median(list.map((s) => s.thread)),
   });
   // The two loops of a round run back to back: a slow stretch of the shared machine weighs on both.
-  const ratios = samples.streaming.map((sample, round) => sample.thread / samples.counting[round]!.thread).sort((a, b) => a - b);
-  const paired = { median: median(ratios), low: ratios[Math.floor(ratios.length / 4)]!, high: ratios[Math.ceil((3 * ratios.length) / 4) - 1]! };
+  const paired = middleHalf(samples.streaming.map((sample, round) => sample.thread / samples.counting[round]!.thread));
   const result: LoopResult = { none: med(samples.none), counting: med(samples.counting), streaming: med(samples.streaming), paired };
   if (withTransport) [result.transport, result.idle] = [med(samples.transport), med(samples.idle)];
   return result;
