@@ -6,7 +6,7 @@
  */
 import { decodeBatch } from '../protocol/decode.js';
 import { BatchEncoder } from '../protocol/encode.js';
-import { Op, PROTOCOL_VERSION, READS_REPEATS, RELAY_SOURCE, type AgentBatch } from '../protocol/messages.js';
+import { Op, PROTOCOL_VERSION, READS_ARRAY_VALUES, READS_REPEATS, RELAY_SOURCE, type AgentBatch } from '../protocol/messages.js';
 import { PostMessageTracker } from '../post-message/post-message-tracker.js';
 import type { MessageListener, PostMessageTarget } from '../post-message/host.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
@@ -52,7 +52,7 @@ class CloningWindow implements PostMessageTarget {
 
   /** The relay's ready, listing what it reads as the extension's content script does. */
   ready(): void {
-    this.#listener?.({ source: this, data: { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS] } });
+    this.#listener?.({ source: this, data: { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS, READS_ARRAY_VALUES] } });
   }
 }
 
@@ -249,7 +249,7 @@ const rows: Row[] = [
   timeRow('JSON.stringify, encoded and posted', 'same loop, each JSON.stringify text encoded into a batch and posted (the floor of bundles as text)', ''),
   bundleRow('a small bundle {id, name, active} captured and posted (sent as values), × JSON.stringify of it (bundles row − no-bundles row) / (yardstick − baseline)', 'small bundles', '≤ 1.5×'),
   bundleRow(
-    'a small bundle with a short array {id, name, tags: [a, b]} captured and posted (the array as its preview text), × JSON.stringify of it',
+    'a small bundle with a short array {id, name, tags: [a, b]} captured and posted (its elements as values), × JSON.stringify of it',
     'small bundles with a short array',
     '≤ 1.5×',
     'JSON.stringify, with a short array',

@@ -1,5 +1,5 @@
 import type { CDPSession, Disposable, Frame, Page } from '@playwright/test';
-import { AGENT_SOURCE, ANNOUNCE_SCRIPT, PROTOCOL_VERSION, READS_REPEATS, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
+import { AGENT_SOURCE, ANNOUNCE_SCRIPT, PROTOCOL_VERSION, READS_ARRAY_VALUES, READS_REPEATS, RELAY_SOURCE, streamKey, type AgentMessage } from '../protocol/messages.js';
 import { buildRecording, type RecordedSession, type Recording } from '../protocol/recording.js';
 import { checkAgentMessage, isNewerAgentKind } from '../protocol/validate.js';
 import { missedDetail } from '../protocol/type-counts.js';
@@ -147,7 +147,7 @@ export async function attachTrackables(page: Page): Promise<TrackablesAttachment
     relaySource: RELAY_SOURCE,
     markerSource: MARKER_SOURCE,
     version: PROTOCOL_VERSION,
-    reads: [READS_REPEATS],
+    reads: [READS_REPEATS, READS_ARRAY_VALUES],
   };
   const sessions = new Map<string, ObservedAgent>();
   const recordings = new Set<Map<string, AgentMessage[]>>();

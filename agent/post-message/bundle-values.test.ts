@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { shapeKeys, shapeText, type BundleValue } from '../protocol/bundle-preview.js';
-import { decodeBatch } from '../protocol/decode.js';
+import { parseShape, shapeText, type BundleValue } from '../protocol/bundle-preview.js';
+import { decodeBatch, forEachEventLazily, textAt, type BundleRef } from '../protocol/decode.js';
 import { BatchEncoder } from '../protocol/encode.js';
 import { Op, type AgentBatch } from '../protocol/messages.js';
 import { checkAgentMessage, checkAgentMessageToRelay } from '../protocol/validate.js';
-import { MAX_VALUES_PER_BATCH } from '../protocol/wire.js';
+import { MAX_SHAPE_ARRAY_LENGTH, MAX_VALUES_PER_BATCH } from '../protocol/wire.js';
 import { toBundleJson, toBundleValues, type BundleLimits } from './sanitize.js';
 
-/** One event per value, each sent as values when it can be, as the PostMessageTracker does; the batch. */
-function batchOf(bundles: readonly unknown[], limits?: BundleLimits): { batch: AgentBatch; shaped: boolean[] } {
+/**
+ * One event per value, each sent as values when it can be, as the PostMessageTracker does, with
+ * arrays as values (a reader that reads them) or not; the batch.
+ */
+function batchOf(bundles: readonly unknown[], limits?: BundleLimits, arrayValues = true): { batch: AgentBatch; shaped: boolean[] } {
   const encoder = new BatchEncoder(() => 1_700_000_000_000);
   const shaped = bundles.map((bundle, i) => {
     const from = encoder.values.length;
-    const shape = toBundleValues(bundle, encoder.values, limits);
+    const shape = toBundleValues(bundle, encoder.values, limits, arrayValues);
     if (shape === undefined) {
       assert.equal(encoder.values.length, from, 'a bundle sent as text leaves no values behind');
       encoder.add(Op.updated, i + 1, 'T', toBundleJson(bundle, limits));
@@ -26,17 +29,31 @@ function batchOf(bundles: readonly unknown[], limits?: BundleLimits): { batch: A
   return { batch: encoder.take('s', 'f', 1, 0)!, shaped };
 }
 
-/** What a reader gets: each event's bundle text, after the batch passed the full check. */
+/**
+ * What a reader gets: each event's bundle text, after the batch passed the full check; the same
+ * whether it builds them at once or lazily, as the panel does.
+ */
 function readBack(batch: AgentBatch): (string | undefined)[] {
   const checked = checkAgentMessage(structuredClone(batch));
   assert.ok(checked.ok, checked.ok ? '' : checked.reason);
-  return decodeBatch(batch).map((event) => event.bundle);
+  const texts = decodeBatch(batch).map((event) => event.bundle);
+  const lazy: (BundleRef | undefined)[] = [];
+  forEachEventLazily(batch, (_op, _serial, _type, _time, bundle) => lazy.push(bundle));
+  assert.deepEqual(
+    lazy.map((_, i) => textAt(lazy, i)),
+    texts,
+  );
+  return texts;
 }
 
+/** Sent as values, with arrays as values and without, each bundle reads back as toBundleJson's text; whether each went as values. */
 function assertSameAsText(bundles: readonly unknown[], limits?: BundleLimits): boolean[] {
   const expected = bundles.map((bundle) => toBundleJson(bundle, limits));
+  const withoutArrays = batchOf(bundles, limits, false);
+  assert.deepEqual(readBack(withoutArrays.batch), expected);
   const { batch, shaped } = batchOf(bundles, limits);
   assert.deepEqual(readBack(batch), expected);
+  assert.deepEqual(shaped, withoutArrays.shaped);
   return shaped;
 }
 
@@ -51,7 +68,7 @@ describe('bundles sent as values', () => {
     assert.deepEqual(shaped, [true, true, true, true]);
   });
 
-  it('give each short array its own text while a field takes turns among lists, changes every event, or changes length', () => {
+  it('rebuild each short array while a field takes turns among lists, changes every event, or changes length', () => {
     let state = 5;
     const random = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     // Lists that share prefixes and lengths, so a text kept for one must not serve another.
@@ -121,9 +138,10 @@ describe('bundles sent as values', () => {
     // eslint-disable-next-line no-sparse-arrays
     const holes = [1, , 3];
     const undefinedElement = [undefined];
-    const { batch, shaped } = batchOf([{ tags: ['a', 'b'], n: 1 }]);
+    const { batch, shaped } = batchOf([{ tags: ['a', 'b'], n: 1 }], undefined, false);
     assert.deepEqual(shaped, [true]);
     assert.deepEqual(batch.values, ['\u0000["a","b"]', 1]);
+    assert.equal(parseShape(batch.strings[1]!)?.lengths, undefined, 'no lengths for a reader that does not read them');
     assert.deepEqual(
       assertSameAsText([
         { tags: ['a', 'b'], empty: [], mixed: [1, null, true, 'x', -0, NaN, undefined, 10n, { o: [1] }, [2, [3]]] },
@@ -136,7 +154,7 @@ describe('bundles sent as values', () => {
     );
   });
 
-  it('carry short arrays of primitives as the walk’s text, equal ones sharing the last text', () => {
+  it('carry short arrays of primitives as values, the shape saying each array’s length', () => {
     const bundles = [
       { tags: ['a', 'b'] },
       { tags: ['a', 'b'] },
@@ -162,8 +180,14 @@ describe('bundles sent as values', () => {
       { undefinedElement: [1, undefined], nested: [1, [2]], object: [{}], sym: [Symbol('s')], big: [1n], fn: [() => 1] },
     ];
     assert.deepEqual(assertSameAsText(bundles), bundles.map(() => true));
-    const { batch } = batchOf([{ tags: ['a', 'b'] }, { tags: ['a', 'b'] }]);
-    assert.deepEqual(batch.values, ['\u0000["a","b"]', '\u0000["a","b"]']);
+    const { batch } = batchOf([{ tags: ['a', 'b'], n: 1 }, { tags: ['c', 'd'], n: 2 }, { tags: [], n: 3 }, { tags: ['e'], n: '\u0000' }, { tags: [true, null, 1.5], n: 4 }]);
+    assert.deepEqual(batch.values, ['a', 'b', 1, 'c', 'd', 2, 3, 'e', '\u0000"\\u0000"', true, null, 1.5, 4]);
+    // One shape text per set of lengths, kept: bundles of one kind and one length share it.
+    assert.deepEqual(batch.strings, ['T', shapeText(['tags', 'n'], [2, null]), shapeText(['tags', 'n'], [0, null]), shapeText(['tags', 'n'], [1, null]), shapeText(['tags', 'n'], [3, null])]);
+    // Elements that would be read as a mark, or that the walk shows otherwise, send the array as its text.
+    const marked = batchOf([{ tags: ['\u0000{}', 'b'] }, { tags: ['x'.repeat(1_001)] }, { tags: Array.from({ length: 17 }, (_, i) => i) }]);
+    assert.deepEqual(marked.batch.values!.slice(0, 1), ['\u0000["\\u0000{}","b"]']);
+    assert.deepEqual(marked.batch.strings.slice(1), [shapeText(['tags'])]);
   });
 
   it('read short arrays as the walk does: getters never run, holes and Proxies as the text shows them', () => {
@@ -220,18 +244,20 @@ describe('bundles sent as values', () => {
     for (const limit of limits) assertSameAsText([value, value, { t: ['de', 'fgh', 'ij'] }, { f: fractional, y: 1, z: 2 }], limit);
   });
 
-  it('keep the right text for each array when a Proxy trap previews a bundle of the same shape in the middle of one', () => {
-    const inner = { tags: ['x', 'y'] };
+  it('keep each bundle’s lengths when a Proxy trap previews a bundle of the same shape in the middle of one', () => {
+    const inner = { tags: ['x', 'y', 'z'], more: [1] };
     let innerShape: string | undefined;
     const reentrant = new Proxy(['a', 'b'], {
       get: (target, key, receiver) => {
-        if (key === '1') innerShape = toBundleValues(inner, []);
+        if (key === '1') innerShape = toBundleValues(inner, [], undefined, true);
         return Reflect.get(target, key, receiver) as unknown;
       },
     });
-    const { batch } = batchOf([{ tags: ['x', 'y'] }, { tags: reentrant }, { tags: ['a', 'b'] }, { tags: ['x', 'y'] }]);
-    assert.notEqual(innerShape, undefined);
-    assert.deepEqual(batch.values, ['\u0000["x","y"]', '\u0000["a","b"]', '\u0000["a","b"]', '\u0000["x","y"]']);
+    const bundles = [{ tags: ['x', 'y'], more: [] }, { tags: reentrant, more: [2, 3] }, { tags: ['a', 'b'], more: [2, 3] }];
+    const { batch } = batchOf(bundles);
+    assert.equal(innerShape, shapeText(['tags', 'more'], [3, 1]));
+    assert.deepEqual(batch.values, ['x', 'y', 'a', 'b', 2, 3, 'a', 'b', 2, 3]);
+    assert.deepEqual(readBack(batch), bundles.map((bundle) => toBundleJson(bundle)));
   });
 
   it('match the text for bundles of short arrays, repeated or not (property test)', () => {
@@ -291,7 +317,19 @@ describe('bundles sent as values', () => {
     const { batch } = batchOf([{ a: 1, b: 'x' }, { a: 2, b: 'y' }, { b: 'z', a: 3 }]);
     assert.deepEqual(batch.strings, ['T', shapeText(['a', 'b']), shapeText(['b', 'a'])]);
     assert.deepEqual(batch.values, [1, 'x', 2, 'y', 'z', 3]);
-    assert.deepEqual(shapeKeys(batch.strings[1]!), ['a', 'b']);
+    assert.deepEqual(parseShape(batch.strings[1]!), { keys: ['a', 'b'], lengths: undefined });
+  });
+
+  it('are rejected, with a reason, when a shape’s lengths are malformed or the values do not fill them', () => {
+    const { batch } = batchOf([{ tags: ['a', 'b'], n: 1 }]);
+    assert.deepEqual(parseShape(batch.strings[1]!), { keys: ['tags', 'n'], lengths: [2, null] });
+    const withShape = (lengths: unknown): unknown => ({ ...structuredClone(batch), strings: ['T', JSON.stringify({ ...JSON.parse(batch.strings[1]!), lengths })] });
+    // Each makes the event take other than its three values.
+    for (const lengths of [[2], [2, null, null], [-1, null], [1.5, null], ['2', null], [MAX_SHAPE_ARRAY_LENGTH + 1, null], [3, null], [1, null], [null, null], {}]) {
+      assert.equal(checkAgentMessage(withShape(lengths)).ok, false, JSON.stringify(lengths));
+    }
+    assert.ok(checkAgentMessage(withShape([1, 2])).ok, 'any lengths that take the values are well formed');
+    assert.ok(checkAgentMessage(structuredClone(batch)).ok);
   });
 
   it('are rejected, with a reason, when the values do not match the events', () => {

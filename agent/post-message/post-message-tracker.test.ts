@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { collectUntil } from '../test-support/collect.js';
 import { FakeWindow } from '../test-support/fake-window.js';
-import { AGENT_SOURCE, DEVTOOLS_HOOK, PROTOCOL_VERSION, READS_REPEATS, RELAY_SOURCE } from '../protocol/messages.js';
+import { AGENT_SOURCE, DEVTOOLS_HOOK, PROTOCOL_VERSION, READS_ARRAY_VALUES, READS_REPEATS, RELAY_SOURCE } from '../protocol/messages.js';
 import { parseBundle, RELEASED_BUNDLE, shapeText } from '../protocol/bundle-preview.js';
 import { toBundleJson } from './sanitize.js';
 import { Trackable, setGlobalTracker } from '../trackable.js';
@@ -126,6 +126,30 @@ describe('PostMessageTracker handshake', () => {
       repeats.events().slice(-2).map((event) => event.bundle),
       [undefined, '{"id":3300,"name":"row"}'],
     );
+  });
+
+  it('sends arrays in bundles as values only to a relay that said it reads them, and never in batches buffered before its ready', async () => {
+    const run = async (reads?: string[]): Promise<FakeWindow> => {
+      const window = new FakeWindow();
+      const tracker = new PostMessageTracker({ target: window });
+      tracker.notifyUpdated(1, Session, { tags: ['buffered'], n: 0 });
+      window.ready(reads);
+      for (let serial = 2; serial <= 6; serial++) tracker.notifyUpdated(serial, Session, { tags: serial % 2 === 0 ? ['a', 'b'] : [serial], n: serial });
+      tracker.notifyUpdated(7, Session, { tags: ['\u0000x'], n: 7 });
+      await microtasks();
+      return window;
+    };
+    const withArrays = await run([READS_REPEATS, READS_ARRAY_VALUES]);
+    const without = await run([READS_REPEATS]);
+    const [buffered, posted] = withArrays.batches();
+    assert.deepEqual(buffered!.values, ['\u0000["buffered"]', 0]);
+    assert.deepEqual(posted!.values, ['a', 'b', 2, 3, 3, 'a', 'b', 4, 5, 5, 'a', 'b', 6, '\u0000["\\u0000x"]', 7]);
+    assert.deepEqual(posted!.strings.slice(1), [shapeText(['tags', 'n'], [2, null]), shapeText(['tags', 'n'], [1, null]), shapeText(['tags', 'n'])]);
+    assert.ok(without.batches().every((batch) => batch.strings.every((text) => !text.includes('lengths'))));
+    // FakeWindow checks every message with the full validator, then decodes it: the same bundles either way.
+    const bundles = (window: FakeWindow) => window.events().map((event) => event.bundle);
+    assert.deepEqual(bundles(withArrays), bundles(without));
+    assert.deepEqual(bundles(withArrays).slice(0, 3), ['{"tags":["buffered"],"n":0}', '{"tags":["a","b"],"n":2}', '{"tags":[3],"n":3}']);
   });
 
   it('a loop still closes batches at maxBatchEvents, counts every event in the totals, and stops at dispose', async () => {

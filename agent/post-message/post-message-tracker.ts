@@ -8,6 +8,7 @@ import {
   MAX_STRINGS_PER_BATCH,
   Op,
   PROTOCOL_VERSION,
+  READS_ARRAY_VALUES,
   READS_REPEATS,
   RELAY_SOURCE,
   type AgentBatch,
@@ -215,6 +216,8 @@ export class PostMessageTracker implements TrackerProtocol {
   #scheduled = false;
   #timer: unknown = undefined;
   #connected = false;
+  /** Whether the reader reads arrays in bundles sent as values (READS_ARRAY_VALUES): set by its ready; until then, arrays go as text. */
+  #arrayValues = false;
   #disposed = false;
   #seq = 0;
   /** Dropped events not yet reported in a posted batch. */
@@ -416,7 +419,7 @@ export class PostMessageTracker implements TrackerProtocol {
       } else {
         const values = encoder.values;
         const from = values.length;
-        const shape = toBundleValues(bundle, values, this.#bundleLimits);
+        const shape = toBundleValues(bundle, values, this.#bundleLimits, this.#arrayValues);
         this.#lastBundle = bundle;
         if (shape !== undefined) {
           this.#lastPreview = shape;
@@ -509,6 +512,7 @@ export class PostMessageTracker implements TrackerProtocol {
       // them too; a reader that does not read them gets those batches written out.
       const repeats = ready.message.reads?.includes(READS_REPEATS) === true;
       this.#encoder.repeats = repeats;
+      this.#arrayValues = ready.message.reads?.includes(READS_ARRAY_VALUES) === true;
       // Every listener on the window hears what we post from now on, so we need no more
       // answers (a later reader asks with ANNOUNCE_EVENT); and still listening would make
       // the browser deserialize each of our own batches a second time on the page's main

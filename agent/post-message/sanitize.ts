@@ -65,18 +65,21 @@ export function toBundleJson(value: unknown, limits?: BundleLimits): string | un
  * BundleValue per key to `values` and returns the shape text an event carries for it; else
  * appends nothing and returns undefined (the caller sends `toBundleJson`'s text).
  *
+ * With `arrayValues` (the reader's ready lists READS_ARRAY_VALUES), a field holding a short array
+ * of such primitives sends its elements as values too, and the shape says its length.
+ *
  * The preview is the same, read the same way, within the same limits: a reader rebuilds
  * `toBundleJson(value)` exactly from the shape and the values. What it saves is on the page's
  * thread: primitives travel as they are, with no JSON text built, flattened and cloned per bundle.
  * Never throws.
  */
-export function toBundleValues(value: unknown, values: BundleValue[], limits?: BundleLimits): string | undefined {
+export function toBundleValues(value: unknown, values: BundleValue[], limits?: BundleLimits, arrayValues = false): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const from = values.length;
   const walk = walkFor(limits);
   walk.start();
   try {
-    const shape = walk.values(value, values);
+    const shape = walk.values(value, values, arrayValues);
     if (shape === undefined) values.length = from;
     return shape;
   } catch {
@@ -218,9 +221,10 @@ if (SharedArrayBufferType !== undefined) BUILTINS.set(SharedArrayBufferType.prot
 /** Prototype hops followed when looking for a built-in or a method; real chains are short. */
 const MAX_CHAIN = 64;
 
-/** Arrays and strings within these lengths take the direct path of bundles sent as values (Walk.#primitiveArray). */
-const MAX_DIRECT_ELEMENTS = 16;
-const MAX_DIRECT_STRING = 32;
+/** Arrays within this length are sent as values (Walk.#arrayValues); longer ones as their preview text. */
+const MAX_ARRAY_VALUES = 16;
+/** Shapes with arrays kept per key list: a field's array length takes a few values (a selection of 0, 1 or 2). */
+const LENGTHS_PER_SHAPE = 8;
 
 const P = '{"\\u0000":';
 
@@ -295,40 +299,18 @@ interface Shape {
   first: string;
   /** The shape's text (bundle-preview.ts, shapeText), made when first sent. */
   text: string | undefined;
-  /** Per key, the last short arrays of primitives it held in a bundle sent as values (Walk.#primitiveArray). */
-  arrays: (ArrayTexts | undefined)[];
+  /** Its texts with `lengths`, for bundles of these keys holding arrays sent as values; the oldest replaced first (`next`). */
+  withArrays: ArraysText[];
+  next: number;
 }
 
-/**
- * A short array of primitives (its first `length` elements, as read) and its value text. What it
- * keeps of the page is bounded: at most 4 shapes × 64 keys × ARRAY_TEXTS_PER_KEY arrays × 16
- * elements of 32 characters.
- */
-interface ArrayText {
-  /** Kept apart from `elements.length`: setting an array's length costs V8 a runtime call. */
-  length: number;
-  elements: BundleValue[];
+/** A shape's text whose `lengths` say that the keys at `at` hold arrays of these `lengths`. */
+interface ArraysText {
+  at: number[];
+  lengths: number[];
   text: string;
 }
 
-/**
- * A key's last arrays (the oldest replaced first: `next`), and how many of its arrays to let by
- * without looking for them (`wait`), growing with each array not found (`backoff`).
- */
-interface ArrayTexts {
-  kept: ArrayText[];
-  next: number;
-  wait: number;
-  backoff: number;
-}
-
-/** Arrays kept per key: a field often takes turns among a few lists (a state's flags, a selection). */
-const ARRAY_TEXTS_PER_KEY = 4;
-/**
- * The longest run of arrays let by unlooked-for: a field whose array is new every event looks
- * and keeps once in 16 events, and one that takes turns again is found within as many.
- */
-const MAX_ARRAY_WAIT = 15;
 const shapes: (Shape | undefined)[] = [undefined, undefined, undefined, undefined];
 let nextShape = 0;
 const MAX_CACHED_KEY_LENGTH = 64;
@@ -349,7 +331,7 @@ function shapeOf(keys: readonly string[]): Shape | undefined {
     if (key.length > MAX_CACHED_KEY_LENGTH) return undefined;
     texts.push(`,${stringify(escapeKey(key))}:`);
   }
-  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined, arrays: [] };
+  const shape: Shape = { keys, texts, first: `{${texts[0]!.slice(1)}`, text: undefined, withArrays: [], next: 0 };
   shapes[nextShape] = shape;
   nextShape = (nextShape + 1) % shapes.length;
   return shape;
@@ -367,8 +349,12 @@ class Walk {
   readonly #path: (object | null)[] = [];
   #depth = 0;
   busy = false;
-  /** #primitiveArray's elements as read. Per walk, so a walk started from a Proxy trap inside another never changes them under it. */
-  readonly #elements: BundleValue[] = [];
+  /**
+   * The keys of the bundle in hand that hold arrays sent as values, and their lengths: per walk, so
+   * a walk started from a Proxy trap inside another never changes them under it.
+   */
+  readonly #arrayAt: number[] = [];
+  readonly #arrayLengths: number[] = [];
 
   constructor(limits: Limits) {
     this.#limits = limits;
@@ -411,7 +397,7 @@ class Walk {
   }
 
   /** See toBundleValues: the shape text, or undefined (having maybe appended to `out`: the caller trims it). */
-  values(value: object, out: BundleValue[]): string | undefined {
+  values(value: object, out: BundleValue[], arrayValues: boolean): string | undefined {
     if (isArray(value) || this.#limits.maxDepth < 1) return undefined;
     const prototype = getPrototypeOf(value) as object | null;
     if (prototype !== OBJECT_PROTOTYPE && prototype !== null) return undefined;
@@ -427,6 +413,7 @@ class Walk {
     // Whether the page's code may have run since Object.keys (a Proxy's trap, met in a field's
     // value), and deleted a key: a deleted key's read would give the prototype's value.
     let guarded = false;
+    let arrays = 0;
     try {
       for (let i = 0; i < keys.length; i++) {
         // Where toBundleJson would cut the object (or skip a deleted key), it is sent as text.
@@ -447,10 +434,13 @@ class Walk {
             continue;
           }
           guarded = true;
-          const direct = isArray(field) ? this.#primitiveArray(field, shape, i) : undefined;
-          if (direct !== undefined) {
-            out.push(direct);
-            continue;
+          if (arrayValues && typeof field === 'object') {
+            const length = this.#arrayValues(field as object, out);
+            if (length >= 0) {
+              this.#arrayAt[arrays] = i;
+              this.#arrayLengths[arrays++] = length;
+              continue;
+            }
           }
         }
         guarded = true;
@@ -462,115 +452,80 @@ class Walk {
       this.#path[0] = null;
       this.#depth = 0;
     }
-    return (shape.text ??= shapeText(keys.map(escapeKey)));
+    return arrays === 0 ? (shape.text ??= shapeText(keys.map(escapeKey))) : this.#withArrays(shape, arrays);
   }
 
   /**
-   * The value text (VALUE_TEXT and the preview) of `array`, a field of a bundle sent as values,
-   * when it is a short array of plain JSON primitives that the walk would not cut; else undefined
-   * (the walk previews it). The same text #array makes, read the same way (holes, accessors,
-   * undefined and anything needing a placeholder send it to the walk), without the walk's
-   * dispatch per element or a string per piece. An array whose elements equal those of one of the
-   * last arrays this key of the shape held (ARRAY_TEXTS_PER_KEY) takes that one's text: bundles
-   * of one kind often repeat the same short lists (tags, roles, states), and a new string per
-   * event, kept in the batch until it is posted, is what such a field cost, more than making its
-   * text (docs/BENCHMARKS.md).
+   * Appends the elements of `array`, a field of a bundle sent as values, and returns its length,
+   * when it is an array, a short one of values sent as they are (asIs) that the walk would not cut; else
+   * appends nothing and returns -1 (the walk previews it). Read as #array reads it: holes,
+   * accessors, undefined and anything needing a placeholder send it to the walk, and the same
+   * elements are read, so a Proxy's traps run as often. Each element is a value of its own rather
+   * than one text per array: no text is built per event, and the clone copies numbers and
+   * one-character strings for less than a text of them (docs/BENCHMARKS.md).
    */
-  #primitiveArray(array: unknown[], shape: Shape, key: number): string | undefined {
+  #arrayValues(array: object, out: BundleValue[]): number {
     const limits = this.#limits;
+    const from = out.length;
     try {
+      // isArray throws for a revoked Proxy: the walk says what it is.
+      if (!isArray(array)) return -1;
       const length: unknown = array.length;
       // The array is at depth 1; the walk counts a node for it and one per element.
       // A Proxy's length may be anything: only a whole number keeps the walk's count of nodes.
-      if (typeof length !== 'number' || !(length >= 0 && length <= MAX_DIRECT_ELEMENTS) || (length | 0) !== length) return undefined;
-      if (length > limits.maxEntries || limits.maxDepth < 2) return undefined;
-      if (this.#nodes + length >= limits.maxNodes) return undefined;
-      const elements = this.#elements;
+      if (typeof length !== 'number' || !(length >= 0 && length <= MAX_ARRAY_VALUES) || (length | 0) !== length) return -1;
+      if (length > limits.maxEntries || limits.maxDepth < 2) return -1;
+      if (this.#nodes + length >= limits.maxNodes) return -1;
       let chars = this.#chars;
       for (let i = 0; i < length; i++) {
         // Where #array would stop for the character budget.
-        if (chars >= limits.maxChars) return undefined;
+        if (chars >= limits.maxChars) break;
         // Holes, accessors and undefined (DESCRIBE) are the walk's.
         const element = elementOf(array, i);
-        switch (typeof element) {
-          case 'string':
-            if (element.length > MAX_DIRECT_STRING || element.length > limits.maxStringLength) return undefined;
-            chars += element.length;
-            break;
-          case 'number':
-            if (numberText(element) !== undefined) return undefined;
-            break;
-          case 'boolean':
-            break;
-          default:
-            if (element !== null) return undefined;
-        }
-        elements[i] = element as BundleValue;
+        if (!asIs(element, limits.maxStringLength)) break;
+        if (typeof element === 'string') chars += element.length;
+        out.push(element);
       }
-      this.#nodes += 1 + length;
-      this.#chars = chars;
-      return this.#arrayText(length, shape, key);
+      if (out.length - from === length) {
+        this.#nodes += 1 + length;
+        this.#chars = chars;
+        return length;
+      }
     } catch {
       // A Proxy's trap threw: the walk reads it again, and says so in its preview.
-      return undefined;
     }
+    if (out.length !== from) out.length = from;
+    return -1;
   }
 
   /**
-   * The value text of the first `length` of #elements: one kept for the shape's key when they are
-   * equal, else a new one, kept in place of the key's oldest. A key whose arrays were not found
-   * lets the next ones by unlooked-for (ArrayTexts.wait). No page code runs from the comparison
-   * on, so a walk started from a Proxy trap cannot change the kept texts in between.
+   * The text of `shape` whose `lengths` say what #arrayAt and #arrayLengths hold for the bundle in
+   * hand: one of those kept for the shape when they match, else a new one, kept in place of the
+   * oldest. No page code runs from here on, so a walk started from a Proxy trap cannot change
+   * them in between.
    */
-  #arrayText(length: number, shape: Shape, key: number): string {
-    const texts = shape.arrays[key] ?? (shape.arrays[key] = { kept: [], next: 0, wait: 0, backoff: 0 });
-    if (texts.wait > 0) {
-      texts.wait--;
-      return this.#newArrayText(length);
-    }
-    const elements = this.#elements;
-    const kept = texts.kept;
+  #withArrays(shape: Shape, arrays: number): string {
+    const at = this.#arrayAt;
+    const lengths = this.#arrayLengths;
+    const kept = shape.withArrays;
     for (let k = 0; k < kept.length; k++) {
       const candidate = kept[k]!;
-      if (candidate.length !== length) continue;
+      if (candidate.at.length !== arrays) continue;
       let same = true;
-      for (let i = 0; same && i < length; i++) same = elements[i] === candidate.elements[i];
-      if (same) {
-        texts.backoff = 0;
-        return candidate.text;
-      }
+      for (let i = 0; same && i < arrays; i++) same = candidate.at[i] === at[i] && candidate.lengths[i] === lengths[i];
+      if (same) return candidate.text;
     }
-    texts.wait = texts.backoff;
-    texts.backoff = Math.min(MAX_ARRAY_WAIT, texts.backoff * 2 + 1);
-    const text = this.#newArrayText(length);
-    // Replaced in place once the key keeps ARRAY_TEXTS_PER_KEY: a field whose array changes every
-    // event allocates no more than its text.
-    let keep: ArrayText;
-    if (kept.length < ARRAY_TEXTS_PER_KEY) {
-      keep = { length, elements: [], text };
-      kept.push(keep);
+    const perKey: (number | null)[] = shape.keys.map(() => null);
+    for (let i = 0; i < arrays; i++) perKey[at[i]!] = lengths[i]!;
+    const text = shapeText(shape.keys.map(escapeKey), perKey);
+    const entry: ArraysText = { at: at.slice(0, arrays), lengths: lengths.slice(0, arrays), text };
+    if (kept.length < LENGTHS_PER_SHAPE) {
+      kept.push(entry);
     } else {
-      keep = kept[texts.next]!;
-      texts.next = (texts.next + 1) % ARRAY_TEXTS_PER_KEY;
+      kept[shape.next] = entry;
+      shape.next = (shape.next + 1) % LENGTHS_PER_SHAPE;
     }
-    const keptElements = keep.elements;
-    for (let i = 0; i < length; i++) keptElements[i] = elements[i]!;
-    keep.length = length;
-    keep.text = text;
     return text;
-  }
-
-  /** The value text of the first `length` of #elements. */
-  #newArrayText(length: number): string {
-    const elements = this.#elements;
-    let text = `${VALUE_TEXT}[`;
-    for (let i = 0; i < length; i++) {
-      const element = elements[i]!;
-      if (i !== 0) text += ',';
-      // A template, not the global String a page can replace: the same text for these primitives.
-      text += typeof element === 'string' ? jsonString(element) : `${element}`;
-    }
-    return flat(`${text}]`);
   }
 
   preview(value: unknown, depth: number): string {

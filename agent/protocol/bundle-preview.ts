@@ -7,6 +7,8 @@
  * front, so a placeholder can never be forged by page data.
  */
 
+import { MAX_SHAPE_ARRAY_LENGTH, MAX_SHAPE_KEYS } from './wire.js';
+
 export const PLACEHOLDER_KEY = '\u0000';
 
 export type PlaceholderKind =
@@ -43,11 +45,24 @@ export const RELEASED_BUNDLE = JSON.stringify({ [PLACEHOLDER_KEY]: 'released' })
 /**
  * A bundle sent as values (docs/protocol.md, "Bundles as values"): a plain object's keys travel
  * once per batch, as this placeholder's `keys` (escaped), in `strings` where a bundle text would
- * be; each event whose bundle index points at it takes its values, one per key, from the batch's
- * `values`. A reader that predates it shows this placeholder, which says what it is.
+ * be; each event whose bundle index points at it takes its values from the batch's `values`, one
+ * per key, or, for a key whose `lengths` entry is a number, that many: the elements of the array
+ * it holds. `lengths` is written only when a key holds such an array, and only for readers whose
+ * ready lists READS_ARRAY_VALUES. A reader that predates shapes shows this placeholder, which says
+ * what it is.
  */
-export function shapeText(escapedKeys: readonly string[]): string {
-  return JSON.stringify({ [PLACEHOLDER_KEY]: 'shape', text: SHAPE_NOTE, keys: escapedKeys });
+export function shapeText(escapedKeys: readonly string[], lengths?: readonly (number | null)[]): string {
+  return JSON.stringify(
+    lengths === undefined
+      ? { [PLACEHOLDER_KEY]: 'shape', text: SHAPE_NOTE, keys: escapedKeys }
+      : { [PLACEHOLDER_KEY]: 'shape', text: SHAPE_NOTE, keys: escapedKeys, lengths },
+  );
+}
+
+/** A shape as a reader reads it: the keys (escaped, as sent) and, when any key holds an array sent as values, each key's length (null: one value). */
+export interface Shape {
+  keys: string[];
+  lengths: (number | null)[] | undefined;
 }
 
 const SHAPE_NOTE = 'a bundle in a newer format: update the Trackables extension to see it';
@@ -68,23 +83,41 @@ export function isMarked(text: string): boolean {
   return text.startsWith(VALUE_TEXT);
 }
 
-/** The keys of a shape's text (escaped, as sent), or undefined when `text` is not one. */
-export function shapeKeys(text: string): string[] | undefined {
+/** The shape a string of a batch stands for, or undefined when it is not one (or a malformed one). */
+export function parseShape(text: string): Shape | undefined {
   if (!text.startsWith(SHAPE_PREFIX)) return undefined;
   try {
-    const keys: unknown = (JSON.parse(text) as { keys?: unknown }).keys;
-    return Array.isArray(keys) && keys.length > 0 && keys.every((key) => typeof key === 'string') ? (keys as string[]) : undefined;
+    const { keys, lengths } = JSON.parse(text) as { keys?: unknown; lengths?: unknown };
+    if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_SHAPE_KEYS || !keys.every((key) => typeof key === 'string')) return undefined;
+    if (lengths === undefined) return { keys: keys as string[], lengths: undefined };
+    if (!Array.isArray(lengths) || lengths.length !== keys.length || !lengths.every(isShapeLength)) return undefined;
+    return { keys: keys as string[], lengths: lengths as (number | null)[] };
   } catch {
     return undefined;
   }
 }
 
+function isShapeLength(length: unknown): boolean {
+  return length === null || (Number.isInteger(length) && (length as number) >= 0 && (length as number) <= MAX_SHAPE_ARRAY_LENGTH);
+}
+
+/** How many values an event whose bundle is `shape` takes. */
+export function shapeWidth(shape: Shape): number {
+  if (shape.lengths === undefined) return shape.keys.length;
+  let width = 0;
+  for (const length of shape.lengths) width += length ?? 1;
+  return width;
+}
+
 /**
- * For each of a batch's strings, how many values an event whose bundle is that string takes: its
- * keys, for a shape; 0 for anything else.
+ * For each of a batch's strings, how many values an event whose bundle is that string takes (a
+ * shape's width); 0 for anything else.
  */
 export function shapeWidths(strings: readonly string[]): number[] {
-  return strings.map((text) => shapeKeys(text)?.length ?? 0);
+  return strings.map((text) => {
+    const shape = parseShape(text);
+    return shape === undefined ? 0 : shapeWidth(shape);
+  });
 }
 
 /** What is wrong with the elements of `AgentBatch.values`, or null: each must be a BundleValue. */

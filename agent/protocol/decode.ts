@@ -1,4 +1,4 @@
-import { bundleValueText, RELEASED_BUNDLE, shapeKeys, type BundleValue } from './bundle-preview.js';
+import { bundleValueText, parseShape, RELEASED_BUNDLE, shapeWidth, type BundleValue } from './bundle-preview.js';
 import { DIGIT_BASE, LAST_DIGIT, MAX_REPEAT_PERIOD, MORE_DIGIT, Op, OP_NAMES, OP_STRIDE, REPEAT, type AgentBatch, type OpName } from './messages.js';
 
 /** One decoded lifecycle event. */
@@ -105,26 +105,43 @@ export type BundleRef = string | ValuesBundle;
 
 /** A bundle sent as values (docs/protocol.md, "Bundles as values"), its text not built yet. */
 export class ValuesBundle {
-  readonly #keyTexts: readonly string[];
+  readonly #layout: Layout;
   readonly #values: readonly BundleValue[];
   readonly #at: number;
 
-  constructor(keyTexts: readonly string[], values: readonly BundleValue[], at: number) {
-    this.#keyTexts = keyTexts;
+  constructor(layout: Layout, values: readonly BundleValue[], at: number) {
+    this.#layout = layout;
     this.#values = values;
     this.#at = at;
   }
 
   /** The bundle's JSON text: exactly the preview text the agent would have sent. */
   text(): string {
-    return valuesText(this.#keyTexts, this.#values, this.#at);
+    return valuesText(this.#layout, this.#values, this.#at);
   }
 }
 
-/** The JSON text of the bundle whose values start at `at`, one per key text. */
-function valuesText(keyTexts: readonly string[], values: readonly BundleValue[], at: number): string {
+/** A shape as the decoder uses it: per key, `{"key":` or `,"key":`, and how many values it takes (null: one; a number: an array's elements). */
+interface Layout {
+  keyTexts: string[];
+  lengths: (number | null)[] | undefined;
+  width: number;
+}
+
+/** The JSON text of the bundle whose values start at `at`. */
+function valuesText({ keyTexts, lengths }: Layout, values: readonly BundleValue[], at: number): string {
   let text = '';
-  for (const keyText of keyTexts) text += keyText + bundleValueText(values[at++]);
+  for (let k = 0; k < keyTexts.length; k++) {
+    text += keyTexts[k]!;
+    const length = lengths === undefined ? null : lengths[k]!;
+    if (length === null) {
+      text += bundleValueText(values[at++]);
+      continue;
+    }
+    text += '[';
+    for (let i = 0; i < length; i++) text += (i === 0 ? '' : ',') + bundleValueText(values[at++]);
+    text += ']';
+  }
   text += '}';
   // Readers keep bundle texts (an instance's latest, its history): one flat string each, not
   // the tree of pieces concatenation leaves in V8.
@@ -146,10 +163,10 @@ export function textAt(bundles: (BundleRef | undefined)[], index: number): strin
 class ShapedBundles {
   readonly #strings: readonly string[];
   readonly #values: readonly BundleValue[];
-  /** Per string index: a shape's key texts (`{"a":`, `,"b":`…), or null when it is no shape. */
-  readonly #keyTexts = new Map<number, string[] | null>();
+  /** Per string index: a shape's layout, or null when it is no shape. */
+  readonly #layouts = new Map<number, Layout | null>();
   #lastIndex = -1;
-  #lastKeyTexts: string[] | null | undefined = undefined;
+  #lastLayout: Layout | null | undefined = undefined;
   /** The next event's first value. */
   #next = 0;
 
@@ -161,18 +178,21 @@ class ShapedBundles {
   /** The bundle of an event whose bundle string is `index`: its text, or (`lazy`) what makes it. */
   take(index: number, lazy: boolean): BundleRef {
     // Runs of one shape are the usual case: the last one needs no lookup.
-    let keyTexts = index === this.#lastIndex ? this.#lastKeyTexts : this.#keyTexts.get(index);
-    if (keyTexts === undefined) {
-      const keys = shapeKeys(this.#strings[index]!);
-      keyTexts = keys === undefined ? null : keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`);
-      this.#keyTexts.set(index, keyTexts);
+    let layout = index === this.#lastIndex ? this.#lastLayout : this.#layouts.get(index);
+    if (layout === undefined) {
+      const shape = parseShape(this.#strings[index]!);
+      layout =
+        shape === undefined
+          ? null
+          : { keyTexts: shape.keys.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`), lengths: shape.lengths, width: shapeWidth(shape) };
+      this.#layouts.set(index, layout);
     }
     this.#lastIndex = index;
-    this.#lastKeyTexts = keyTexts;
-    if (keyTexts === null) return this.#strings[index]!;
+    this.#lastLayout = layout;
+    if (layout === null) return this.#strings[index]!;
     const at = this.#next;
-    this.#next += keyTexts.length;
-    return lazy ? new ValuesBundle(keyTexts, this.#values, at) : valuesText(keyTexts, this.#values, at);
+    this.#next += layout.width;
+    return lazy ? new ValuesBundle(layout, this.#values, at) : valuesText(layout, this.#values, at);
   }
 }
 

@@ -239,6 +239,8 @@ export class BatchEncoder {
   /** The latest bundle text's index + 1 in this batch; 0 before the first. */
   #lastBundle = 0;
   #values: BundleValue[] = [];
+  /** Whether an event of the open batch has its bundle sent as values. */
+  #shaped = false;
   /**
    * How many more copies of the last event `addLoopCopy` may take (0: it takes none), the op
    * they have and the serial the next one has: copies before the next clock reading, while a
@@ -326,6 +328,7 @@ export class BatchEncoder {
     }
     const typeIndex = this.#typeIndex(type);
     this.#event(op, serial, typeIndex, this.#intern(shape) + 1);
+    this.#shaped = true;
   }
 
   /** `bundle`: the bundle string's index + 1, or 0 for none. */
@@ -373,7 +376,9 @@ export class BatchEncoder {
       strings: this.#strings,
       ops: this.#ops.take(),
     };
-    if (this.#values.length > 0) {
+    // Even when empty (every bundle an empty array): `values` is what says shapes are shapes.
+    if (this.#shaped) {
+      this.#shaped = false;
       batch.values = this.#values;
       this.#values = [];
     }

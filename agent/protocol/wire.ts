@@ -57,6 +57,11 @@ export const REPEAT = 0x21;
 export const MAX_REPEAT_PERIOD = 8;
 /** What a relay's ready lists in `reads` when it decodes REPEAT in `ops`. */
 export const READS_REPEATS = 'repeats';
+/**
+ * What a relay's ready lists in `reads` when it reads shapes with `lengths`: arrays in bundles
+ * sent as values, each element a value (docs/protocol.md, "Bundles as values").
+ */
+export const READS_ARRAY_VALUES = 'array-values';
 /** Upper bounds the validator enforces; the agent flushes long before reaching them. */
 export const MAX_EVENTS_PER_BATCH = 100_000;
 export const MAX_STRINGS_PER_BATCH = MAX_EVENTS_PER_BATCH + 1024;
@@ -65,5 +70,7 @@ export const MAX_OPS_LENGTH = MAX_EVENTS_PER_BATCH * OP_STRIDE * 11;
 export const MAX_ID_LENGTH = 64;
 /** Keys of a bundle sent as values (AgentBatch.values) at most; larger objects go as JSON text. */
 export const MAX_SHAPE_KEYS = 64;
+/** Elements of an array sent as values (a shape's `lengths`) at most; longer arrays go as JSON text. */
+export const MAX_SHAPE_ARRAY_LENGTH = 64;
 /** Elements of `AgentBatch.values` at most. */
 export const MAX_VALUES_PER_BATCH = MAX_EVENTS_PER_BATCH * MAX_SHAPE_KEYS;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakePort } from '../test-support/fake-browser.js';
-import { PROTOCOL_VERSION, READS_REPEATS } from '../../agent/protocol/messages.js';
+import { PROTOCOL_VERSION, READS_ARRAY_VALUES, READS_REPEATS } from '../../agent/protocol/messages.js';
 import { batch, hello, totals } from '../test-support/messages.js';
 import { PageRelay, RESEND_DELAYS_MS, type RelayHost } from './page-relay.js';
 import { RelayBuffer } from './relay-buffer.js';
 
-const READY = { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS] };
+const READY = { source: 'trackables-relay', v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS, READS_ARRAY_VALUES] };
 
 /** A page window, the ports the relay opened, and what it posted into the page. */
 function setup(buffer?: RelayBuffer) {

@@ -1,4 +1,4 @@
-import { AGENT_MESSAGE_FIELDS, AGENT_SOURCE, PROTOCOL_VERSION, READS_REPEATS, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
+import { AGENT_MESSAGE_FIELDS, AGENT_SOURCE, PROTOCOL_VERSION, READS_ARRAY_VALUES, READS_REPEATS, RELAY_SOURCE, streamKey, type AgentHello, type AgentMessage, type RelayReady } from '../../agent/protocol/messages.js';
 import { checkAgentMessageToRelay, checkWorkerToPage, isNewerAgentKind, isTaggedAs } from '../../agent/protocol/validate.js';
 import { foldBatch } from '../ops-runs.js';
 import type { PortLike } from '../port.js';
@@ -25,8 +25,8 @@ export interface RelayHost {
  */
 export const RESEND_DELAYS_MS: readonly number[] = [0, 1_000, 10_000];
 
-/** Our ready: the worker's check and every reader after it decode repeats (docs/protocol.md, "Repeats"). */
-const READY: RelayReady = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS] };
+/** Our ready: the worker's check and every reader after it decode repeats and arrays sent as values (docs/protocol.md, "Repeats", "Bundles as values"). */
+const READY: RelayReady = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS, READS_ARRAY_VALUES] };
 
 /**
  * Remembered (session, frame) pairs whose hello was answered. A page normally has one agent per

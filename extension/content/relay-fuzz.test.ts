@@ -8,6 +8,7 @@ import {
   MAX_OPS_LENGTH,
   MAX_STRINGS_PER_BATCH,
   PROTOCOL_VERSION,
+  READS_ARRAY_VALUES,
   READS_REPEATS,
   RELAY_SOURCE,
 } from '../../agent/protocol/messages.js';
@@ -435,7 +436,7 @@ class RecordingPort implements PortLike {
   disconnect(): void {}
 }
 
-const READY = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS] };
+const READY = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'ready', reads: [READS_REPEATS, READS_ARRAY_VALUES] };
 const INVALID_NOTICE = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, kind: 'relay-dropped', messages: 0, events: 0, invalid: 1 };
 
 test(`fuzz: ${RUNS.toLocaleString('en')} random and mutated envelopes through the validator and the relay`, (t) => {
