@@ -11,7 +11,6 @@ import { attachTrackables } from '../agent/playwright/index.js';
 import { recordRetainers } from '../agent/playwright/heap/record-retainers.js';
 import { checkRecording, RECORDING_VERSION } from '../agent/protocol/recording.js';
 import { startStaticServer } from '../scripts/static-server.js';
-import { startFixtureServer } from './harness.js';
 import { test as extensionTest } from './fixtures.js';
 import './page-api.js';
 import { openInViewer, shiftBack } from './recording-viewer.js';

@@ -8,11 +8,6 @@ import { openInViewer, shiftBack } from './recording-viewer.js';
 import { RELEASED_BUNDLE } from '../agent/protocol/bundle-preview.js';
 import { decodeBatch } from '../agent/protocol/decode.js';
 
-interface ReactDemo {
-  toggle(): void;
-  setLeak(on: boolean): void;
-}
-
 /** Unmounts and mounts the width component once, waiting for each commit by its text. */
 async function remount(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Hide width' }).click();

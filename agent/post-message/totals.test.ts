@@ -4,7 +4,6 @@ import { SessionState } from '../playwright/counts.js';
 import type { AgentTotals } from '../protocol/messages.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { Tracker } from '../tracker.js';
-import type { TrackedClass } from '../tracker-protocol.js';
 import { PostMessageTracker } from './post-message-tracker.js';
 
 class Widget {}

@@ -92,7 +92,7 @@ test('a replayed batch is applied once, and the replay is not a gap', () => {
 });
 
 test('have lists the last seq of every frame of every session, for the re-subscribe', () => {
-  const { store, view } = makeStore();
+  const { store } = makeStore();
   store.receive(relay(batch('s1', 1, [['attached', 1, 'A']])));
   store.receive(relay(batch('s1', 2, [['attached', 2, 'A']])));
   store.receive(relay(batch('s1', 1, [['attached', 1, 'B']], { frame: 'f2' }), 5));
@@ -329,7 +329,7 @@ test('live sessions are bounded in memory too: as a page load starts, the oldest
 });
 
 test('tab events and connection state are kept', () => {
-  const { store, view, flush } = makeStore();
+  const { store, flush } = makeStore();
   assert.equal(store.connection, 'connecting');
   store.setConnection('connected');
   store.receive({ kind: 'tab', tabId: TAB, event: 'closed' });

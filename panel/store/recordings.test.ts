@@ -123,7 +123,6 @@ test('a file of another version, broken JSON, or not a recording gives a clear e
 
 test('a recording of another tool without frame ids: its first frame is the top frame', () => {
   const view = makeStore(NO_TAB);
-  const store = view.store;
   const recording = {
     format: 'trackables-recording',
     version: RECORDING_VERSION,

@@ -60,7 +60,7 @@ test('each stream’s totals replace only that stream’s share of the session�
 });
 
 test('batches missing from live relays make the panel ask again, at most once a second', () => {
-  const { store, view, asks } = makeStore();
+  const { store, asks } = makeStore();
   store.receive(history(TAB, [hello('s'), eventBatch('s', 1, [['attached', 1, 'Widget']])]));
   const afterHistory = asks();
   store.receive(relay(eventBatch('s', 3, [['attached', 3, 'Widget']]), TAB));

@@ -1,5 +1,5 @@
 import { COMPARE_COLUMNS, compareSessions, type CompareColumn, type CompareRow } from '../../store/compare.js';
-import { countsOf, type PanelStore } from '../../store/panel-store.js';
+import { countsOf } from '../../store/panel-store.js';
 import type { Session } from '../../store/session.js';
 import { CompareChart } from './compare-chart.js';
 import { describeSession } from '../shared/session-picker.js';
