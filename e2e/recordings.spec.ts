@@ -119,7 +119,7 @@ test('a broken file, another version, or not a recording shows why, and keeps wh
   await expectTable(viewer, expected);
 
   await importText(viewer, 'v1.json', JSON.stringify({ ...recording, version: 1 }));
-  await expect(viewer.locator(IMPORT_ERROR)).toHaveText('This file is a Trackables recording of version 1; this panel reads versions 2, 3, 4 (4 is the newest)');
+  await expect(viewer.locator(IMPORT_ERROR)).toHaveText('This file is a Trackables recording of version 1; this panel reads versions 2, 3, 4, 5 (5 is the newest)');
   await importText(viewer, 'other.json', JSON.stringify({ format: 'something-else' }));
   await expect(viewer.locator(IMPORT_ERROR)).toHaveText('Not a Trackables recording: "format" is "something-else", not "trackables-recording"');
   await expectTable(viewer, expected);

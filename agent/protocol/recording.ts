@@ -15,12 +15,14 @@ export const RECORDING_FORMAT = 'trackables-recording';
 /**
  * Bumped on any incompatible change of the recording's shape or of its messages' protocol version
  * (2: protocol 2, whose batches carry `ops` as a string; 3: sessions may carry `retainers`; 4:
- * `ops` may hold repeats, which a reader of 3 would refuse as bad characters).
+ * `ops` may hold repeats, which a reader of 3 would refuse as bad characters; 5: shapes may
+ * carry `lengths`, arrays sent as values, whose batches a reader of 4 would refuse as values
+ * left over).
  * Writers write this one; readers read {@link READABLE_RECORDING_VERSIONS}.
  */
-export const RECORDING_VERSION = 4;
-/** Versions this reader reads: 3 is 4 without repeats, 2 is 3 without retainer paths. */
-export const READABLE_RECORDING_VERSIONS = [2, 3, RECORDING_VERSION] as const;
+export const RECORDING_VERSION = 5;
+/** Versions this reader reads: 4 is 5 without arrays as values, 3 is 4 without repeats, 2 is 3 without retainer paths. */
+export const READABLE_RECORDING_VERSIONS = [2, 3, 4, RECORDING_VERSION] as const;
 
 /** One agent's messages: one page load (session) in one window (frame). */
 export interface RecordedSession {

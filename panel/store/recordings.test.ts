@@ -102,7 +102,7 @@ test('a file of another version, broken JSON, or not a recording gives a clear e
   const store = view.store;
   const good = view.exportSession()!;
   const cases: [text: string, error: RegExp][] = [
-    [JSON.stringify({ ...good, version: 1 }), /^This file is a Trackables recording of version 1; this panel reads versions 2, 3, 4 \(4 is the newest\)$/],
+    [JSON.stringify({ ...good, version: 1 }), /^This file is a Trackables recording of version 1; this panel reads versions 2, 3, 4, 5 \(5 is the newest\)$/],
     ['{"format": "trackables-recording", "version": 2,', /^Broken file: JSON parse error: /],
     ['[1, 2]', /^Not a Trackables recording: the file holds an array, not an object$/],
     [JSON.stringify({ hello: 'world' }), /^Not a Trackables recording: "format" is missing, not "trackables-recording"$/],
