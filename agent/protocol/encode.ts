@@ -241,6 +241,9 @@ export class BatchEncoder {
   #values: BundleValue[] = [];
   /** Whether an event of the open batch has its bundle sent as values. */
   #shaped = false;
+  /** The last shape added and its bundle index + 1: bundles of one kind come in runs, and a lookup of the shape's long text cost ~10% of addShaped. */
+  #lastShape = '';
+  #lastShapeIndex = 0;
   /**
    * How many more copies of the last event `addLoopCopy` may take (0: it takes none), the op
    * they have and the serial the next one has: copies before the next clock reading, while a
@@ -327,7 +330,11 @@ export class BatchEncoder {
       if (typeof value === 'string') this.#chars += value.length;
     }
     const typeIndex = this.#typeIndex(type);
-    this.#event(op, serial, typeIndex, this.#intern(shape) + 1);
+    if (shape !== this.#lastShape) {
+      this.#lastShape = shape;
+      this.#lastShapeIndex = this.#intern(shape) + 1;
+    }
+    this.#event(op, serial, typeIndex, this.#lastShapeIndex);
     this.#shaped = true;
   }
 
@@ -390,6 +397,7 @@ export class BatchEncoder {
     this.#lastSerial = 0;
     this.#lastOffset = 0;
     this.#lastBundle = 0;
+    this.#lastShape = '';
     this.#loopLeft = 0;
     return batch;
   }
