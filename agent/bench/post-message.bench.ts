@@ -13,7 +13,7 @@ import { Trackable, setGlobalTracker } from '../trackable.js';
 import { gcNow, median, middleHalf, printTable, type Row } from './measure.js';
 
 const N = 100_000;
-const ROUNDS = 21;
+const ROUNDS = 41;
 
 class Plain {
   a: number;
