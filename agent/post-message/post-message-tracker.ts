@@ -452,7 +452,7 @@ export class PostMessageTracker implements TrackerProtocol {
   #repeatShaped(op: Op, serial: number): void {
     const values = this.#encoder.values;
     const from = values.length;
-    for (let i = this.#lastValuesFrom; i < from; i++) values.push(values[i]!);
+    values.copy(this.#lastValuesFrom, from);
     this.#lastValuesFrom = from;
     this.#encoder.addShaped(op, serial, this.#lastName, this.#lastPreview, from);
   }

@@ -1,4 +1,4 @@
-import { escapeKey, isMarked, jsonString, VALUE_TEXT, shapeText, type BundleValue, type PlaceholderKind } from '../protocol/bundle-preview.js';
+import { escapeKey, isMarked, jsonString, VALUE_TEXT, shapeText, type BundleValue, type BundleValueSink, type PlaceholderKind } from '../protocol/bundle-preview.js';
 import { MAX_SHAPE_KEYS } from '../protocol/wire.js';
 import { trackingNameOf, type TrackedClass } from '../tracker-protocol.js';
 
@@ -73,7 +73,7 @@ export function toBundleJson(value: unknown, limits?: BundleLimits): string | un
  * thread: primitives travel as they are, with no JSON text built, flattened and cloned per bundle.
  * Never throws.
  */
-export function toBundleValues(value: unknown, values: BundleValue[], limits?: BundleLimits, arrayValues = false): string | undefined {
+export function toBundleValues(value: unknown, values: BundleValueSink, limits?: BundleLimits, arrayValues = false): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const from = values.length;
   const walk = walkFor(limits);
@@ -397,7 +397,7 @@ class Walk {
   }
 
   /** See toBundleValues: the shape text, or undefined (having maybe appended to `out`: the caller trims it). */
-  values(value: object, out: BundleValue[], arrayValues: boolean): string | undefined {
+  values(value: object, out: BundleValueSink, arrayValues: boolean): string | undefined {
     if (isArray(value) || this.#limits.maxDepth < 1) return undefined;
     const prototype = getPrototypeOf(value) as object | null;
     if (prototype !== OBJECT_PROTOTYPE && prototype !== null) return undefined;
@@ -464,7 +464,7 @@ class Walk {
    * than one text per array: no text is built per event, and the clone copies numbers and
    * one-character strings for less than a text of them (docs/BENCHMARKS.md).
    */
-  #arrayValues(array: object, out: BundleValue[]): number {
+  #arrayValues(array: object, out: BundleValueSink): number {
     const limits = this.#limits;
     const from = out.length;
     try {

@@ -78,6 +78,12 @@ export type BundleValue = null | boolean | number | string;
 
 export const VALUE_TEXT = PLACEHOLDER_KEY;
 
+/** Where bundles sent as values are appended (an array will do): `length` is settable, to drop what was appended last. */
+export interface BundleValueSink {
+  length: number;
+  push(value: BundleValue): void;
+}
+
 /** Whether a page string must travel as a text: it starts with the mark. */
 export function isMarked(text: string): boolean {
   return text.startsWith(VALUE_TEXT);

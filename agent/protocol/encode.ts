@@ -1,4 +1,4 @@
-import type { BundleValue } from './bundle-preview.js';
+import type { BundleValue, BundleValueSink } from './bundle-preview.js';
 import { AGENT_SOURCE, DIGIT_BASE, LAST_DIGIT, MAX_REPEAT_PERIOD, MORE_DIGIT, OP_STRIDE, PROTOCOL_VERSION, REPEAT, type AgentBatch, type Op } from './messages.js';
 
 // Typed by hand: the core is built without DOM or Node typings. Every runtime with
@@ -220,6 +220,59 @@ class OpsWriter {
  * once every `readClockEvery` events: events in between share the last reading (the clock read is
  * the largest per-event cost; events of one task are microseconds apart anyway).
  */
+/**
+ * The open batch's values, written over the slots of the batches before: a batch's values are
+ * copied out once, at their exact length, when it closes. Appending to a new array per batch
+ * had cost each value its share of the array's growth (a copy at every step, and the garbage),
+ * twice what a write in place and the one copy cost (docs/BENCHMARKS.md). The slots keep the
+ * last batch's values (primitives) until written over.
+ */
+export class BundleValues implements BundleValueSink {
+  readonly #slots: BundleValue[] = [];
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Drops the values from `length` on (what a bundle appended before it turned out to go as text). */
+  set length(length: number) {
+    if (length >= 0 && length < this.#length) this.#length = length;
+  }
+
+  push(value: BundleValue): void {
+    const slots = this.#slots;
+    const at = this.#length;
+    if (at < slots.length) slots[at] = value;
+    else slots.push(value);
+    this.#length = at + 1;
+  }
+
+  /** Characters of the string values from `from` on. */
+  charsFrom(from: number): number {
+    const slots = this.#slots;
+    let chars = 0;
+    for (let i = from; i < this.#length; i++) {
+      const value = slots[i];
+      if (typeof value === 'string') chars += value.length;
+    }
+    return chars;
+  }
+
+  /** Appends the values from `from` up to `to` again. */
+  copy(from: number, to: number): void {
+    const slots = this.#slots;
+    for (let i = from; i < to; i++) this.push(slots[i]!);
+  }
+
+  /** The values as an array of their own, and none left here. */
+  take(): BundleValue[] {
+    const values = this.#slots.slice(0, this.#length);
+    this.#length = 0;
+    return values;
+  }
+}
+
 export class BatchEncoder {
   readonly #clock: () => number;
   readonly #readClockEvery: number;
@@ -238,7 +291,7 @@ export class BatchEncoder {
   #lastOffset = 0;
   /** The latest bundle text's index + 1 in this batch; 0 before the first. */
   #lastBundle = 0;
-  #values: BundleValue[] = [];
+  readonly #values = new BundleValues();
   /** Whether an event of the open batch has its bundle sent as values. */
   #shaped = false;
   /** The last shape added and its bundle index + 1: bundles of one kind come in runs, and a lookup of the shape's long text cost ~10% of addShaped. */
@@ -287,7 +340,7 @@ export class BatchEncoder {
    * The open batch's `values` (AgentBatch.values): a bundle sent as values appends its values
    * here, then its event with `addShaped`.
    */
-  get values(): BundleValue[] {
+  get values(): BundleValues {
     return this.#values;
   }
 
@@ -324,11 +377,7 @@ export class BatchEncoder {
    * interned like a type name, and its values were appended to `values` from index `from` on.
    */
   addShaped(op: Op, serial: number, type: string, shape: string, from: number): void {
-    const values = this.#values;
-    for (let i = from; i < values.length; i++) {
-      const value = values[i];
-      if (typeof value === 'string') this.#chars += value.length;
-    }
+    this.#chars += this.#values.charsFrom(from);
     const typeIndex = this.#typeIndex(type);
     if (shape !== this.#lastShape) {
       this.#lastShape = shape;
@@ -386,8 +435,7 @@ export class BatchEncoder {
     // Even when empty (every bundle an empty array): `values` is what says shapes are shapes.
     if (this.#shaped) {
       this.#shaped = false;
-      batch.values = this.#values;
-      this.#values = [];
+      batch.values = this.#values.take();
     }
     this.#events = 0;
     this.#strings = [];
