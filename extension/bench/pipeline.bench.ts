@@ -9,8 +9,9 @@
  *     Tracker (whose cost, FinalizationRegistry registration included, is the agent core's
  *     and benchmarked in agent/bench), all measured in this run: with the panel open, with it
  *     closed (the worker still takes everything) and without the extension (the agent only
- *     buffers). With the extension, also the transport alone (the same events encoded beforehand,
- *     posted and relayed): the floor that ratio cannot go below whatever the agent's code does.
+ *     buffers). Each mode runs in a page (tab) of its own, as a page keeps one tracker (LoopPages).
+ *     With the extension, also the transport alone (the same events encoded beforehand, posted
+ *     and relayed): the floor that ratio cannot go below whatever the agent's code does.
  * (c) Bytes of the agent's compact batches against the same events as plain objects.
  *
  * Every browser runs with its young generation pinned at one size (PINNED_YOUNG_GENERATION).
@@ -182,11 +183,20 @@ type TransportMode = (typeof TRANSPORT_MODES)[number];
  */
 type LoopResult = Record<Mode, LoopSample> & Partial<Record<TransportMode, LoopSample>> & { paired: ReturnType<typeof middleHalf> };
 
-async function mainThread(driven: Driven, panel?: Page, withTransport = false): Promise<LoopResult> {
+/**
+ * The page each mode's loops run in, each its own (the transport's run in the streaming one). A
+ * page keeps one tracker: loops of three modes in one page left V8's code for the construction
+ * polymorphic in trackers and re-optimized at every switch, which no page does, and which cost
+ * the streaming loop most (docs/BENCHMARKS.md).
+ */
+type LoopPages = Record<Mode, Driven>;
+
+async function mainThread(pages: LoopPages, panel?: Page, withTransport = false): Promise<LoopResult> {
   const modes: (Mode | TransportMode)[] = withTransport ? [...MODES, ...TRANSPORT_MODES] : [...MODES];
   const samples: Record<Mode | TransportMode, LoopSample[]> = { none: [], counting: [], streaming: [], transport: [], idle: [] };
   for (let round = 0; round <= LOOP_ROUNDS; round++) {
     for (const mode of modes) {
+      const driven = mode === 'transport' || mode === 'idle' ? pages.streaming : pages[mode];
       // The transport's batches are built before the measurement starts, in a call of their own.
       if (mode === 'transport' || mode === 'idle') await driven.page.evaluate((n) => window.bench.prepareTransport(n), mode === 'transport' ? LOOP_EVENTS : 0);
       const before = await driven.metrics();
@@ -197,7 +207,7 @@ async function mainThread(driven: Driven, panel?: Page, withTransport = false): 
       const after = await driven.metrics();
       const streamed = mode === 'streaming' || mode === 'transport' ? LOOP_EVENTS : 0;
       driven.expected += streamed;
-      await driven.settle(streamed, panel);
+      await driven.settle(streamed, driven === pages.streaming ? panel : undefined);
       // Round 0 warms up the page's code.
       if (round > 0) samples[mode].push({ loop, relayed, task: after.task - before.task, script: after.script - before.script, thread: after.thread - before.thread });
     }
@@ -292,6 +302,7 @@ async function withExtension(origin: string, userDataDir: string): Promise<{ pip
     const harness = await openHarnessPage(context, extensionId);
     const { page, tabId } = await openTab(context, harness, `${origin}/bench.html`);
     const driven = await Driven.open(context, page);
+    const tabDriven = async () => Driven.open(context, (await openTab(context, harness, `${origin}/bench.html`)).page);
     const panel = await openPanel(context, extensionId, tabId);
     await panel.locator('[data-connection="connected"]').waitFor();
 
@@ -314,9 +325,10 @@ async function withExtension(origin: string, userDataDir: string): Promise<{ pip
       });
     }
 
-    const loops = [...loopRows('panel open', await mainThread(driven, panel, true))];
+    const loopPages: LoopPages = { streaming: driven, none: await tabDriven(), counting: await tabDriven() };
+    const loops = [...loopRows('panel open', await mainThread(loopPages, panel, true))];
     await panel.close();
-    loops.push(...loopRows('panel closed', await mainThread(driven, undefined, true)));
+    loops.push(...loopRows('panel closed', await mainThread(loopPages, undefined, true)));
 
     const byteRows: Row[] = [];
     for (const withBundles of [false, true]) {
@@ -330,7 +342,7 @@ async function withExtension(origin: string, userDataDir: string): Promise<{ pip
         target: '',
       });
     }
-    await driven.close();
+    for (const each of Object.values(loopPages)) await each.close();
     return { pipelineRows, loopRows: loops, byteRows };
   } finally {
     await context.close();
@@ -341,11 +353,14 @@ async function withoutExtension(origin: string): Promise<Row[]> {
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_ARGS, PINNED_YOUNG_GENERATION] });
   try {
     const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${origin}/bench.html`);
-    const driven = await Driven.open(context, page);
-    const rows = loopRows('no extension (agent buffers)', await mainThread(driven));
-    await driven.close();
+    const pageDriven = async () => {
+      const page = await context.newPage();
+      await page.goto(`${origin}/bench.html`);
+      return Driven.open(context, page);
+    };
+    const loopPages: LoopPages = { none: await pageDriven(), counting: await pageDriven(), streaming: await pageDriven() };
+    const rows = loopRows('no extension (agent buffers)', await mainThread(loopPages));
+    for (const each of Object.values(loopPages)) await each.close();
     return rows;
   } finally {
     await browser.close();
