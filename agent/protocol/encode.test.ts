@@ -443,3 +443,33 @@ test('withoutRepeats writes every repeat out: the characters protocol 2 writes f
   }
   assert.equal(withoutRepeats('#$##'), '#$##');
 });
+
+test('bundle values: each batch gets its own values at their length, while the next batch writes over the same slots', () => {
+  const encoder = new BatchEncoder(() => 1_700_000_000_000);
+  const shape = shapeText(['a', 'b']);
+  const batches: AgentBatch[] = [];
+  for (let round = 0; round < 3; round++) {
+    // Fewer events each round: slots left over from a longer batch must not leak into a shorter one.
+    for (let i = 0; i < 5 - round * 2; i++) {
+      const from = encoder.values.length;
+      encoder.values.push(round * 100 + i);
+      encoder.values.push(`r${round}`);
+      encoder.addShaped(Op.updated, i + 1, 'T', shape, from);
+    }
+    // A bundle that turned out to go as text drops what it appended.
+    const from = encoder.values.length;
+    encoder.values.push('dropped');
+    encoder.values.length = from;
+    batches.push(take(encoder));
+  }
+  assert.deepEqual(
+    batches.map((batch) => batch.values),
+    [
+      [0, 'r0', 1, 'r0', 2, 'r0', 3, 'r0', 4, 'r0'],
+      [100, 'r1', 101, 'r1', 102, 'r1'],
+      [200, 'r2'],
+    ],
+  );
+  for (const batch of batches) assert.ok(checkAgentMessage(batch).ok);
+  assert.deepEqual(decodeBatch(batches[2]!).map((event) => event.bundle), ['{"a":200,"b":"r2"}']);
+});

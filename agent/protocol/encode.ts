@@ -225,7 +225,7 @@ class OpsWriter {
  * copied out once, at their exact length, when it closes. Appending to a new array per batch
  * had cost each value its share of the array's growth (a copy at every step, and the garbage),
  * twice what a write in place and the one copy cost (docs/BENCHMARKS.md). The slots keep the
- * last batch's values (primitives) until written over.
+ * last batch's values (primitives only, within a batch's bounds) until written over.
  */
 export class BundleValues implements BundleValueSink {
   readonly #slots: BundleValue[] = [];
