@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseShape, shapeText, type BundleValue } from '../protocol/bundle-preview.js';
-import { decodeBatch, forEachEventLazily, textAt, type BundleRef } from '../protocol/decode.js';
-import { BatchEncoder } from '../protocol/encode.js';
-import { Op, type AgentBatch } from '../protocol/messages.js';
+import { parseShape, shapeText, shapeWidths, type BundleValue } from '../protocol/bundle-preview.js';
+import { decodeBatch, forEachEventLazily, textAt, ValuesBundle, type BundleRef } from '../protocol/decode.js';
+import { BatchEncoder, encodeOps } from '../protocol/encode.js';
+import { AGENT_SOURCE, Op, PROTOCOL_VERSION, type AgentBatch } from '../protocol/messages.js';
 import { checkAgentMessage, checkAgentMessageToRelay } from '../protocol/validate.js';
 import { MAX_SHAPE_ARRAY_LENGTH, MAX_VALUES_PER_BATCH } from '../protocol/wire.js';
 import { toBundleJson, toBundleValues, type BundleLimits } from './sanitize.js';
@@ -348,6 +348,45 @@ describe('bundles sent as values', () => {
       assert.equal(checked.ok, false, what);
     }
     assert.ok(checkAgentMessage(structuredClone(batch)).ok);
+  });
+
+  it('decode to JSON texts whenever the full check passes them, whatever shapes, lengths and values a page forges (property test)', () => {
+    const key = fc.string({ maxLength: 4 });
+    const length = fc.oneof(
+      { arbitrary: fc.constant(null), weight: 4 },
+      { arbitrary: fc.integer({ min: 0, max: 3 }), weight: 4 },
+      { arbitrary: fc.constantFrom(-1, MAX_SHAPE_ARRAY_LENGTH + 1, 1.5, '2'), weight: 1 },
+    );
+    const shape = fc.array(fc.tuple(key, length), { minLength: 0, maxLength: 3 }).map((pairs) => {
+      const lengths = pairs.map(([, n]) => n);
+      return JSON.stringify({ '\u0000': 'shape', text: 'x', keys: pairs.map(([k]) => k), ...(lengths.some((n) => n !== null) ? { lengths } : {}) });
+    });
+    const value = fc.oneof(fc.string({ maxLength: 5 }), fc.constant('\u0000{"a":1}'), fc.constant('\u0000{'), fc.integer(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(shape, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(4), { minLength: 1, maxLength: 6 }), fc.infiniteStream(value), fc.integer({ min: -1, max: 1 }), (shapes, bundles, stream, off) => {
+        const strings = ['T', ...shapes];
+        // As many values as the events take, as shapeWidths counts them, or one fewer or more.
+        const widths = shapeWidths(strings);
+        const needed = bundles.reduce((sum, bundle) => sum + (bundle >= 1 && bundle <= strings.length ? widths[bundle - 1]! : 0), 0);
+        const values = [...stream.take(Math.max(0, needed + off))];
+        // Events of type 0 updating serial 1, each pointing at a string (0: no bundle; 1: the type name, a text that is no JSON object).
+        const events = bundles.flatMap((bundle) => [Op.updated, 1, 0, bundle <= strings.length ? bundle - 1 : -1]);
+        const { ops, events: count } = encodeOps(events);
+        const batch = { source: AGENT_SOURCE, v: PROTOCOL_VERSION, kind: 'batch', session: 's', frame: 'f', seq: 1, t0: 0, dropped: 0, events: count, strings, ops, values };
+        const checked = checkAgentMessage(batch);
+        if (!checked.ok) return;
+        assert.equal(values.length, needed, 'accepted only with exactly the values the events take');
+        // Never throws, and a bundle sent as values is a JSON object whenever its value texts are JSON
+        // (one that is not stays what the page forged, as a forged bundle text does: parseBundle says so).
+        const forged = values.includes('\u0000{');
+        forEachEventLazily(checked.message as AgentBatch, (_op, _serial, _type, _time, bundle) => {
+          if (!(bundle instanceof ValuesBundle)) return;
+          const text = bundle.text();
+          if (!forged) assert.equal(typeof JSON.parse(text), 'object', text);
+        });
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('are checked where the content script checks: bounded, and only what a port can carry', () => {
