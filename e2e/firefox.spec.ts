@@ -88,6 +88,18 @@ test('Firefox: the panel counts a page, and a reload is a new session', async ()
   expect(await sessionCount(panel)).toBe(2);
 });
 
+test('Firefox: bundles holding arrays reach the panel as the page set them', async () => {
+  const page = await appPage();
+  const { panel } = await panelFor(page);
+  await page.evaluate(() => window.create('Store', 2, { name: 'main', tags: ['a', 'b'], range: [1, 11], empty: [] }));
+  await expect.poll(() => readCounts(panel)).toEqual({ Store: { live: 2, created: 2 } });
+  // The type's instances, each with a one-line preview of its bundle.
+  await panel.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('button')].find((button) => button.textContent === 'Store')?.click());
+  await expect
+    .poll(() => panel.evaluate(() => [...document.querySelectorAll('button[data-serial] .preview')].map((preview) => preview.textContent)))
+    .toEqual(Array(2).fill('{name: "main", tags: ["a", "b"], range: [1, 11], empty: []}'));
+});
+
 test("Firefox: an opened panel asks the page's agent for its totals, through the background and the content script", async () => {
   const page = await appPage();
   // The page hears what its agent posts: count the totals messages.

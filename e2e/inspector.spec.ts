@@ -23,7 +23,9 @@ test('selecting an instance shows its bundle as a tree and its bundle history wi
   await panel.keyboard.press('Enter');
   const instances = panel.getByRole('region', { name: 'Live instances of Store' });
   await expect(instances.locator('button[data-serial]')).toHaveCount(2);
-  // Oldest first: the first is the one whose bundle changed.
+  // Oldest first: the first is the one whose bundle changed. The second kept its first bundle,
+  // whose array the agent sent as values (docs/protocol.md, "Arrays as values").
+  await expect(instances.locator('button[data-serial]').nth(1)).toContainText('{name: "main", items: [1, 2]}');
   const first = instances.locator('button[data-serial]').first();
   await expect(first).toContainText('{name: "renamed", extra: true, onSave: ‹function');
   await first.click();
