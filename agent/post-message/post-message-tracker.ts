@@ -512,9 +512,10 @@ export class PostMessageTracker implements TrackerProtocol {
       // A loop's events shrink to a few characters per clock reading: less for the page's
       // postMessage and the relay's port to copy (docs/protocol.md, "Repeats"). The buffer holds
       // them too; a reader that does not read them gets those batches written out.
-      const repeats = ready.message.reads?.includes(READS_REPEATS) === true;
+      const reads = ready.message.reads ?? [];
+      const repeats = reads.includes(READS_REPEATS);
       this.#encoder.repeats = repeats;
-      this.#arrayValues = ready.message.reads?.includes(READS_ARRAY_VALUES) === true;
+      this.#arrayValues = reads.includes(READS_ARRAY_VALUES);
       // Every listener on the window hears what we post from now on, so we need no more
       // answers (a later reader asks with ANNOUNCE_EVENT); and still listening would make
       // the browser deserialize each of our own batches a second time on the page's main

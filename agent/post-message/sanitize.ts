@@ -223,7 +223,7 @@ const MAX_CHAIN = 64;
 
 /** Arrays within this length are sent as values (Walk.#arrayValues); longer ones as their preview text. */
 const MAX_ARRAY_VALUES = 16;
-/** Shapes with arrays kept per key list: a field's array length takes a few values (a selection of 0, 1 or 2). */
+/** Shape texts with `lengths` kept per key list: a field's array takes a few lengths (a selection of 0, 1 or 2 items). */
 const LENGTHS_PER_SHAPE = 8;
 
 const P = '{"\\u0000":';
@@ -457,7 +457,7 @@ class Walk {
 
   /**
    * Appends the elements of `array`, a field of a bundle sent as values, and returns its length,
-   * when it is an array, a short one of values sent as they are (asIs) that the walk would not cut; else
+   * when it is a short array of values sent as they are (asIs) that the walk would not cut; else
    * appends nothing and returns -1 (the walk previews it). Read as #array reads it: holes,
    * accessors, undefined and anything needing a placeholder send it to the walk, and the same
    * elements are read, so a Proxy's traps run as often. Each element is a value of its own rather

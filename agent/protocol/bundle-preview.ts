@@ -60,7 +60,7 @@ export function shapeText(escapedKeys: readonly string[], lengths?: readonly (nu
 }
 
 /** A shape as a reader reads it: the keys (escaped, as sent) and, when any key holds an array sent as values, each key's length (null: one value). */
-export interface Shape {
+export interface ParsedShape {
   keys: string[];
   lengths: (number | null)[] | undefined;
 }
@@ -90,7 +90,7 @@ export function isMarked(text: string): boolean {
 }
 
 /** The shape a string of a batch stands for, or undefined when it is not one (or a malformed one). */
-export function parseShape(text: string): Shape | undefined {
+export function parseShape(text: string): ParsedShape | undefined {
   if (!text.startsWith(SHAPE_PREFIX)) return undefined;
   try {
     const { keys, lengths } = JSON.parse(text) as { keys?: unknown; lengths?: unknown };
@@ -108,7 +108,7 @@ function isShapeLength(length: unknown): boolean {
 }
 
 /** How many values an event whose bundle is `shape` takes. */
-export function shapeWidth(shape: Shape): number {
+export function shapeWidth(shape: ParsedShape): number {
   if (shape.lengths === undefined) return shape.keys.length;
   let width = 0;
   for (const length of shape.lengths) width += length ?? 1;

@@ -215,12 +215,6 @@ class OpsWriter {
 }
 
 /**
- * Builds the `strings` and `ops` of an AgentBatch, one event at a time, without allocating per
- * event. The clock is read when a batch starts, at the first event after `nextTask()`, and then
- * once every `readClockEvery` events: events in between share the last reading (the clock read is
- * the largest per-event cost; events of one task are microseconds apart anyway).
- */
-/**
  * The open batch's values, written over the slots of the batches before: a batch's values are
  * copied out once, at their exact length, when it closes. Appending to a new array per batch
  * had cost each value its share of the array's growth (a copy at every step, and the garbage),
@@ -273,6 +267,12 @@ export class BundleValues implements BundleValueSink {
   }
 }
 
+/**
+ * Builds the `strings` and `ops` of an AgentBatch, one event at a time, without allocating per
+ * event. The clock is read when a batch starts, at the first event after `nextTask()`, and then
+ * once every `readClockEvery` events: events in between share the last reading (the clock read is
+ * the largest per-event cost; events of one task are microseconds apart anyway).
+ */
 export class BatchEncoder {
   readonly #clock: () => number;
   readonly #readClockEvery: number;

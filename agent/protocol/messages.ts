@@ -119,8 +119,9 @@ export const batchShape = v.looseObject({
   ops: v.pipe(v.string(), v.maxLength(MAX_OPS_LENGTH), v.regex(/^[!#-B\]-|]*$/, 'expected only the digit and repeat characters of docs/protocol.md')),
   /**
    * The values of bundles sent as values (bundle-preview.ts, shapeText), in event order: absent
-   * when no event's bundle is sent as values. Checked here to be JSON primitives (a port could not carry anything
-   * else); how many the events take is checked with the events (batchSchema), as `ops` is.
+   * when no event's bundle is sent as values. Checked here to be JSON primitives (a port could
+   * not carry anything else); how many the events take is checked with the events
+   * (batchSchema), as `ops` is.
    */
   values: v.optional(
     v.pipe(

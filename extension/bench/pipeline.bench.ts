@@ -196,9 +196,10 @@ async function mainThread(pages: LoopPages, panel?: Page, withTransport = false)
   const samples: Record<Mode | TransportMode, LoopSample[]> = { none: [], counting: [], streaming: [], transport: [], idle: [] };
   for (let round = 0; round <= LOOP_ROUNDS; round++) {
     for (const mode of modes) {
-      const driven = mode === 'transport' || mode === 'idle' ? pages.streaming : pages[mode];
+      const transport = mode === 'transport' || mode === 'idle';
+      const driven = transport ? pages.streaming : pages[mode];
       // The transport's batches are built before the measurement starts, in a call of their own.
-      if (mode === 'transport' || mode === 'idle') await driven.page.evaluate((n) => window.bench.prepareTransport(n), mode === 'transport' ? LOOP_EVENTS : 0);
+      if (transport) await driven.page.evaluate((n) => window.bench.prepareTransport(n), mode === 'transport' ? LOOP_EVENTS : 0);
       const before = await driven.metrics();
       const { loop, relayed } =
         mode === 'transport' || mode === 'idle'
