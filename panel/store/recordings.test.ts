@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { BatchEncoder } from '../../agent/protocol/encode.js';
+import { Op, type AgentBatch, type AgentHello, type PageToWorker, type WorkerToPanel } from '../../agent/protocol/messages.js';
+import { toBundleJson, toBundleValues } from '../../agent/post-message/sanitize.js';
 import { checkRecording, RECORDING_VERSION } from '../../agent/protocol/recording.js';
 import { MAX_KEPT_MESSAGES_PER_STREAM } from './kept-messages.js';
 import { NO_TAB, PanelStore } from './panel-store.js';
@@ -245,4 +247,35 @@ test('export all writes every listed session; importing it lists each apart agai
 test('export all of a store with no session is null; a shown-session export carries no panelSession', () => {
   assert.equal(makeStore().store.exportAll(), null);
   assert.ok(liveStore().exportSession()!.sessions.every((entry) => !('panelSession' in entry)));
+});
+
+test('recordings written before arrays as values (versions 4 and 3) still import; a recording holding them exports as version 5 and reads back the same bundles', () => {
+  const liveView = liveStore();
+  const older = liveView.exportSession()!;
+  for (const version of [4, 3] as const) {
+    const viewerView = makeStore(NO_TAB);
+    assert.equal(viewerView.importRecording(JSON.stringify({ ...older, version }), `v${version}.json`), true, viewerView.importError ?? '');
+    assert.deepEqual(counts(viewerView.selected), counts(liveView.selected));
+  }
+
+  // A batch as the agent posts it for a reader of array-values: `{tags: [a, b]}` as three values and a shape with lengths.
+  const encoder = new BatchEncoder(() => 1_000);
+  const bundles = [{ tags: ['a', 'b'], n: 1 }, { tags: [], n: 2 }];
+  bundles.forEach((bundle, i) => {
+    const from = encoder.values.length;
+    encoder.addShaped(Op.attached, i + 1, 'Store', toBundleValues(bundle, encoder.values, undefined, true)!, from);
+  });
+  const arrays = encoder.take('s2', 'f1', 1, 0)!;
+  assert.ok(arrays.strings.some((text) => text.includes('"lengths"')));
+  const view = makeStore();
+  view.store.receive(relay(hello('s2', 'http://app.test/arrays')));
+  view.store.receive(relay(arrays));
+  const recording = view.exportSession()!;
+  assert.equal(recording.version, 5);
+  const viewerView = makeStore(NO_TAB);
+  assert.equal(viewerView.importRecording(JSON.stringify(recording), 'arrays.json'), true, viewerView.importError ?? '');
+  assert.deepEqual(
+    [1, 2].map((serial) => viewerView.selected!.instance('f1', serial)?.bundle),
+    bundles.map((bundle) => toBundleJson(bundle)),
+  );
 });
